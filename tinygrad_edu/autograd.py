@@ -1,0 +1,260 @@
+"""Reverse-mode automatic differentiation: Function (one op application, a node of the graph),
+grad mode, and the iterative graph walk that backward runs.
+
+A Function's `forward` works on arrays; its `backward` works on Tensors with differentiable ops,
+so the backward pass can itself be recorded (`create_graph=True`) and runs unchanged on SymPy values.
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+
+class _GradMode(threading.local):
+    enabled = True
+
+
+_grad_mode = _GradMode()
+
+
+def is_grad_enabled() -> bool:
+    return _grad_mode.enabled
+
+
+@contextmanager
+def _set_grad_enabled(enabled: bool) -> Iterator[None]:
+    previous = _grad_mode.enabled
+    _grad_mode.enabled = enabled
+    try:
+        yield
+    finally:
+        _grad_mode.enabled = previous
+
+
+class _GradModeContext:
+    """Usable as `with tg.no_grad():` and as a decorator, like PyTorch's."""
+
+    enabled: bool
+
+    def __enter__(self) -> None:
+        self._previous = _grad_mode.enabled
+        _grad_mode.enabled = self.enabled
+
+    def __exit__(self, *exc: Any) -> None:
+        _grad_mode.enabled = self._previous
+
+    def __call__(self, fn: Callable) -> Callable:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            with type(self)():
+                return fn(*args, **kwargs)
+
+        wrapped.__name__ = getattr(fn, "__name__", "wrapped")
+        wrapped.__doc__ = fn.__doc__
+        return wrapped
+
+
+class no_grad(_GradModeContext):
+    """Ops run inside record no graph (thread-local)."""
+
+    enabled = False
+
+
+class enable_grad(_GradModeContext):
+    """Ops run inside record the graph again, e.g. inside a `no_grad` block (thread-local)."""
+
+    enabled = True
+
+
+class Function:
+    """One application of an op: a node of the graph.
+
+    Subclasses define `forward(ctx, *arrays, **attrs) -> array` and `backward(ctx, grad) -> grads`
+    (Tensors, one per input, None where no gradient flows), and state their local rule as text.
+    """
+
+    rule_unicode: str = ""
+    rule_latex: str = ""
+    #: hooks that observe every Function application (used by inspect/viz through autograd.observe)
+    _observers: list[Callable[["Function"], None]] = []
+
+    inputs: tuple["Tensor", ...]
+    needs_input_grad: tuple[bool, ...]
+    saved: tuple
+    attrs: dict
+    freed: bool = False
+
+    def forward(ctx, *arrays: np.ndarray, **attrs: Any) -> np.ndarray:
+        raise NotImplementedError(f"{type(ctx).__name__}.forward")
+
+    def backward(ctx, grad: "Tensor") -> Any:
+        raise NotImplementedError(f"{type(ctx).__name__}.backward")
+
+    def save_for_backward(ctx, *values: Any) -> None:
+        ctx.saved = values
+
+    @property
+    def output(ctx) -> "Tensor":
+        out = ctx._output()
+        if out is None:
+            raise RuntimeError(f"{ctx.name}: its output tensor no longer exists")
+        return out
+
+    @property
+    def name(ctx) -> str:
+        return type(ctx).__name__
+
+    @classmethod
+    def apply(cls, *inputs: "Tensor", **attrs: Any) -> "Tensor":
+        from .tensor import Tensor
+
+        ctx = cls()
+        ctx.attrs = attrs
+        ctx.saved = ()
+        data = ctx.forward(*(t.data for t in inputs), **attrs)
+        requires_grad = _grad_mode.enabled and any(t.requires_grad for t in inputs)
+        out = Tensor._make(data, requires_grad)
+        if requires_grad:
+            ctx.inputs = inputs
+            ctx.needs_input_grad = tuple(t.requires_grad for t in inputs)
+            ctx._output = weakref.ref(out)
+            out._ctx = ctx
+            for observe in Function._observers:
+                observe(ctx)
+        return out
+
+
+def observe(callback: Callable[[Function], None]) -> Callable[[], None]:
+    """Call `callback(fn)` for every Function recorded from now on; returns the function that stops it.
+    Readers of the graph (source locations, module scopes) hang here; ops never know about them."""
+    Function._observers.append(callback)
+    return lambda: Function._observers.remove(callback)
+
+
+def _topological_order(root: "Tensor") -> list["Tensor"]:
+    """Tensors that lead to `root` and require grad, each after every tensor it feeds (iterative DFS)."""
+    order: list[Tensor] = []
+    visited: set[int] = set()
+    stack: list[tuple[Tensor, bool]] = [(root, False)]
+    while stack:
+        t, expanded = stack.pop()
+        if expanded:
+            order.append(t)
+            continue
+        if id(t) in visited:
+            continue
+        visited.add(id(t))
+        stack.append((t, True))
+        if t._ctx is not None:
+            for parent in t._ctx.inputs:
+                if parent.requires_grad and id(parent) not in visited:
+                    stack.append((parent, False))
+    order.reverse()
+    return order
+
+
+class BackwardStep:
+    """What one node of the backward pass did: the tensor whose gradient became complete, the
+    Function that produced it (None for a leaf), and the gradients handed to that Function's inputs."""
+
+    __slots__ = ("tensor", "fn", "grad", "input_grads")
+
+    def __init__(self, tensor: "Tensor", fn: Optional[Function], grad: "Tensor",
+                 input_grads: tuple[Optional["Tensor"], ...]) -> None:
+        self.tensor, self.fn, self.grad, self.input_grads = tensor, fn, grad, input_grads
+
+
+def backward_steps(root: "Tensor", gradient: "Tensor", retain_graph: bool = False,
+                   create_graph: bool = False) -> Iterator[BackwardStep]:
+    """The backward pass as it runs, one step per tensor in reverse topological order.
+
+    Leaves (and tensors that called `retain_grad`) accumulate into `.grad`; hooks run on the complete
+    gradient before it is stored or passed on. `backward()` and `inspect.steps` both consume this.
+    """
+    order = _topological_order(root)
+    grads: dict[int, Tensor] = {id(root): gradient}
+    with _set_grad_enabled(create_graph):
+        for t in order:
+            g = grads.pop(id(t), None)
+            if g is None:
+                continue
+            for hook in t._hooks:
+                replaced = hook(g)
+                if replaced is not None:
+                    g = replaced
+            if t._ctx is None or t._retains_grad:
+                t.grad = g if t.grad is None else t.grad + g
+                if not create_graph:
+                    t.grad = t.grad.detach()
+            fn = t._ctx
+            if fn is None:
+                yield BackwardStep(t, None, g, ())
+                continue
+            if fn.freed:
+                raise RuntimeError(
+                    f"backward: the graph through {fn.name} (output shape {t.shape}) was already freed by an "
+                    "earlier backward(); call the first backward(retain_graph=True) to backpropagate twice")
+            input_grads = _call_backward(fn, g)
+            for parent, pg in zip(fn.inputs, input_grads):
+                if pg is None or not parent.requires_grad:
+                    continue
+                prev = grads.get(id(parent))
+                grads[id(parent)] = pg if prev is None else prev + pg
+            if not retain_graph:
+                fn.saved = ()
+                fn.freed = True
+            yield BackwardStep(t, fn, g, input_grads)
+
+
+def _call_backward(fn: Function, g: "Tensor") -> tuple[Optional["Tensor"], ...]:
+    """Run one Function's backward and sum each gradient back to its input's shape (broadcasting's
+    adjoint, done here once for every op)."""
+    from .ops.movement import sum_to
+
+    raw = fn.backward(g)
+    if not isinstance(raw, tuple):
+        raw = (raw,)
+    if len(raw) != len(fn.inputs):
+        raise RuntimeError(f"{fn.name}.backward returned {len(raw)} gradients for {len(fn.inputs)} inputs")
+    out = []
+    for inp, needs, pg in zip(fn.inputs, fn.needs_input_grad, raw):
+        if pg is None or not needs:
+            out.append(None)
+            continue
+        if pg.shape != inp.shape:
+            pg = sum_to(pg, inp.shape)
+        if pg.dtype != inp.dtype and inp.dtype != object and pg.dtype != object:
+            pg = pg.to(inp.dtype)
+        out.append(pg)
+    return tuple(out)
+
+
+def run_backward(root: "Tensor", gradient: "Tensor", retain_graph: bool, create_graph: bool) -> None:
+    for _ in backward_steps(root, gradient, retain_graph, create_graph):
+        pass
+
+
+def grad(outputs: "Tensor", inputs: Sequence["Tensor"], grad_outputs: Optional["Tensor"] = None,
+         retain_graph: Optional[bool] = None, create_graph: bool = False) -> tuple["Tensor", ...]:
+    """d outputs / d inputs without touching `.grad` (as torch.autograd.grad)."""
+    saved = [(t.grad, t._retains_grad) for t in inputs]
+    try:
+        for t in inputs:
+            t.grad = None
+            t._retains_grad = True
+        outputs.backward(grad_outputs, retain_graph=create_graph if retain_graph is None else retain_graph,
+                         create_graph=create_graph)
+        result = tuple(t.grad for t in inputs)
+    finally:
+        for t, (g, keep) in zip(inputs, saved):
+            t.grad, t._retains_grad = g, keep
+    missing = [i for i, r in enumerate(result) if r is None]
+    if missing:
+        raise RuntimeError(f"grad: input {missing[0]} (shape {inputs[missing[0]].shape}) is not used by the output")
+    return result

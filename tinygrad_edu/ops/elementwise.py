@@ -1,0 +1,245 @@
+"""Elementwise ops and their local derivatives: arithmetic (broadcasting), exp/log/sqrt/abs and
+the activations f(u) of the lecture (sigmoid, tanh, ReLU, leaky ReLU). δ is the incoming gradient."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import backend
+from ..autograd import Function
+
+
+def _binary_dtype_check(name: str, a: np.ndarray, b: np.ndarray) -> None:
+    if (a.dtype == object) != (b.dtype == object):
+        return  # numbers mix into symbolic expressions
+    if a.dtype.kind == "b" and b.dtype.kind == "b":
+        raise TypeError(f"{name}: arithmetic on two boolean tensors {a.shape}, {b.shape}; cast one with .to(float)")
+
+
+def _broadcast_error(name: str, a: np.ndarray, b: np.ndarray) -> ValueError:
+    return ValueError(f"{name}: shapes {a.shape} and {b.shape} do not broadcast (NumPy rule: trailing "
+                      "dimensions must be equal or 1)")
+
+
+def _broadcasting(name: str, fn: Any, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    try:
+        return fn(a, b)
+    except ValueError as err:
+        if "broadcast" in str(err):
+            raise _broadcast_error(name, a, b) from None
+        raise
+
+
+class Add(Function):
+    rule_unicode = "∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1: δ_a = δ, δ_b = δ (summed over broadcast axes)"
+    rule_latex = r"\delta_a = \delta,\quad \delta_b = \delta"
+
+    def forward(ctx, a, b):
+        return _broadcasting("add", np.add, a, b)
+
+    def backward(ctx, g):
+        return g, g
+
+
+class Sub(Function):
+    rule_unicode = "δ_a = δ, δ_b = −δ"
+    rule_latex = r"\delta_a = \delta,\quad \delta_b = -\delta"
+
+    def forward(ctx, a, b):
+        return _broadcasting("sub", np.subtract, a, b)
+
+    def backward(ctx, g):
+        return g, -g
+
+
+class Mul(Function):
+    rule_unicode = "δ_a = δ·b, δ_b = δ·a"
+    rule_latex = r"\delta_a = \delta \odot b,\quad \delta_b = \delta \odot a"
+
+    def forward(ctx, a, b):
+        return _broadcasting("mul", np.multiply, a, b)
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        return (g * b if ctx.needs_input_grad[0] else None,
+                g * a if ctx.needs_input_grad[1] else None)
+
+
+class Div(Function):
+    rule_unicode = "δ_a = δ/b, δ_b = −δ·a/b²"
+    rule_latex = r"\delta_a = \delta / b,\quad \delta_b = -\delta\, a / b^2"
+
+    def forward(ctx, a, b):
+        return _broadcasting("div", np.true_divide, a, b)
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        return (g / b if ctx.needs_input_grad[0] else None,
+                -g * a / (b * b) if ctx.needs_input_grad[1] else None)
+
+
+class Neg(Function):
+    rule_unicode = "δ_x = −δ"
+    rule_latex = r"\delta_x = -\delta"
+
+    def forward(ctx, x):
+        return -x
+
+    def backward(ctx, g):
+        return -g
+
+
+class PowConst(Function):
+    rule_unicode = "∂xᵖ/∂x = p·xᵖ⁻¹: δ_x = δ·p·xᵖ⁻¹"
+    rule_latex = r"\delta_x = \delta\, p\, x^{p-1}"
+
+    def forward(ctx, x, exponent):
+        if x.dtype == object:
+            return x ** backend.scalar_like(exponent, x)[()]
+        return np.power(x, np.asarray(exponent, dtype=x.dtype) if x.dtype.kind == "f" else exponent)
+
+    def backward(ctx, g):
+        (x,) = ctx.inputs
+        p = ctx.attrs["exponent"]
+        return g * p * x ** (p - 1)
+
+
+class Pow(Function):
+    rule_unicode = "δ_a = δ·b·aᵇ⁻¹, δ_b = δ·aᵇ·ln a"
+    rule_latex = r"\delta_a = \delta\, b\, a^{b-1},\quad \delta_b = \delta\, a^b \ln a"
+
+    def forward(ctx, a, b):
+        return _broadcasting("pow", np.power, a, b)
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        return (g * b * a ** (b - 1) if ctx.needs_input_grad[0] else None,
+                g * ctx.output * a.log() if ctx.needs_input_grad[1] else None)
+
+
+class Exp(Function):
+    rule_unicode = "∂eˣ/∂x = eˣ: δ_x = δ·y"
+    rule_latex = r"\delta_x = \delta \odot e^{x}"
+
+    def forward(ctx, x):
+        return backend.exp(x)
+
+    def backward(ctx, g):
+        return g * ctx.output
+
+
+class Log(Function):
+    rule_unicode = "∂ln x/∂x = 1/x: δ_x = δ/x"
+    rule_latex = r"\delta_x = \delta / x"
+
+    def forward(ctx, x):
+        return backend.log(x)
+
+    def backward(ctx, g):
+        return g / ctx.inputs[0]
+
+
+class Sqrt(Function):
+    rule_unicode = "∂√x/∂x = 1/(2√x): δ_x = δ/(2y)"
+    rule_latex = r"\delta_x = \frac{\delta}{2\sqrt{x}}"
+
+    def forward(ctx, x):
+        return backend.sqrt(x)
+
+    def backward(ctx, g):
+        return g / (ctx.output * 2)
+
+
+class Abs(Function):
+    rule_unicode = "δ_x = δ·sign(x)"
+    rule_latex = r"\delta_x = \delta\, \operatorname{sign}(x)"
+
+    def forward(ctx, x):
+        return backend.abs_(x)
+
+    def backward(ctx, g):
+        return g * Sign.apply(ctx.inputs[0])
+
+
+class Sign(Function):
+    rule_unicode = "sign is piecewise constant: δ_x = 0"
+    rule_latex = r"\delta_x = 0"
+
+    def forward(ctx, x):
+        return backend.sign(x)
+
+    def backward(ctx, g):
+        return g * 0
+
+
+class Tanh(Function):
+    rule_unicode = "f'(u) = 1 − tanh²(u): δ_u = δ·(1 − y²)"
+    rule_latex = r"\delta_u = \delta \odot (1 - \tanh^2 u)"
+
+    def forward(ctx, x):
+        return backend.tanh(x)
+
+    def backward(ctx, g):
+        y = ctx.output
+        return g * (1 - y * y)
+
+
+class Sigmoid(Function):
+    rule_unicode = "f'(u) = σ(u)(1 − σ(u)): δ_u = δ·y·(1 − y)"
+    rule_latex = r"\delta_u = \delta \odot \sigma(u)\,(1 - \sigma(u))"
+
+    def forward(ctx, x):
+        return backend.sigmoid(x)
+
+    def backward(ctx, g):
+        y = ctx.output
+        return g * y * (1 - y)
+
+
+class Relu(Function):
+    rule_unicode = "f'(u) = 1 if u > 0 else 0: δ_u = δ·[u > 0]"
+    rule_latex = r"\delta_u = \delta \odot \mathbb{1}[u > 0]"
+
+    def forward(ctx, x):
+        return backend.relu(x)
+
+    def backward(ctx, g):
+        return g * Step.apply(ctx.inputs[0])
+
+
+class Step(Function):
+    """The Heaviside step [x > 0], relu's derivative; flat, so its own gradient is 0."""
+
+    rule_unicode = "[x > 0] is piecewise constant: δ_x = 0"
+    rule_latex = r"\delta_x = 0"
+
+    def forward(ctx, x):
+        return backend.step(x)
+
+    def backward(ctx, g):
+        return g * 0
+
+
+class LeakyRelu(Function):
+    rule_unicode = "f'(u) = 1 if u > 0 else a: δ_u = δ·(1 if u > 0 else a)"
+    rule_latex = r"\delta_u = \delta \odot \begin{cases}1 & u > 0\\ a & u \le 0\end{cases}"
+
+    def forward(ctx, x, negative_slope):
+        return backend.leaky_relu(x, negative_slope)
+
+    def backward(ctx, g):
+        (x,) = ctx.inputs
+        slope = backend.where_positive(x.data, ctx.attrs["negative_slope"])
+        return g * type(g)._make(slope, False)
+
+
+class Cast(Function):
+    rule_unicode = "a change of dtype: δ_x = δ (cast back)"
+    rule_latex = r"\delta_x = \delta"
+
+    def forward(ctx, x, dtype):
+        return x.astype(dtype)
+
+    def backward(ctx, g):
+        return g.to(ctx.inputs[0].dtype)

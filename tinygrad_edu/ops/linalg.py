@@ -1,0 +1,43 @@
+"""Matrix product with NumPy's batching rules: for C = A B, δ_A = δ Bᵀ and δ_B = Aᵀ δ
+(batch axes that broadcasting added are summed back by the engine)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd import Function
+from .movement import reshape, unsqueeze
+
+
+class MatMul(Function):
+    rule_unicode = "C = A·B: δ_A = δ·Bᵀ, δ_B = Aᵀ·δ"
+    rule_latex = r"\delta_A = \delta B^\top,\quad \delta_B = A^\top \delta"
+
+    def forward(ctx, a, b):
+        return np.matmul(a, b)
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        return (g @ b.transpose(-1, -2) if ctx.needs_input_grad[0] else None,
+                a.transpose(-1, -2) @ g if ctx.needs_input_grad[1] else None)
+
+
+def matmul(a, b):
+    """A @ B for 1-D (vector) and n-D (batched) operands, checked so the error names both shapes."""
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(f"matmul: both operands need at least one dimension, got {a.shape} @ {b.shape}")
+    k_a = a.shape[-1]
+    k_b = b.shape[-2] if b.ndim >= 2 else b.shape[0]
+    if k_a != k_b:
+        raise ValueError(f"matmul: inner dimensions differ: {a.shape} @ {b.shape}; (…, m×k) @ (…, k×n) "
+                         f"needs a.shape[-1] == b.shape[-2], here {k_a} ≠ {k_b}")
+    try:
+        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        raise ValueError(f"matmul: batch dimensions of {a.shape} and {b.shape} do not broadcast") from None
+    if a.ndim == 1 and b.ndim == 1:
+        return reshape(MatMul.apply(unsqueeze(a, 0), unsqueeze(b, 1)), ())
+    if a.ndim == 1:
+        return reshape(MatMul.apply(unsqueeze(a, 0), b), b.shape[:-2] + (b.shape[-1],))
+    if b.ndim == 1:
+        return reshape(MatMul.apply(a, unsqueeze(b, 1)), a.shape[:-1])
+    return MatMul.apply(a, b)

@@ -170,12 +170,13 @@ class BackwardStep:
         self.tensor, self.fn, self.grad, self.input_grads = tensor, fn, grad, input_grads
 
 
-def backward_steps(root: "Tensor", gradient: "Tensor", retain_graph: bool = False,
-                   create_graph: bool = False) -> Iterator[BackwardStep]:
+def backward_steps(root: "Tensor", gradient: "Tensor", retain_graph: bool = False, create_graph: bool = False,
+                   capture: Optional[dict[int, "Tensor"]] = None) -> Iterator[BackwardStep]:
     """The backward pass as it runs, one step per tensor in reverse topological order.
 
     Leaves (and tensors that called `retain_grad`) accumulate into `.grad`; hooks run on the complete
-    gradient before it is stored or passed on. `backward()` and `inspect.steps` both consume this.
+    gradient before it is stored or passed on. With `capture` (tensor id → None), the gradients of those
+    tensors are stored there instead and no `.grad` changes. `backward()` and `inspect.steps` consume this.
     """
     order = _topological_order(root)
     grads: dict[int, Tensor] = {id(root): gradient}
@@ -188,7 +189,10 @@ def backward_steps(root: "Tensor", gradient: "Tensor", retain_graph: bool = Fals
                 replaced = hook(g)
                 if replaced is not None:
                     g = replaced
-            if t._ctx is None or t._retains_grad:
+            if capture is not None:
+                if id(t) in capture:
+                    capture[id(t)] = g
+            elif t._ctx is None or t._retains_grad:
                 t.grad = g if t.grad is None else t.grad + g
                 if not create_graph:
                     t.grad = t.grad.detach()
@@ -242,19 +246,21 @@ def run_backward(root: "Tensor", gradient: "Tensor", retain_graph: bool, create_
 
 def grad(outputs: "Tensor", inputs: Sequence["Tensor"], grad_outputs: Optional["Tensor"] = None,
          retain_graph: Optional[bool] = None, create_graph: bool = False) -> tuple["Tensor", ...]:
-    """d outputs / d inputs without touching `.grad` (as torch.autograd.grad)."""
-    saved = [(t.grad, t._retains_grad) for t in inputs]
-    try:
-        for t in inputs:
-            t.grad = None
-            t._retains_grad = True
-        outputs.backward(grad_outputs, retain_graph=create_graph if retain_graph is None else retain_graph,
-                         create_graph=create_graph)
-        result = tuple(t.grad for t in inputs)
-    finally:
-        for t, (g, keep) in zip(inputs, saved):
-            t.grad, t._retains_grad = g, keep
+    """d outputs / d inputs, returned without touching any `.grad` (as torch.autograd.grad)."""
+    from .tensor import Tensor
+
+    if grad_outputs is None:
+        if outputs.size != 1:
+            raise RuntimeError(f"grad: grad_outputs can be omitted only for a scalar output, got shape {outputs.shape}")
+        grad_outputs = Tensor._make(np.ones_like(outputs.data), False)
+    if not outputs.requires_grad:
+        raise RuntimeError(f"grad: output of shape {outputs.shape} does not require grad")
+    capture: dict[int, Optional[Tensor]] = {id(t): None for t in inputs}
+    keep = create_graph if retain_graph is None else retain_graph
+    for _ in backward_steps(outputs, grad_outputs, keep, create_graph, capture):
+        pass
+    result = tuple(capture[id(t)] for t in inputs)
     missing = [i for i, r in enumerate(result) if r is None]
     if missing:
         raise RuntimeError(f"grad: input {missing[0]} (shape {inputs[missing[0]].shape}) is not used by the output")
-    return result
+    return result  # type: ignore[return-value]

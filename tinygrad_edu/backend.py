@@ -120,15 +120,19 @@ def max_mask(a: np.ndarray, axis: tuple[int, ...] | None, out: np.ndarray) -> np
     """1/(number of ties) where `a` attains its maximum over `axis`, else 0: the routing of max's gradient.
     `out` is the max with kept dims. Symbolic inputs must be comparable (exact numbers)."""
     if a.dtype == object:
-        try:
-            hit = np.vectorize(lambda x, m: bool(sympy.Eq(x, m) is sympy.true or x == m), otypes=[bool])(a, out)
-        except TypeError as err:
-            raise TypeError("max: cannot decide which symbolic entry is largest; use exact rational "
-                            "inputs where the winner must be concrete") from err
+        hit = np.vectorize(_decided_equal, otypes=[bool])(a, out)
         counts = hit.sum(axis=axis, keepdims=True)
         return np.vectorize(lambda h, c: sympy.Rational(int(h), int(c)), otypes=[object])(hit, counts)
     hit = (a == out).astype(a.dtype)
     return hit / hit.sum(axis=axis, keepdims=True)
+
+
+def _decided_equal(x: Any, m: Any) -> bool:
+    decided = sympy.Eq(x, m)
+    if decided not in (sympy.true, sympy.false):
+        raise TypeError(f"max: cannot decide which symbolic entry is largest ({x} vs {m}); use exact rational "
+                        "inputs where the winner must be concrete and keep δ symbolic")
+    return bool(decided)
 
 
 def amax(a: np.ndarray, axis: tuple[int, ...] | None, keepdims: bool) -> np.ndarray:

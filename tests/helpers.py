@@ -1,0 +1,19 @@
+"""Small tools for the tests: float64 random inputs and a torch mirror of a tinygrad_edu tensor."""
+import numpy as np
+
+import tinygrad_edu as tg
+
+
+def rand64(rng: np.random.Generator, shape, low=-2.0, high=2.0, requires_grad=True, name=None) -> tg.Tensor:
+    return tg.Tensor(rng.uniform(low, high, shape), requires_grad=requires_grad, name=name)
+
+
+def to_torch(torch, t: tg.Tensor):
+    return torch.tensor(t.data, requires_grad=t.requires_grad)
+
+
+def assert_close(ours, theirs, rtol=1e-6, atol=1e-9):
+    theirs = theirs.detach().numpy() if hasattr(theirs, "detach") else np.asarray(theirs)
+    ours = ours.data if isinstance(ours, tg.Tensor) else np.asarray(ours)
+    assert ours.shape == theirs.shape, f"shape {ours.shape} vs {theirs.shape}"
+    np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=atol)

@@ -1,0 +1,126 @@
+"""Elementwise ops: gradients against finite differences (with broadcasting) and against PyTorch."""
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+from hypothesis.extra.numpy import mutually_broadcastable_shapes
+
+import tinygrad_edu as tg
+import tinygrad_edu.functional as F
+from tinygrad_edu.inspect import gradcheck
+from tests.helpers import assert_close, rand64, to_torch
+
+UNARY = {
+    # name: (ours, torch's, low, high) — the domain keeps each op differentiable and well-conditioned
+    "neg": (lambda x: -x, lambda x: -x, -2, 2),
+    "exp": (lambda x: x.exp(), lambda x: x.exp(), -2, 2),
+    "log": (lambda x: x.log(), lambda x: x.log(), 0.2, 3),
+    "sqrt": (lambda x: x.sqrt(), lambda x: x.sqrt(), 0.2, 3),
+    "tanh": (lambda x: x.tanh(), lambda x: x.tanh(), -2, 2),
+    "sigmoid": (lambda x: x.sigmoid(), lambda x: x.sigmoid(), -3, 3),
+    "relu": (lambda x: x.relu(), lambda x: x.relu(), -2, 2),
+    "abs": (lambda x: abs(x), lambda x: x.abs(), -2, 2),
+    "leaky_relu": (lambda x: F.leaky_relu(x, 0.1), lambda x: __import__("torch").nn.functional.leaky_relu(x, 0.1), -2, 2),
+    "pow_const": (lambda x: x ** 3, lambda x: x ** 3, -2, 2),
+    "pow_half": (lambda x: x ** 0.5, lambda x: x ** 0.5, 0.2, 3),
+}
+BINARY = {
+    "add": (lambda a, b: a + b, (-2, 2)),
+    "sub": (lambda a, b: a - b, (-2, 2)),
+    "mul": (lambda a, b: a * b, (-2, 2)),
+    "div": (lambda a, b: a / b, (0.5, 2)),
+    "pow": (lambda a, b: a ** b, (0.5, 2)),
+}
+
+shapes = st.lists(st.integers(1, 4), min_size=0, max_size=3).map(tuple)
+
+
+def _away_from_kinks(x: tg.Tensor) -> tg.Tensor:
+    """relu/abs/leaky_relu have a kink at 0 where finite differences are meaningless: move entries off it."""
+    x.data[np.abs(x.data) < 0.05] += 0.2
+    return x
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+@given(shape=shapes, seed=st.integers(0, 2**16))
+def test_unary_gradient_matches_finite_differences(name, shape, seed):
+    ours, _, low, high = UNARY[name]
+    x = _away_from_kinks(rand64(np.random.default_rng(seed), shape, low, high))
+    assert gradcheck(ours, [x])
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+@given(shapes=mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3), seed=st.integers(0, 2**16))
+def test_binary_gradient_with_broadcasting_matches_finite_differences(name, shapes, seed):
+    op, (low, high) = BINARY[name]
+    rng = np.random.default_rng(seed)
+    a, b = (rand64(rng, s, low, high) for s in shapes.input_shapes)
+    out = op(a, b)
+    assert out.shape == shapes.result_shape
+    assert gradcheck(op, [a, b])
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_unary_matches_torch(torch, name):
+    ours, theirs, low, high = UNARY[name]
+    x = _away_from_kinks(rand64(np.random.default_rng(1), (3, 4), low, high))
+    xt = to_torch(torch, x)
+    y, yt = ours(x), theirs(xt)
+    assert_close(y, yt)
+    g = np.random.default_rng(2).standard_normal(y.shape)
+    y.backward(tg.Tensor(g))
+    yt.backward(torch.tensor(g))
+    assert_close(x.grad, xt.grad)
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+def test_binary_with_broadcasting_matches_torch(torch, name):
+    op, (low, high) = BINARY[name]
+    rng = np.random.default_rng(3)
+    a, b = rand64(rng, (2, 1, 4), low, high), rand64(rng, (3, 1), low, high)
+    at, bt = to_torch(torch, a), to_torch(torch, b)
+    op(a, b).sum().backward()
+    op(at, bt).sum().backward()
+    assert_close(a.grad, at.grad)
+    assert_close(b.grad, bt.grad)
+
+
+def test_second_derivative_of_tanh_matches_torch(torch):
+    x = rand64(np.random.default_rng(4), (5,))
+    (g,) = tg.grad(x.tanh().sum(), [x], create_graph=True)
+    (gg,) = tg.grad(g.sum(), [x])
+    xt = to_torch(torch, x)
+    (gt,) = torch.autograd.grad(xt.tanh().sum(), [xt], create_graph=True)
+    (ggt,) = torch.autograd.grad(gt.sum(), [xt])
+    assert_close(g, gt)
+    assert_close(gg, ggt)
+    assert_close(gg, -2 * np.tanh(x.data) * (1 - np.tanh(x.data) ** 2))
+
+
+def test_third_derivative_of_sigmoid_by_repeated_create_graph():
+    x = tg.Tensor(np.array([0.3, -1.2]), requires_grad=True)
+    (d1,) = tg.grad(x.sigmoid().sum(), [x], create_graph=True)
+    (d2,) = tg.grad(d1.sum(), [x], create_graph=True)
+    (d3,) = tg.grad(d2.sum(), [x])
+    s = 1 / (1 + np.exp(-x.data))
+    np.testing.assert_allclose(d3.data, s * (1 - s) * (1 - 6 * s + 6 * s * s), rtol=1e-12)
+
+
+def test_float32_stays_float32_and_float64_stays_float64():
+    x32 = tg.randn(3, requires_grad=True)
+    x64 = tg.randn(3, requires_grad=True, dtype=tg.float64)
+    assert (x32 * 2.5 + 1).dtype == np.float32
+    assert (x64 * 2.5 + 1).dtype == np.float64
+    assert (x32 + x64).dtype == np.float64  # NumPy's promotion, decided once
+    (x32 + x64).sum().backward()
+    assert x32.grad.dtype == np.float32 and x64.grad.dtype == np.float64
+
+
+def test_bad_broadcast_names_the_op_and_shapes():
+    with pytest.raises(ValueError, match=r"mul: shapes \(2, 3\) and \(4,\) do not broadcast"):
+        tg.ones(2, 3) * tg.ones(4)
+
+
+def test_relu_gradient_at_zero_is_zero_like_pytorch():
+    x = tg.Tensor(np.array([-1.0, 0.0, 2.0]), requires_grad=True)
+    x.relu().sum().backward()
+    assert x.grad.data.tolist() == [0.0, 0.0, 1.0]

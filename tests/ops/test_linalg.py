@@ -1,0 +1,40 @@
+"""Matrix products: vectors, matrices and broadcast batches, against finite differences and PyTorch."""
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+import tinygrad_edu as tg
+from tinygrad_edu.inspect import gradcheck
+from tests.helpers import assert_close, rand64, to_torch
+
+PAIRS = [((3,), (3,)), ((3,), (3, 4)), ((2, 3), (3,)), ((2, 3), (3, 4)), ((5, 2, 3), (3, 4)),
+         ((2, 3), (5, 3, 4)), ((5, 1, 2, 3), (4, 3, 2))]
+
+
+@pytest.mark.parametrize("sa,sb", PAIRS)
+def test_matmul_matches_torch(torch, sa, sb):
+    rng = np.random.default_rng(10)
+    a, b = rand64(rng, sa), rand64(rng, sb)
+    at, bt = to_torch(torch, a), to_torch(torch, b)
+    y, yt = a @ b, at @ bt
+    assert_close(y, yt)
+    g = rng.standard_normal(y.shape)
+    y.backward(tg.Tensor(g))
+    yt.backward(torch.tensor(g))
+    assert_close(a.grad, at.grad)
+    assert_close(b.grad, bt.grad)
+
+
+@given(m=st.integers(1, 4), k=st.integers(1, 4), n=st.integers(1, 4), batch=st.sampled_from([(), (2,), (3, 1)]),
+       seed=st.integers(0, 2**16))
+def test_matmul_gradient_matches_finite_differences(m, k, n, batch, seed):
+    rng = np.random.default_rng(seed)
+    a, b = rand64(rng, batch + (m, k)), rand64(rng, (k, n))
+    assert gradcheck(lambda a, b: a @ b, [a, b])
+
+
+def test_mismatched_matmul_names_shapes_and_rule():
+    with pytest.raises(ValueError, match=r"matmul: inner dimensions differ: \(2, 3\) @ \(4, 5\).*3 ≠ 4"):
+        tg.ones(2, 3) @ tg.ones(4, 5)
+    with pytest.raises(ValueError, match="batch dimensions"):
+        tg.ones(2, 2, 3) @ tg.ones(3, 3, 4)

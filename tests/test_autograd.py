@@ -1,0 +1,182 @@
+"""The engine: graph walk, accumulation, retain_graph, create_graph, grad mode, hooks, deep graphs."""
+import threading
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+from tinygrad_edu.autograd import Function, backward_steps
+
+
+def test_gradients_accumulate_until_reset():
+    x = tg.Tensor([1.0, 2.0], requires_grad=True)
+    (x * 3).sum().backward()
+    (x * 3).sum().backward()
+    assert x.grad.data.tolist() == [6.0, 6.0]
+    x.grad = None
+    (x * x).sum().backward()
+    assert x.grad.data.tolist() == [2.0, 4.0]
+
+
+def test_a_tensor_used_twice_gets_both_paths():
+    x = tg.Tensor(3.0, requires_grad=True)
+    y = x * x + x.exp() * x
+    y.backward()
+    np.testing.assert_allclose(x.grad.item(), 2 * 3 + np.exp(3) * 4, rtol=1e-6)
+
+
+def test_second_backward_through_freed_graph_is_a_clear_error():
+    x = tg.Tensor([1.0, 2.0], requires_grad=True)
+    y = (x.tanh() * 2).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match=r"already freed.*retain_graph=True"):
+        y.backward()
+
+
+def test_retain_graph_allows_a_second_backward():
+    x = tg.Tensor([1.0, 2.0], requires_grad=True)
+    y = (x.tanh() * 2).sum()
+    y.backward(retain_graph=True)
+    first = x.grad.data.copy()
+    y.backward()
+    np.testing.assert_allclose(x.grad.data, 2 * first)
+
+
+def test_backward_on_non_scalar_without_gradient_names_the_shape():
+    y = tg.randn(3, 4, requires_grad=True) * 2
+    with pytest.raises(RuntimeError, match=r"scalar output, got shape \(3, 4\)"):
+        y.backward()
+    with pytest.raises(RuntimeError, match=r"gradient has shape \(4,\) but the tensor has shape \(3, 4\)"):
+        y.backward(tg.ones(4))
+
+
+def test_backward_on_a_tensor_without_grad_is_an_error():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        tg.ones(2).sum().backward()
+
+
+def test_integer_tensors_cannot_require_grad():
+    with pytest.raises(TypeError, match="only floating-point"):
+        tg.Tensor(np.arange(3), requires_grad=True)
+
+
+def test_no_grad_records_nothing_and_enable_grad_reenables():
+    x = tg.randn(2, requires_grad=True)
+    with tg.no_grad():
+        y = x * 2
+        with tg.enable_grad():
+            z = x * 2
+    assert not y.requires_grad and y.grad_fn is None
+    assert z.requires_grad and z.grad_fn is not None
+
+
+def test_no_grad_works_as_a_decorator():
+    @tg.no_grad()
+    def f(x):
+        return x * 2
+
+    assert not f(tg.randn(2, requires_grad=True)).requires_grad
+
+
+def test_grad_mode_is_thread_local():
+    seen = {}
+
+    def other_thread():
+        seen["enabled"] = tg.is_grad_enabled()
+
+    with tg.no_grad():
+        t = threading.Thread(target=other_thread)
+        t.start()
+        t.join()
+        assert not tg.is_grad_enabled()
+    assert seen["enabled"] is True
+
+
+def test_detach_cuts_the_graph():
+    x = tg.randn(2, requires_grad=True)
+    y = (x * 2).detach()
+    assert y.is_leaf and not y.requires_grad
+    z = x * y
+    z.sum().backward()
+    np.testing.assert_allclose(x.grad.data, y.data)
+
+
+def test_retain_grad_keeps_an_intermediate_gradient():
+    x = tg.Tensor([1.0, -2.0], requires_grad=True)
+    h = x * 3
+    h.retain_grad()
+    (h * h).sum().backward()
+    np.testing.assert_allclose(h.grad.data, 2 * h.data)
+    assert (x * 3).grad is None
+
+
+def test_hooks_see_and_can_replace_the_gradient():
+    x = tg.Tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2
+    seen = []
+    h.register_hook(lambda g: seen.append(g.data.copy()))
+    remove = h.register_hook(lambda g: g * 10)
+    h.sum().backward()
+    assert seen[0].tolist() == [1.0, 1.0]
+    assert x.grad.data.tolist() == [20.0, 20.0]
+    remove()
+    x.grad = None
+    (x * 2).sum().backward()
+    assert x.grad.data.tolist() == [2.0, 2.0]
+
+
+def test_hook_on_a_leaf_runs_before_accumulation():
+    x = tg.Tensor([1.0], requires_grad=True)
+    x.register_hook(lambda g: g * 0)
+    (x * 5).sum().backward()
+    assert x.grad.data.tolist() == [0.0]
+
+
+def test_a_100000_node_chain_backprops_without_recursion_error():
+    x = tg.Tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    y.backward()
+    assert x.grad.item() == 1.0
+
+
+def test_create_graph_false_leaves_no_graph_on_grad():
+    x = tg.randn(3, requires_grad=True)
+    (x * x).sum().backward()
+    assert x.grad.grad_fn is None and not x.grad.requires_grad
+
+
+def test_create_graph_true_records_the_backward_pass():
+    x = tg.Tensor([1.0, 2.0], requires_grad=True)
+    (x ** 3).sum().backward(create_graph=True)
+    assert x.grad.requires_grad
+    (g,) = tg.grad(x.grad.sum(), [x])
+    assert g.data.tolist() == [6.0, 12.0]
+
+
+def test_autograd_grad_does_not_touch_other_leaves():
+    x, w = tg.Tensor([1.0], requires_grad=True), tg.Tensor([2.0], requires_grad=True)
+    (gx,) = tg.grad((x * w).sum(), [x])
+    assert gx.data.tolist() == [2.0]
+    assert x.grad is None and w.grad is None
+
+
+def test_backward_steps_run_in_reverse_topological_order():
+    x = tg.Tensor([1.0], requires_grad=True)
+    y = (x.exp() * 2).sum()
+    names = [s.fn.name if s.fn else "leaf" for s in backward_steps(y, tg.ones_like(y))]
+    assert names == ["Sum", "Mul", "Exp", "leaf"]
+
+
+def test_a_function_returning_the_wrong_number_of_gradients_is_named():
+    class Broken(Function):
+        def forward(ctx, a, b):
+            return a + b
+
+        def backward(ctx, g):
+            return g
+
+    a, b = tg.randn(2, requires_grad=True), tg.randn(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="Broken.backward returned 1 gradients for 2 inputs"):
+        Broken.apply(a, b).sum().backward()

@@ -1,0 +1,27 @@
+"""The command line: --version and the demo, run as a user would."""
+import subprocess
+import sys
+
+import tinygrad_edu
+from tinygrad_edu.cli import main
+
+
+def test_version(capsys):
+    try:
+        main(["--version"])
+    except SystemExit as done:
+        assert done.code == 0
+    assert tinygrad_edu.__version__ in capsys.readouterr().out
+
+
+def test_demo_verifies_the_formula_and_trains(capsys):
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "verified exactly" in out
+    last = [line for line in out.splitlines() if "accuracy" in line][-1]
+    assert float(last.split("accuracy")[1].strip().rstrip("%")) >= 95.0
+
+
+def test_module_entry_point_runs():
+    done = subprocess.run([sys.executable, "-m", "tinygrad_edu.cli", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "demo" in done.stdout

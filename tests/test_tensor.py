@@ -1,0 +1,68 @@
+"""Tensor construction, dtypes, properties and operator sugar, as API.md states them."""
+import numpy as np
+import pytest
+import sympy
+
+import tinygrad_edu as tg
+
+
+def test_dtypes_follow_the_api_contract():
+    assert tg.Tensor([1, 2, 3]).dtype == np.float32
+    assert tg.Tensor(2.5).dtype == np.float32
+    assert tg.Tensor(np.zeros(2)).dtype == np.float64
+    assert tg.Tensor(np.arange(3)).dtype.kind == "i"
+    assert tg.Tensor(np.zeros(2), dtype=tg.float32).dtype == np.float32
+    assert tg.Tensor(sympy.Symbol("x")).dtype == object
+    assert tg.Tensor([sympy.Symbol("x"), 1]).dtype == object
+
+
+def test_properties_as_in_pytorch():
+    t = tg.Tensor(np.ones((2, 3)), requires_grad=True, name="W")
+    assert t.shape == (2, 3) and t.ndim == 2 and t.is_leaf and t.requires_grad and t.name == "W"
+    assert isinstance(t.numpy(), np.ndarray)
+    assert tg.Tensor([4.0]).item() == 4.0
+    y = t * 2
+    assert not y.is_leaf and y.grad_fn.name == "Mul"
+    assert "grad_fn=Mul" in repr(y)
+    with pytest.raises(ValueError, match=r"item: only a one-element tensor.*\(2, 3\)"):
+        t.item()
+
+
+def test_right_hand_operators_and_numpy_operands():
+    x = tg.Tensor([1.0, 2.0], requires_grad=True)
+    y = 1 - x + 2 * x / (3 + x) - 4 / x + np.array([1.0, 1.0]) * x + 2 ** x
+    y.sum().backward()
+    expected = -1 + 2 * 3 / (3 + x.data) ** 2 + 4 / x.data ** 2 + 1 + np.log(2) * 2 ** x.data
+    np.testing.assert_allclose(x.grad.data, expected, rtol=1e-5)
+
+
+def test_numpy_array_on_the_left_defers_to_tensor():
+    x = tg.Tensor([1.0, 2.0], requires_grad=True)
+    y = np.array([3.0, 4.0]) * x
+    assert isinstance(y, tg.Tensor)
+
+
+def test_comparisons_give_boolean_tensors_without_graph():
+    x = tg.Tensor([1.0, 2.0], requires_grad=True)
+    mask = x > 1.5
+    assert mask.dtype == bool and not mask.requires_grad
+    assert mask.data.tolist() == [False, True]
+
+
+def test_creation_functions_and_seed_repeat():
+    tg.manual_seed(3)
+    a = tg.randn(2, 3)
+    tg.manual_seed(3)
+    b = tg.randn((2, 3))
+    np.testing.assert_array_equal(a.data, b.data)
+    assert tg.zeros(2, dtype=tg.float64).dtype == np.float64
+    assert tg.ones(2, 2, requires_grad=True).requires_grad
+    assert 0 <= tg.rand(100).data.min() and tg.rand(100).data.max() < 1
+
+
+def test_cast_is_differentiable():
+    x = tg.Tensor([1.0, 2.0], requires_grad=True)
+    y = x.double() * 3
+    assert y.dtype == np.float64
+    y.sum().backward()
+    assert x.grad.dtype == np.float32 and x.grad.data.tolist() == [3.0, 3.0]

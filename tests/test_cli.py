@@ -25,3 +25,12 @@ def test_demo_verifies_the_formula_and_trains(capsys):
 def test_module_entry_point_runs():
     done = subprocess.run([sys.executable, "-m", "tinygrad_edu.cli", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "demo" in done.stdout
+
+
+def test_engine_tour_example_runs():
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "examples" / "engine_tour.py"
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "gradcheck σ(Wx): True" in done.stdout

@@ -84,9 +84,9 @@ class Function:
     #: hooks that observe every Function application (used by inspect/viz through autograd.observe)
     _observers: list[Callable[["Function"], None]] = []
 
-    inputs: tuple["Tensor", ...]
-    needs_input_grad: tuple[bool, ...]
-    saved: tuple
+    inputs: tuple["Tensor", ...] = ()
+    needs_input_grad: tuple[bool, ...] = ()
+    saved: tuple = ()
     attrs: dict
     freed: bool = False
 
@@ -112,22 +112,27 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs: "Tensor", **attrs: Any) -> "Tensor":
-        from .tensor import Tensor
-
-        ctx = cls()
+        ctx = cls.__new__(cls)
         ctx.attrs = attrs
-        ctx.saved = ()
-        data = ctx.forward(*(t.data for t in inputs), **attrs)
-        requires_grad = _grad_mode.enabled and any(t.requires_grad for t in inputs)
-        out = Tensor._make(data, requires_grad)
+        data = ctx.forward(*[t.data for t in inputs], **attrs)
+        requires_grad = False
+        if _grad_mode.enabled:
+            for t in inputs:
+                if t.requires_grad:
+                    requires_grad = True
+                    break
+        out = _Tensor._make(data, requires_grad)
         if requires_grad:
             ctx.inputs = inputs
-            ctx.needs_input_grad = tuple(t.requires_grad for t in inputs)
+            ctx.needs_input_grad = tuple([t.requires_grad for t in inputs])
             ctx._output = weakref.ref(out)
             out._ctx = ctx
             for observe in Function._observers:
                 observe(ctx)
         return out
+
+
+_Tensor: Any = None  # the Tensor class, bound by tensor.py (which imports this module first)
 
 
 def observe(callback: Callable[[Function], None]) -> Callable[[], None]:
@@ -219,8 +224,6 @@ def backward_steps(root: "Tensor", gradient: "Tensor", retain_graph: bool = Fals
 def _call_backward(fn: Function, g: "Tensor") -> tuple[Optional["Tensor"], ...]:
     """Run one Function's backward and sum each gradient back to its input's shape (broadcasting's
     adjoint, done here once for every op)."""
-    from .ops.movement import sum_to
-
     raw = fn.backward(g)
     if not isinstance(raw, tuple):
         raw = (raw,)
@@ -231,12 +234,19 @@ def _call_backward(fn: Function, g: "Tensor") -> tuple[Optional["Tensor"], ...]:
         if pg is None or not needs:
             out.append(None)
             continue
-        if pg.shape != inp.shape:
-            pg = sum_to(pg, inp.shape)
-        if pg.dtype != inp.dtype and inp.dtype != object and pg.dtype != object:
-            pg = pg.to(inp.dtype)
+        have, want = pg.data, inp.data
+        if have.shape != want.shape:
+            pg = _sum_to(pg, want.shape)
+        if have.dtype is not want.dtype and have.dtype != want.dtype and want.dtype != object and have.dtype != object:
+            pg = pg.to(want.dtype)
         out.append(pg)
     return tuple(out)
+
+
+def _sum_to(g: "Tensor", shape: tuple[int, ...]) -> "Tensor":
+    from .ops.movement import sum_to
+
+    return sum_to(g, shape)
 
 
 def run_backward(root: "Tensor", gradient: "Tensor", retain_graph: bool, create_graph: bool) -> None:

@@ -7,7 +7,7 @@ from typing import Any, Callable, Optional, Sequence, Union
 import numpy as np
 
 from . import backend
-from .autograd import is_grad_enabled, run_backward
+from .autograd import run_backward
 
 Scalar = Union[int, float]
 
@@ -301,4 +301,7 @@ class Tensor:
         return ops.broadcast_to(self, *shape)
 
 
+from . import autograd as _autograd  # noqa: E402
 from . import ops  # noqa: E402  (ops need Tensor defined first)
+
+_autograd._Tensor = Tensor

@@ -62,8 +62,8 @@ class Mul(Function):
 
     def backward(ctx, g):
         a, b = ctx.inputs
-        return (g * b if ctx.needs_input_grad[0] else None,
-                g * a if ctx.needs_input_grad[1] else None)
+        return (Mul.apply(g, b) if ctx.needs_input_grad[0] else None,
+                Mul.apply(g, a) if ctx.needs_input_grad[1] else None)
 
 
 class Div(Function):

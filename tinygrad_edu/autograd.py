@@ -21,7 +21,29 @@ class _GradMode(threading.local):
     enabled = True
 
 
+class _ModuleScope(threading.local):
+    """The nn.Module calls now running, outermost first, as (qualified name, class name) pairs."""
+
+    current: tuple[tuple[str, str], ...] = ()
+
+
 _grad_mode = _GradMode()
+_module_scope = _ModuleScope()
+
+
+@contextmanager
+def module_scope(name: str, kind: str) -> Iterator[None]:
+    """Ops recorded inside carry this module in `fn.scope` (viz draws one cluster per module call)."""
+    previous = _module_scope.current
+    _module_scope.current = previous + ((name, kind),)
+    try:
+        yield
+    finally:
+        _module_scope.current = previous
+
+
+def current_scope() -> tuple[tuple[str, str], ...]:
+    return _module_scope.current
 
 
 def is_grad_enabled() -> bool:
@@ -89,6 +111,7 @@ class Function:
     saved: tuple = ()
     attrs: dict
     freed: bool = False
+    scope: tuple[tuple[str, str], ...] = ()
 
     def forward(ctx, *arrays: np.ndarray, **attrs: Any) -> np.ndarray:
         raise NotImplementedError(f"{type(ctx).__name__}.forward")
@@ -126,6 +149,7 @@ class Function:
             ctx.inputs = inputs
             ctx.needs_input_grad = tuple([t.requires_grad for t in inputs])
             ctx._output = weakref.ref(out)
+            ctx.scope = _module_scope.current
             out._ctx = ctx
             for observe in Function._observers:
                 observe(ctx)

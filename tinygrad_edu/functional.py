@@ -1,9 +1,12 @@
 """PyTorch-style functional names (`import tinygrad_edu.functional as F`) over the ops."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 from .ops import cross_entropy, log_softmax, mse_loss, nll_loss, softmax
+from .ops.local import fold, locally_connected2d, unfold
+from .ops.normalization import batch_norm, dropout, local_response_norm
+from .ops.pool import adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d, spatial_pyramid_pool2d
 from .ops.elementwise import LeakyRelu, Relu, Sigmoid, Tanh
 from .tensor import Tensor
 
@@ -40,8 +43,6 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
 
 
 __all__ = ["linear", "relu", "sigmoid", "tanh", "leaky_relu", "softmax", "log_softmax", "cross_entropy",
-           "nll_loss", "mse_loss"]
-
-
-def __getattr__(name: str) -> Any:
-    raise AttributeError(f"tinygrad_edu.functional has no {name!r}")
+           "nll_loss", "mse_loss", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
+           "spatial_pyramid_pool2d", "dropout", "local_response_norm", "batch_norm", "unfold", "fold",
+           "locally_connected2d"]

@@ -180,3 +180,11 @@ def test_a_function_returning_the_wrong_number_of_gradients_is_named():
     a, b = tg.randn(2, requires_grad=True), tg.randn(2, requires_grad=True)
     with pytest.raises(RuntimeError, match="Broken.backward returned 1 gradients for 2 inputs"):
         Broken.apply(a, b).sum().backward()
+
+
+def test_each_op_records_the_user_line_that_created_it():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    filename, line = y._ctx.site
+    assert filename == __file__
+    assert "y = (x * x).sum()" in open(filename).read().splitlines()[line - 1]

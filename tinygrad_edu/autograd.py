@@ -6,6 +6,8 @@ so the backward pass can itself be recorded (`create_graph=True`) and runs uncha
 """
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import weakref
 from contextlib import contextmanager
@@ -112,6 +114,8 @@ class Function:
     attrs: dict
     freed: bool = False
     scope: tuple[tuple[str, str], ...] = ()
+    #: (filename, line) of the user's code that recorded this op: the first frame outside the package
+    site: Optional[tuple[str, int]] = None
 
     def forward(ctx, *arrays: np.ndarray, **attrs: Any) -> np.ndarray:
         raise NotImplementedError(f"{type(ctx).__name__}.forward")
@@ -150,10 +154,22 @@ class Function:
             ctx.needs_input_grad = tuple([t.requires_grad for t in inputs])
             ctx._output = weakref.ref(out)
             ctx.scope = _module_scope.current
+            ctx.site = _user_site()
             out._ctx = ctx
             for observe in Function._observers:
                 observe(ctx)
         return out
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _user_site() -> Optional[tuple[str, int]]:
+    """Where the user's code recorded the op now being applied: the innermost frame outside tinygrad_edu."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+    return None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
 
 
 _Tensor: Any = None  # the Tensor class, bound by tensor.py (which imports this module first)

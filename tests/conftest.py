@@ -10,7 +10,7 @@ settings.register_profile("thorough", max_examples=300, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def torch():
     """PyTorch, the reference for numbers; tests that take it skip cleanly when it is not installed."""
     return pytest.importorskip("torch")

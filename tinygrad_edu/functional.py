@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Optional
 
 from .ops import cross_entropy, log_softmax, mse_loss, nll_loss, softmax
+from .ops.conv import conv1d, conv2d, conv2d_weight, conv_transpose2d
 from .ops.local import fold, locally_connected2d, unfold
 from .ops.normalization import batch_norm, dropout, local_response_norm
 from .ops.pool import adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d, spatial_pyramid_pool2d
@@ -42,7 +43,7 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     return LeakyRelu.apply(input, negative_slope=negative_slope)
 
 
-__all__ = ["linear", "relu", "sigmoid", "tanh", "leaky_relu", "softmax", "log_softmax", "cross_entropy",
+__all__ = ["linear", "conv1d", "conv2d", "conv_transpose2d", "conv2d_weight", "relu", "sigmoid", "tanh", "leaky_relu", "softmax", "log_softmax", "cross_entropy",
            "nll_loss", "mse_loss", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
            "spatial_pyramid_pool2d", "dropout", "local_response_norm", "batch_norm", "unfold", "fold",
            "locally_connected2d"]

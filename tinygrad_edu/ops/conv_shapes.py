@@ -1,0 +1,130 @@
+"""Hyper-parameters of convolutions, checked, and the output sizes they give (lecture F25, F26, F32):
+
+    conv2d:            out = ⌊(n + p_begin + p_end − d·(k − 1) − 1)/s⌋ + 1
+    conv_transpose2d:  n_out = (n − 1)·s − 2p + d·(k − 1) + output_padding + 1
+
+Each check raises a ValueError that names the op, the shapes and the rule that failed.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from .local import pair
+
+Pair = tuple[int, int]
+Padding = tuple[Pair, Pair]
+
+
+def _positive_pair(value: Any, op: str, name: str) -> Pair:
+    values = pair(value, op, name)
+    if min(values) < 1:
+        raise ValueError(f"{op}: {name} must be positive, got {values}")
+    return values
+
+
+def _groups(groups: Any, op: str) -> int:
+    if not isinstance(groups, int) or isinstance(groups, bool) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    return groups
+
+
+def conv_padding(padding: Any, op: str, kernel: Pair, stride: Pair, dilation: Pair) -> Padding:
+    """((top, bottom), (left, right)) from an int, a pair, 'valid' or 'same' (PyTorch puts an odd extra
+    'same' pad at the bottom and right)."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0), (0, 0)
+        if padding == "same":
+            if stride != (1, 1):
+                raise ValueError(f"{op}: padding='same' needs stride 1 (only then does the output keep the input's "
+                                 f"size), got stride {stride}")
+            totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
+            return tuple((t // 2, t - t // 2) for t in totals)  # type: ignore[return-value]
+        raise ValueError(f"{op}: padding must be an int, a pair of ints, 'valid' or 'same', got {padding!r}")
+    ph, pw = pair(padding, op, "padding")
+    if ph < 0 or pw < 0:
+        raise ValueError(f"{op}: padding must be non-negative, got {(ph, pw)}")
+    return (ph, ph), (pw, pw)
+
+
+def conv_out_size(op: str, axis: str, n: int, k: int, s: int, pad: Pair, d: int) -> int:
+    """⌊(n + p_begin + p_end − d(k − 1) − 1)/s⌋ + 1, or an error that shows the formula with the numbers."""
+    span = d * (k - 1) + 1
+    size = (n + pad[0] + pad[1] - span) // s + 1
+    if size > 0:
+        return size
+    padded = f"2·{pad[0]}" if pad[0] == pad[1] else f"{pad[0]} + {pad[1]}"
+    kernel = f"{k}" if d == 1 else f"({d}·({k} − 1) + 1)"
+    shown = str(size).replace("-", "−")
+    formula = f"({n} + {padded} − {kernel})/{s} + 1" if s == 1 else f"⌊({n} + {padded} − {kernel})/{s}⌋ + 1"
+    extra = "" if d == 1 else f", dilation {d}"
+    raise ValueError(f"{op}: output {axis} {formula} = {shown} is not positive (input {n}, kernel {k}, "
+                     f"padding {pad[0] if pad[0] == pad[1] else pad}, stride {s}{extra}): the kernel does not fit "
+                     f"in the padded input")
+
+
+def conv2d_attrs(op: str, x_shape: tuple, w_shape: tuple, bias_shape: Optional[tuple], stride: Any, padding: Any,
+                 dilation: Any, groups: Any, axes: tuple[str, str] = ("height", "width")) -> dict:
+    """Check a conv2d call on (N, C, H, W) and (O, C/groups, kh, kw) shapes; return the Conv2d attrs."""
+    if len(x_shape) != 4:
+        raise ValueError(f"{op}: expected input (N, C, H, W) or unbatched (C, H, W), got shape {x_shape}")
+    if len(w_shape) != 4:
+        raise ValueError(f"{op}: weight must be (out_channels, in_channels/groups, kh, kw), got shape {w_shape}")
+    groups = _groups(groups, op)
+    stride, dilation = _positive_pair(stride, op, "stride"), _positive_pair(dilation, op, "dilation")
+    c, (o, c_g, kh, kw) = x_shape[1], w_shape
+    if c % groups:
+        raise ValueError(f"{op}: input channels C = {c} are not divisible by groups = {groups} (input {x_shape})")
+    if o % groups:
+        raise ValueError(f"{op}: output channels {o} (weight {w_shape}) are not divisible by groups = {groups}")
+    if c_g * groups != c:
+        raise ValueError(f"{op}: weight {w_shape} expects C = in_channels/groups · groups = {c_g}·{groups} = "
+                         f"{c_g * groups} input channels, but the input {x_shape} has C = {c}")
+    if bias_shape is not None and tuple(bias_shape) != (o,):
+        raise ValueError(f"{op}: bias shape {tuple(bias_shape)} must be (out_channels,) = ({o},) for weight {w_shape}")
+    pad = conv_padding(padding, op, (kh, kw), stride, dilation)
+    out = tuple(conv_out_size(op, axis, n, k, s, p, d)
+                for axis, n, k, s, p, d in zip(axes, x_shape[2:], (kh, kw), stride, pad, dilation))
+    return dict(stride=stride, padding=pad, dilation=dilation, groups=groups, out=out)
+
+
+def conv_transpose2d_attrs(op: str, y_shape: tuple, w_shape: tuple, bias_shape: Optional[tuple], stride: Any,
+                           padding: Any, output_padding: Any, dilation: Any, groups: Any) -> dict:
+    """Check a conv_transpose2d call on (N, C_in, H, W) and (C_in, C_out/groups, kh, kw) shapes; return the
+    ConvTranspose2d attrs (its output size n_out = (n − 1)·s − 2p + d(k − 1) + output_padding + 1)."""
+    if len(y_shape) != 4:
+        raise ValueError(f"{op}: expected input (N, C, H, W) or unbatched (C, H, W), got shape {y_shape}")
+    if len(w_shape) != 4:
+        raise ValueError(f"{op}: weight must be (in_channels, out_channels/groups, kh, kw), got shape {w_shape}")
+    groups = _groups(groups, op)
+    stride, dilation = _positive_pair(stride, op, "stride"), _positive_pair(dilation, op, "dilation")
+    if isinstance(padding, str):
+        raise ValueError(f"{op}: padding must be an int or a pair of ints (no 'same'/'valid'), got {padding!r}")
+    pad = pair(padding, op, "padding")
+    extra = pair(output_padding, op, "output_padding")
+    if min(pad) < 0 or min(extra) < 0:
+        raise ValueError(f"{op}: padding {pad} and output_padding {extra} must be non-negative")
+    c_in, c_out_g, kh, kw = w_shape
+    if y_shape[1] != c_in:
+        raise ValueError(f"{op}: weight {w_shape} expects in_channels = {c_in}, but the input {y_shape} has "
+                         f"C = {y_shape[1]}")
+    if c_in % groups:
+        raise ValueError(f"{op}: input channels C = {c_in} are not divisible by groups = {groups} (input {y_shape})")
+    if bias_shape is not None and tuple(bias_shape) != (c_out_g * groups,):
+        raise ValueError(f"{op}: bias shape {tuple(bias_shape)} must be (out_channels,) = ({c_out_g * groups},) "
+                         f"for weight {w_shape} and groups {groups}")
+    size = []
+    for axis, n, k, s, p, d, e in zip(("height", "width"), y_shape[2:], (kh, kw), stride, pad, dilation, extra):
+        if e >= s and e >= d:
+            raise ValueError(f"{op}: output_padding {extra} must be smaller than stride {stride} or dilation "
+                             f"{dilation} (it only chooses among the input sizes a stride-{s} conv2d maps to "
+                             f"{n}; {axis}: output_padding {e}, stride {s}, dilation {d})")
+        n_out = (n - 1) * s - 2 * p + d * (k - 1) + e + 1
+        if n_out <= 0:
+            shown = str(n_out).replace("-", "−")
+            raise ValueError(f"{op}: output {axis} ({n} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {e} + 1 = {shown} is not "
+                             f"positive (input {n}, kernel {k}, padding {p}, stride {s}, dilation {d}, "
+                             f"output_padding {e})")
+        size.append(n_out)
+    return dict(stride=stride, padding=((pad[0], pad[0]), (pad[1], pad[1])), dilation=dilation, groups=groups,
+                size=tuple(size))

@@ -220,3 +220,15 @@ def test_symbolic_max_pool_that_cannot_be_decided_says_so():
     x = tg.Tensor(np.array(sympy.symbols("a0:4"), dtype=object).reshape(1, 1, 2, 2))
     with pytest.raises(TypeError, match="max_pool2d: cannot decide"):
         max_pool2d(x, 2)
+
+
+@pytest.mark.torch
+def test_max_pool_routes_nan_and_ties_as_torch(torch):
+    x = np.zeros((1, 1, 4, 4))
+    x[0, 0, 0, 1] = x[0, 0, 2, 2] = x[0, 0, 3, 3] = np.nan
+    x[0, 0, 0, 2] = x[0, 0, 1, 3] = 5.0
+    ours = tg.Tensor(x, requires_grad=True)
+    theirs = torch.tensor(x, requires_grad=True)
+    max_pool2d(ours, 2).sum().backward()
+    torch.nn.functional.max_pool2d(theirs, 2).sum().backward()
+    np.testing.assert_array_equal(ours.grad.data, theirs.grad.numpy())

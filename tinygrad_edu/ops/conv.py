@@ -54,18 +54,29 @@ def im2col(x: np.ndarray, kernel: Pair, stride: Pair, padding: Padding, dilation
 def col2im(cols: np.ndarray, n: int, size: Pair, kernel: Pair, stride: Pair, padding: Padding, dilation: Pair,
            out: Pair) -> np.ndarray:
     """The adjoint of im2col: (groups, C_g·kh·kw, N·oh·ow) summed back into (N, C, H, W), one strided
-    slice-add per kernel offset."""
+    slice-add per kernel offset, or one copy when the windows tile the image without overlap."""
     groups = cols.shape[0]
-    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out
+    (kh, kw), (oh, ow) = kernel, out
     c_g = cols.shape[1] // (kh * kw)
     (top, bottom), (left, right) = padding
     canvas = backend.zeros((groups, c_g, n, size[0] + top + bottom, size[1] + left + right), cols)
     windows = cols.reshape(groups, c_g, kh, kw, n, oh, ow)
+    if all(d == 1 and (s == k or o == 1) for k, s, d, o in zip(kernel, stride, dilation, out)):
+        tiles = windows.transpose(0, 1, 4, 5, 2, 6, 3).reshape(groups, c_g, n, oh * kh, ow * kw)
+        canvas[..., :oh * kh, :ow * kw] = tiles
+    else:
+        _add_windows(canvas, windows, stride, dilation)
+    image = canvas[..., top:top + size[0], left:left + size[1]]
+    return image.transpose(2, 0, 1, 3, 4).reshape(n, groups * c_g, *size)
+
+
+def _add_windows(canvas: np.ndarray, windows: np.ndarray, stride: Pair, dilation: Pair) -> None:
+    """canvas[…, s·i + d·p, s·j + d·q] += windows[:, :, p, q, …, i, j], one strided slice-add per (p, q)."""
+    kh, kw, oh, ow = windows.shape[2], windows.shape[3], windows.shape[5], windows.shape[6]
+    (sh, sw), (dh, dw) = stride, dilation
     for p in range(kh):
         for q in range(kw):
             canvas[..., p * dh:p * dh + sh * (oh - 1) + 1:sh, q * dw:q * dw + sw * (ow - 1) + 1:sw] += windows[:, :, p, q]
-    image = canvas[..., top:top + size[0], left:left + size[1]]
-    return image.transpose(2, 0, 1, 3, 4).reshape(n, groups * c_g, *size)
 
 
 def _group_major(y: np.ndarray, groups: int) -> np.ndarray:
@@ -75,8 +86,9 @@ def _group_major(y: np.ndarray, groups: int) -> np.ndarray:
 
 
 def _batch_major(y: np.ndarray, n: int, out: Pair) -> np.ndarray:
-    """(groups, O_g, N·oh·ow) → (N, O, oh, ow), the inverse of _group_major."""
-    return y.reshape(-1, n, *out).transpose(1, 0, 2, 3)
+    """(groups, O_g, N·oh·ow) → (N, O, oh, ow), the inverse of _group_major, copied to NCHW order (a
+    transposed view would make every later op stride across the batch)."""
+    return np.ascontiguousarray(y.reshape(-1, n, *out).transpose(1, 0, 2, 3))
 
 
 class Conv2d(Function):
@@ -89,6 +101,7 @@ class Conv2d(Function):
     def forward(ctx, x, w, stride, padding, dilation, groups, out):
         o = w.shape[0]
         cols = im2col(x, w.shape[2:], stride, padding, dilation, groups, out)
+        ctx.save_for_backward(cols if x.dtype != object else None)
         return _batch_major(np.matmul(w.reshape(groups, o // groups, -1), cols), x.shape[0], out)
 
     def backward(ctx, g):
@@ -96,7 +109,8 @@ class Conv2d(Function):
         a = ctx.attrs
         geometry = dict(stride=a["stride"], padding=a["padding"], dilation=a["dilation"], groups=a["groups"])
         dx = ConvTranspose2d.apply(g, w, size=x.shape[2:], **geometry) if ctx.needs_input_grad[0] else None
-        dw = Conv2dWeight.apply(x, g, kernel=w.shape[2:], **geometry) if ctx.needs_input_grad[1] else None
+        dw = (Conv2dWeight.apply(x, g, kernel=w.shape[2:], columns=ctx.saved[0], **geometry)
+              if ctx.needs_input_grad[1] else None)
         return dx, dw
 
 
@@ -128,11 +142,13 @@ class Conv2dWeight(Function):
     rule_unicode = "δ_W = Σ δ·Z: δ_x = conv_transpose2d(δ, D),  δ_δ = conv2d(x, D)   (D: the gradient of δ_W)"
     rule_latex = r"\delta_x = \operatorname{conv\_transpose2d}(\delta, D),\quad \delta_\delta = \operatorname{conv2d}(x, D)"
 
-    def forward(ctx, x, dy, kernel, stride, padding, dilation, groups):
-        out = dy.shape[2:]
-        cols = im2col(x, kernel, stride, padding, dilation, groups, out)
-        dw = np.matmul(_group_major(dy, groups), cols.transpose(0, 2, 1))
-        return dw.reshape(dy.shape[1], x.shape[1] // groups, *kernel)
+    def forward(ctx, x, dy, kernel, stride, padding, dilation, groups, columns=None):
+        # `columns` is Conv2d's im2col of this same x, handed over instead of recomputed; it is a cache, not
+        # a hyper-parameter, so it does not stay in attrs (which the stepper and the renderer show).
+        ctx.attrs.pop("columns", None)
+        cols = im2col(x, kernel, stride, padding, dilation, groups, dy.shape[2:]) if columns is None else columns
+        dw_t = np.matmul(cols, _group_major(dy, groups).transpose(0, 2, 1))
+        return dw_t.transpose(0, 2, 1).reshape(dy.shape[1], x.shape[1] // groups, *kernel)
 
     def backward(ctx, d):
         x, dy = ctx.inputs

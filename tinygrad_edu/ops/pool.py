@@ -51,6 +51,30 @@ def _window_sum(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
     return out
 
 
+def _max_and_argmax(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
+                    padding: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Each window's maximum and the offset p·kw + q of its winner (PyTorch's choices: the first of tied
+    values, the last NaN), by kh·kw passes of arithmetic over shifted strided slices: masked writes and an
+    argmax over a copied window axis are each several times slower."""
+    (kh, kw), (sh, sw) = kernel, stride
+    xp = pad2d(x, *padding, value=-np.inf)
+    oh, ow = (xp.shape[2] - kh) // sh + 1, (xp.shape[3] - kw) // sw + 1
+    maybe_nan = np.isnan(np.sum(x))
+    best = xp[:, :, :sh * (oh - 1) + 1:sh, :sw * (ow - 1) + 1:sw].copy()
+    argmax = np.zeros(best.shape, dtype=np.int32)
+    for offset in range(1, kh * kw):
+        p, q = divmod(offset, kw)
+        part = xp[:, :, p:p + sh * (oh - 1) + 1:sh, q:q + sw * (ow - 1) + 1:sw]
+        wins = part > best
+        if maybe_nan:
+            wins |= np.isnan(part)
+            best = np.where(wins, part, best)
+        else:
+            np.maximum(best, part, out=best)
+        argmax += wins * (np.int32(offset) - argmax)
+    return best, argmax
+
+
 def _divide(a: np.ndarray, n: int) -> np.ndarray:
     return a * sympy.Rational(1, n) if a.dtype == object else a / n
 
@@ -68,6 +92,10 @@ class MaxPool2d(Function):
                   r"\delta_Z = \textstyle\sum_{ij} \delta_{ij} W_{ij}")
 
     def forward(ctx, x, kernel, stride, padding, argmax=None):
+        if argmax is None and x.dtype != object:
+            out, argmax = _max_and_argmax(x, kernel, stride, padding)
+            ctx.save_for_backward(argmax)
+            return out
         if argmax is None:
             fill = sympy.S.NegativeInfinity if x.dtype == object else -np.inf
             windows = _windows(x, kernel, stride, padding, fill)
@@ -101,7 +129,8 @@ class MaxUnpool2d(Function):
         out = np.full(g.shape[:2] + _padded_hw(shape, padding), zero, dtype=g.dtype)
         for p in range(kh):
             for q in range(kw):
-                routed = np.where(argmax == p * kw + q, g, zero)
+                hit = argmax == p * kw + q
+                routed = np.where(hit, g, zero) if g.dtype == object else g * hit
                 out[:, :, p:p + sh * (oh - 1) + 1:sh, q:q + sw * (ow - 1) + 1:sw] += routed
         return crop2d(out, *padding)
 

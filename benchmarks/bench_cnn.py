@@ -1,0 +1,195 @@
+"""CNN benchmarks for the CNN-ops issue, as ratios against PyTorch CPU measured in the same run.
+
+1. LeNet-5 training step (batch 64, 1×28×28, cross-entropy, SGD with momentum), ours vs PyTorch.
+2. One conv2d forward+backward (N=32, C=16→32, 32×32, 3×3, padding 1): ms, and achieved GFLOP/s against
+   NumPy's own matmul GFLOP/s on the conv's im2col GEMM shape (32768×144 by 144×32, float32).
+3. Peak memory of the LeNet-5 step (peak RSS growth over the set-up, each library in its own process).
+
+Run: python benchmarks/bench_cnn.py [--threads N]   (default 1 thread for both libraries)
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _threads import pin_threads  # noqa: E402
+
+THREADS = pin_threads()
+
+import numpy as np  # noqa: E402
+
+from bench_engine import best_of  # noqa: E402
+
+N, C_IN, C_OUT, SIZE, K = 32, 16, 32, 32, 3
+
+
+def lenet_step_ours(x: np.ndarray, y: np.ndarray, state: dict):
+    import tinygrad_edu as tg
+    import tinygrad_edu.functional as F
+    from tinygrad_edu.nn.models import LeNet5
+
+    model = LeNet5(input_size=28)
+    model.load_state_dict(state)
+    opt = tg.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    xt = tg.Tensor(x)
+
+    def step() -> None:
+        loss = F.cross_entropy(model(xt), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+def lenet_step_torch(torch, x: np.ndarray, y: np.ndarray, state: dict):
+    nn = torch.nn
+    model = nn.Module()
+    model.c1, model.act1, model.s2 = nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2)
+    model.c3, model.act3, model.s4 = nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2)
+    model.c5, model.act5, model.flatten = nn.Conv2d(16, 120, 5), nn.ReLU(), nn.Flatten()
+    model.f6, model.act6, model.output = nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)
+    model.load_state_dict({k: torch.tensor(v) for k, v in state.items()})
+
+    def forward(t):
+        t = model.s2(model.act1(model.c1(t)))
+        t = model.s4(model.act3(model.c3(t)))
+        t = model.flatten(model.act5(model.c5(t)))
+        return model.output(model.act6(model.f6(t)))
+
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    xt, yt = torch.tensor(x), torch.tensor(y)
+
+    def step() -> None:
+        loss = torch.nn.functional.cross_entropy(forward(xt), yt)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+def lenet_inputs():
+    from tinygrad_edu.nn.models import LeNet5
+    import tinygrad_edu as tg
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 1, 28, 28)).astype(np.float32)
+    y = rng.integers(0, 10, 64)
+    tg.manual_seed(0)
+    return x, y, LeNet5(input_size=28).state_dict()
+
+
+def conv_ours(x: np.ndarray, w: np.ndarray):
+    import tinygrad_edu as tg
+    import tinygrad_edu.functional as F
+
+    xt, wt = tg.Tensor(x, requires_grad=True), tg.Tensor(w, requires_grad=True)
+    g = tg.Tensor(np.ones((N, C_OUT, SIZE, SIZE), np.float32))
+
+    def step() -> None:
+        xt.grad = wt.grad = None
+        F.conv2d(xt, wt, padding=1).backward(g)
+
+    return step
+
+
+def conv_torch(torch, x: np.ndarray, w: np.ndarray):
+    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    g = torch.ones((N, C_OUT, SIZE, SIZE))
+
+    def step() -> None:
+        xt.grad = wt.grad = None
+        torch.nn.functional.conv2d(xt, wt, padding=1).backward(g)
+
+    return step
+
+
+def gemm_gflops() -> float:
+    """NumPy's matmul on the conv's im2col shape: (N·H·W)×(C·k²) by (C·k²)×C_out, float32."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((N * SIZE * SIZE, C_IN * K * K)).astype(np.float32)
+    b = rng.standard_normal((C_IN * K * K, C_OUT)).astype(np.float32)
+    seconds = best_of(lambda: a @ b, repeat=9, number=10)
+    return 2 * a.shape[0] * a.shape[1] * b.shape[1] / seconds / 1e9
+
+
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"/proc/self/status has no {field}")
+
+
+def memory_child(which: str) -> None:
+    """Peak RSS of 5 LeNet-5 steps above the RSS after imports and set-up, in a fresh process. Linux keeps the
+    peak (VmHWM) since the process began; writing 5 to /proc/self/clear_refs resets it to the current RSS, so
+    the imports' own peak does not hide the steps'."""
+    x, y, state = lenet_inputs()
+    if which == "torch":
+        import torch
+
+        torch.set_num_threads(THREADS)
+        step = lenet_step_torch(torch, x, y, state)
+    else:
+        step = lenet_step_ours(x, y, state)
+    Path("/proc/self/clear_refs").write_text("5")
+    before = _status_kib("VmRSS")
+    for _ in range(5):
+        step()
+    print(json.dumps({"peak_kib": _status_kib("VmHWM") - before}))
+
+
+def peak_memory(which: str) -> float:
+    done = subprocess.run([sys.executable, __file__, "--memory-child", which, "--threads", str(THREADS)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])["peak_kib"] / 1024
+
+
+def main() -> None:
+    try:
+        import torch
+
+        torch.set_num_threads(THREADS)
+    except ImportError:
+        torch = None
+        print("(PyTorch not installed: pip install torch==2.13.0 for the ratios)")
+    x, y, state = lenet_inputs()
+    ours = best_of(lenet_step_ours(x, y, state), repeat=7, number=5)
+    print(f"LeNet-5 training step, batch 64, 1×28×28, {THREADS} thread(s)")
+    print(f"  tinygrad_edu {ours * 1e3:8.2f} ms")
+    if torch:
+        theirs = best_of(lenet_step_torch(torch, x, y, state), repeat=7, number=5)
+        print(f"  PyTorch      {theirs * 1e3:8.2f} ms")
+        print(f"  ratio ours/PyTorch = {ours / theirs:.2f}×   (target ≤ 1.5×)")
+
+    rng = np.random.default_rng(1)
+    cx = rng.standard_normal((N, C_IN, SIZE, SIZE)).astype(np.float32)
+    cw = rng.standard_normal((C_OUT, C_IN, K, K)).astype(np.float32)
+    flops = 3 * 2 * N * SIZE * SIZE * C_OUT * C_IN * K * K  # forward, input gradient, weight gradient
+    ours = best_of(conv_ours(cx, cw), repeat=7, number=5)
+    gemm = gemm_gflops()
+    print(f"conv2d forward+backward N={N}, {C_IN}→{C_OUT}, {SIZE}×{SIZE}, {K}×{K}, pad 1")
+    print(f"  tinygrad_edu {ours * 1e3:8.2f} ms = {flops / ours / 1e9:6.1f} GFLOP/s")
+    if torch:
+        theirs = best_of(conv_torch(torch, cx, cw), repeat=7, number=5)
+        print(f"  PyTorch      {theirs * 1e3:8.2f} ms = {flops / theirs / 1e9:6.1f} GFLOP/s   ratio {ours / theirs:.2f}×")
+    print(f"  NumPy matmul of the im2col GEMM shape: {gemm:6.1f} GFLOP/s; ours reaches "
+          f"{flops / ours / 1e9 / gemm:.0%} of it (target ≥ 60%)")
+
+    mine = peak_memory("ours")
+    print("peak memory of 5 LeNet-5 steps above the set-up (RSS high-water mark, own process each)")
+    print(f"  tinygrad_edu {mine:7.1f} MiB")
+    if torch:
+        theirs_mem = peak_memory("torch")
+        print(f"  PyTorch      {theirs_mem:7.1f} MiB   ratio {mine / max(theirs_mem, 0.1):.2f}×   (target ≤ 2×)")
+
+
+if __name__ == "__main__":
+    if "--memory-child" in sys.argv:
+        memory_child(sys.argv[sys.argv.index("--memory-child") + 1])
+    else:
+        main()

@@ -1,0 +1,49 @@
+"""Convolution layers: PyTorch's parameter names, shapes and outputs for the same weights, and the locally
+connected layer as a convolution whose weights differ per output position."""
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+from tinygrad_edu import nn
+
+LAYERS = [
+    ("Conv1d", dict(in_channels=4, out_channels=6, kernel_size=3, stride=2, padding=1, groups=2), (2, 4, 9)),
+    ("Conv2d", dict(in_channels=4, out_channels=6, kernel_size=3, padding="same", dilation=2, groups=2), (2, 4, 7, 7)),
+    ("Conv2d", dict(in_channels=3, out_channels=8, kernel_size=(3, 2), stride=(2, 1), padding=(1, 0)), (2, 3, 8, 6)),
+    ("ConvTranspose2d", dict(in_channels=4, out_channels=6, kernel_size=3, stride=2, padding=1, output_padding=1,
+                             groups=2), (2, 4, 5, 5)),
+]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name, kwargs, shape", LAYERS)
+def test_layer_matches_torch_for_the_same_weights(torch, name, kwargs, shape):
+    ours, theirs = getattr(nn, name)(**kwargs), getattr(torch.nn, name)(**kwargs).double()
+    state = {k: v.detach().numpy() for k, v in theirs.state_dict().items()}
+    assert {k: v.shape for k, v in ours.state_dict().items()} == {k: v.shape for k, v in state.items()}
+    ours.double().load_state_dict(state)
+    x = np.random.default_rng(0).standard_normal(shape)
+    xt = torch.tensor(x, requires_grad=True)
+    y, yt = ours(tg.Tensor(x)), theirs(xt)
+    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    y.sum().backward()
+    yt.sum().backward()
+    for (key, param), (key_t, param_t) in zip(ours.named_parameters(), theirs.named_parameters()):
+        assert key == key_t
+        np.testing.assert_allclose(param.grad.data, param_t.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_locally_connected_with_equal_weights_everywhere_is_a_convolution():
+    """F19: with the same kernel at every output position the unshared layer is conv2d (weights shared)."""
+    layer = nn.LocallyConnected2d(2, 3, input_size=6, kernel_size=3, stride=1, padding=1).double()
+    conv = nn.Conv2d(2, 3, 3, padding=1).double()
+    shared = np.broadcast_to(conv.weight.data, layer.weight.shape).copy()
+    bias = np.broadcast_to(conv.bias.data[:, None, None], layer.bias.shape).copy()
+    layer.load_state_dict({"weight": shared, "bias": bias})
+    x = tg.Tensor(np.random.default_rng(1).standard_normal((2, 2, 6, 6)))
+    np.testing.assert_allclose(layer(x).data, conv(x).data, rtol=1e-12)
+
+
+def test_bad_layer_arguments_are_named():
+    with pytest.raises(ValueError, match="groups"):
+        nn.Conv2d(3, 4, 3, groups=2)

@@ -1,0 +1,46 @@
+"""Dataset is abstract; TensorDataset indexes rows of equal-length arrays and rejects mismatched ones."""
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+from tinygrad_edu.data import Dataset, TensorDataset
+
+
+def test_dataset_is_abstract():
+    with pytest.raises(TypeError):
+        Dataset()
+
+
+def test_tensor_dataset_items_and_length():
+    images = np.arange(24, dtype=np.float32).reshape(6, 1, 2, 2)
+    labels = np.array([3, 1, 4, 1, 5, 9])
+    ds = TensorDataset(images, labels)
+    assert len(ds) == 6
+    image, label = ds[2]
+    np.testing.assert_array_equal(image, images[2])
+    assert label == 4
+
+
+def test_tensor_dataset_accepts_tensors():
+    ds = TensorDataset(tg.Tensor(np.ones((3, 2))), np.arange(3))
+    assert isinstance(ds.arrays[0], np.ndarray)
+    np.testing.assert_array_equal(ds[1][0], np.ones(2))
+
+
+def test_take_is_fancy_indexing():
+    images, labels = np.arange(10.0).reshape(5, 2), np.arange(5)
+    taken_images, taken_labels = TensorDataset(images, labels).take(np.array([4, 0, 2]))
+    np.testing.assert_array_equal(taken_images, images[[4, 0, 2]])
+    np.testing.assert_array_equal(taken_labels, [4, 0, 2])
+
+
+def test_mismatched_first_dimension_names_shapes():
+    with pytest.raises(ValueError, match=r"TensorDataset: .*same first dimension.*\(5, 2\).*\(4,\)"):
+        TensorDataset(np.zeros((5, 2)), np.zeros(4))
+
+
+def test_needs_arrays_with_a_sample_dimension():
+    with pytest.raises(ValueError, match="at least one array"):
+        TensorDataset()
+    with pytest.raises(ValueError, match=r"first \(sample\) dimension.*\(\)"):
+        TensorDataset(np.float32(1.0))

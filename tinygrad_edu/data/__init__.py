@@ -1,0 +1,11 @@
+"""Data for training: datasets, a seeded mini-batch loader, the packaged 8×8 digits, MNIST's IDX format,
+and the lecture's mean normalisation and augmentation transforms."""
+from .dataset import Dataset, TensorDataset
+from .digits import load_digits
+from .idx import IdxFormatError, load_mnist, read_idx, write_idx
+from .loader import DataLoader
+from .transforms import Compose, RandomFlip, RandomShift, mean_normalize, random_flip, random_shift, shift
+
+__all__ = ["Dataset", "TensorDataset", "DataLoader", "load_digits", "load_mnist", "read_idx", "write_idx",
+           "IdxFormatError", "mean_normalize", "random_shift", "random_flip", "shift", "Compose", "RandomShift",
+           "RandomFlip"]

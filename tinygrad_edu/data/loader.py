@@ -1,0 +1,92 @@
+"""DataLoader: walks a Dataset in mini-batches (optionally in a seeded random order, new each epoch) and
+yields each batch as Tensors: the inputs (float, after an optional vectorised transform) and the labels."""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Iterator, Optional
+
+import numpy as np
+
+from ..tensor import Tensor
+from .dataset import Dataset, TensorDataset
+
+Transform = Callable[[np.ndarray], np.ndarray]
+
+
+class DataLoader:
+    """Batches of `dataset` as tuples of Tensors: field 0 (inputs) as float (float32 unless already floating),
+    transformed by `transform`; integer fields (labels) as int64. Shuffling uses the loader's own NumPy
+    Generator seeded by `seed`: the same seed gives the same sequence of epochs, and each epoch a new order."""
+
+    def __init__(self, dataset: Dataset, batch_size: int = 1, shuffle: bool = False, drop_last: bool = False,
+                 seed: Optional[int] = None, transform: Optional[Transform] = None) -> None:
+        if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
+            raise TypeError(f"DataLoader: dataset must have __len__ and __getitem__ (a Dataset), "
+                            f"got {type(dataset).__name__}")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"DataLoader: batch_size must be an integer ≥ 1, got {batch_size!r}")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+            raise ValueError(f"DataLoader: seed must be None or an integer ≥ 0, got {seed!r}")
+        if transform is not None and not callable(transform):
+            raise TypeError(f"DataLoader: transform must be callable (images array → images array), "
+                            f"got {type(transform).__name__}")
+        self.dataset = dataset
+        self.batch_size = int(batch_size)
+        self.shuffle = bool(shuffle)
+        self.drop_last = bool(drop_last)
+        self.seed = seed
+        self.transform = transform
+        self._rng = np.random.default_rng(seed)
+
+    def __len__(self) -> int:
+        n = len(self.dataset)
+        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+
+    def epoch_order(self) -> np.ndarray:
+        """The sample indices of the next epoch: 0..N-1, or a fresh permutation from the loader's Generator."""
+        n = len(self.dataset)
+        return self._rng.permutation(n) if self.shuffle else np.arange(n)
+
+    def __iter__(self) -> Iterator[tuple[Tensor, ...]]:
+        order = self.epoch_order()
+        for start in range(0, len(self) * self.batch_size, self.batch_size):
+            yield self._batch(order[start:start + self.batch_size])
+
+    def _batch(self, indices: np.ndarray) -> tuple[Tensor, ...]:
+        if isinstance(self.dataset, TensorDataset):
+            fields = self.dataset.take(indices)
+        else:
+            fields = _stack_samples([self.dataset[int(i)] for i in indices])
+        inputs = fields[0]
+        if self.transform is not None:
+            inputs = self._apply_transform(inputs)
+        inputs = inputs if inputs.dtype.kind == "f" else inputs.astype(np.float32)
+        rest = tuple(f.astype(np.int64) if f.dtype.kind in "biu" else f for f in fields[1:])
+        return tuple(Tensor(f) for f in (inputs, *rest))
+
+    def _apply_transform(self, inputs: np.ndarray) -> np.ndarray:
+        out = self.transform(inputs)
+        if isinstance(out, Tensor):
+            out = out.data
+        if not isinstance(out, np.ndarray) or out.ndim == 0 or out.shape[0] != inputs.shape[0]:
+            found = getattr(out, "shape", type(out).__name__)
+            raise ValueError(f"DataLoader: transform must return an array with one row per sample; got {found} "
+                             f"for a batch of shape {inputs.shape}")
+        return out
+
+
+def _stack_samples(samples: list[Any]) -> tuple[np.ndarray, ...]:
+    """Per-item fallback for a generic Dataset: stack the i-th field of every sample into one array."""
+    as_tuples = [s if isinstance(s, tuple) else (s,) for s in samples]
+    widths = {len(s) for s in as_tuples}
+    if len(widths) != 1:
+        raise ValueError(f"DataLoader: samples in one batch have different numbers of fields {sorted(widths)}")
+    stacked = []
+    for position, column in enumerate(zip(*as_tuples)):
+        arrays = [f.data if isinstance(f, Tensor) else np.asarray(f) for f in column]
+        shapes = {a.shape for a in arrays}
+        if len(shapes) != 1:
+            raise ValueError(f"DataLoader: field {position} of the samples in one batch has different shapes "
+                             f"{sorted(shapes)}; a batch stacks equal shapes")
+        stacked.append(np.stack(arrays))
+    return tuple(stacked)

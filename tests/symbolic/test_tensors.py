@@ -5,7 +5,7 @@ import sympy
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
-from tinygrad_edu.symbolic import expressions, simplify, symbols
+from tinygrad_edu.symbolic import expressions, image, in_layout, kernel, simplify, symbols
 
 
 def sigma(e):
@@ -95,3 +95,12 @@ def test_simplify_and_expressions_helpers():
     y = (x * 2 - x).exp().log()
     assert list(simplify(y)) == list(x.data)
     assert expressions(symbols("W", (2, 2))).shape == (2, 2)
+
+
+def test_lecture_layouts_map_hwc_and_pqkm_to_nchw():
+    """Seed 003's Z_{ijk} (d×d×K, 1-based) is z[0, k-1, i-1, j-1]; W_{pqkm} is weight[m-1, k-1, p-1, q-1]."""
+    Z = image("Z", 3, 2)
+    assert Z.shape == (1, 2, 3, 3) and str(Z.data[0, 1, 2, 0]) == "Z_312" and Z.is_leaf and Z.requires_grad
+    W = kernel("W", 2, 3, 4)
+    assert W.shape == (4, 3, 2, 2) and str(W.data[3, 2, 0, 1]) == "W_1234"
+    assert str(in_layout("a", (2, 3), (1, 0)).data[2, 1]) == "a_23"

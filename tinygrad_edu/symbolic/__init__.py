@@ -1,5 +1,9 @@
 """Symbolic values for the same graph: Tensors of SymPy expressions, and exact comparison of them.
-Claims and derivations of the lecture's formulas build on these."""
-from .tensors import expressions, simplify, symbols
+Claims and derivations of the lecture's formulas build on these; `verify` runs them."""
+from .claim import Claim, ClaimResult, Failure, simplified_difference
+from .derivation import Derivation, load
+from .numbers import Floats, Numbers
+from .tensors import expressions, image, in_layout, kernel, simplify, symbols
 
-__all__ = ["symbols", "simplify", "expressions"]
+__all__ = ["symbols", "simplify", "expressions", "in_layout", "image", "kernel", "Claim", "ClaimResult", "Failure",
+           "simplified_difference", "Derivation", "load", "Numbers", "Floats"]

@@ -1,0 +1,45 @@
+"""`tinygrad-edu verify`: exit codes, formats, output files, and the wrong-formula example."""
+import argparse
+from pathlib import Path
+
+from tinygrad_edu.cli import main
+from tinygrad_edu.symbolic.command import add_parser, run
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "wrong_formula.py"
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["verify", *argv])
+
+
+def test_one_lecture_id_passes_with_exit_code_0(capsys):
+    assert run(parse(["--only", "F39"])) == 0
+    out = capsys.readouterr().out
+    assert "F39" in out and "PASS" in out
+
+
+def test_wired_into_the_main_cli(capsys):
+    assert main(["verify", "--only", "F41", "--format", "json"]) == 0
+    assert '"passed": true' in capsys.readouterr().out
+
+
+def test_markdown_report_is_written_to_a_file(tmp_path, capsys):
+    target = tmp_path / "report.md"
+    assert run(parse(["--only", "pooling", "--format", "markdown", "-o", str(target)])) == 0
+    assert target.read_text(encoding="utf-8").startswith("# Lecture formulas, checked")
+    assert "report written to" in capsys.readouterr().out
+
+
+def test_the_wrong_formula_example_fails_and_shows_where(capsys):
+    assert run(parse([str(EXAMPLE)])) == 1
+    out = capsys.readouterr().out
+    assert "no kernel flip" in out and "element [0, 0, 0, 0]" in out
+    assert "autograd − formula = delta_1111*(w_1111 - w_1122)" in out
+    assert "(exp(2*u_1) + exp(u_1) + 1)" in out
+
+
+def test_unknown_id_is_a_usage_error(capsys):
+    assert run(parse(["--only", "F999"])) == 2
+    assert "no derivation, claim or lecture ID" in capsys.readouterr().err

@@ -1,0 +1,161 @@
+"""Run derivations and account for every lecture ID: a plain table, a GitHub-renderable Markdown report
+with the LaTeX formulas, or JSON."""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Optional
+
+from .claim import Claim, ClaimResult
+from .derivation import Derivation, DerivationSet
+
+
+@dataclass
+class Row:
+    derivation: Derivation
+    result: ClaimResult
+
+
+@dataclass
+class Report:
+    rows: list[Row]
+    coverage: dict[str, str]
+    """lecture ID → "verified", "FAILED", "not checkable: <reason>" or "missing"."""
+    seconds: float
+
+    @property
+    def passed(self) -> bool:
+        return all(r.result.passed for r in self.rows) and not any(
+            status in ("FAILED", "missing") for status in self.coverage.values())
+
+
+def _selected(derivation: Derivation, claim: Claim, only: Optional[str]) -> bool:
+    return only is None or only in (derivation.id, claim.name) or only in claim.formulas
+
+
+def run(derivations: DerivationSet, only: Optional[str] = None) -> Report:
+    """Check every claim (or those of the derivation / lecture ID / claim name `only`) and account for each
+    catalogued lecture ID; an ID with neither a claim nor a stated reason is "missing", which fails."""
+    start = time.perf_counter()
+    rows = [Row(d, c.check()) for d in derivations.derivations for c in d.claims if _selected(d, c, only)]
+    if only is not None and not rows and not any(only in d.not_checkable for d in derivations.derivations):
+        raise ValueError(f"verify --only {only}: no derivation, claim or lecture ID of that name in "
+                         f"{derivations.location}")
+    ids = list(derivations.catalog) or sorted({f for r in rows for f in r.result.claim.formulas}, key=_id_order)
+    if only is not None:
+        ids = [i for i in ids if i == only or any(i in r.result.claim.formulas for r in rows)]
+    coverage = {i: _status(i, rows, derivations.derivations) for i in ids}
+    return Report(rows, coverage, time.perf_counter() - start)
+
+
+def _id_order(formula_id: str) -> tuple:
+    digits = "".join(ch for ch in formula_id if ch.isdigit())
+    return (formula_id.rstrip("0123456789"), int(digits) if digits else 0)
+
+
+def _status(formula_id: str, rows: list[Row], derivations: list[Derivation]) -> str:
+    results = [r.result for r in rows if formula_id in r.result.claim.formulas]
+    if results:
+        return "verified" if all(r.passed for r in results) else "FAILED"
+    reasons = [d.not_checkable[formula_id] for d in derivations if formula_id in d.not_checkable]
+    return f"not checkable: {reasons[0]}" if reasons else "missing"
+
+
+def _sizes(result: ClaimResult) -> str:
+    spot = f" + numeric at {result.spot.case}" if result.spot else ""
+    return f"{len(result.cases)} exact{spot}"
+
+
+def _outcome(result: ClaimResult) -> str:
+    return "ok" if result.passed else "FAIL"
+
+
+def _failure_text(row: Row) -> str:
+    result = row.result
+    failure = result.failure or (result.spot.failure if result.spot else None)
+    kind = "exact" if result.failure else f"numeric (relative error {result.spot.max_error:.3g})"
+    return f"{', '.join(result.claim.formulas)} [{row.derivation.id}] {result.claim.statement}\n  {kind} {failure}"
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def format_table(report: Report) -> str:
+    """Fixed-width table (ID, source, formula, sizes checked, result, time), then failures and coverage."""
+    header = ("ID", "source", "formula", "sizes checked", "result", "time")
+    body = [(_clip(", ".join(r.result.claim.formulas), 16), _clip(r.derivation.source, 34), _clip(r.result.claim.statement, 58),
+             _clip(_sizes(r.result), 40), _outcome(r.result), f"{r.result.seconds:.2f} s") for r in report.rows]
+    widths = [max(len(row[i]) for row in [header] + body) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header] + body]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    failures = [_failure_text(r) for r in report.rows if not r.result.passed]
+    if failures:
+        lines += ["", "Failures:"] + failures
+    if report.coverage:
+        lines += ["", "Lecture formulas:"] + [f"  {i:<4} {status}" for i, status in report.coverage.items()]
+    passed = sum(r.result.passed for r in report.rows)
+    lines += ["", f"{passed}/{len(report.rows)} claims hold; {_coverage_summary(report)}; "
+                  f"{report.seconds:.1f} s — {'PASS' if report.passed else 'FAIL'}"]
+    return "\n".join(lines)
+
+
+def _coverage_summary(report: Report) -> str:
+    statuses = list(report.coverage.values())
+    verified = statuses.count("verified")
+    unchecked = sum(s.startswith("not checkable") for s in statuses)
+    bad = len(statuses) - verified - unchecked
+    return f"{verified} lecture IDs verified, {unchecked} not checkable, {bad} failed or missing"
+
+
+def _cell(latex: str) -> str:
+    return "$" + latex.replace("|", r"\vert ").replace("\n", " ") + "$" if latex else ""
+
+
+def format_markdown(report: Report) -> str:
+    """A report that renders on GitHub: per derivation its source, formula ($$…$$), mapping and claims."""
+    lines = ["# Lecture formulas, checked", "",
+             f"{sum(r.result.passed for r in report.rows)}/{len(report.rows)} claims hold; "
+             f"{_coverage_summary(report)}; {report.seconds:.1f} s. "
+             "Each claim is checked exactly (SymPy, the difference simplified to 0) at every listed size and "
+             "numerically (float64) at a larger one.", ""]
+    derivations = list(dict.fromkeys(r.derivation.id for r in report.rows))
+    by_id = {r.derivation.id: r.derivation for r in report.rows}
+    for did in derivations:
+        d = by_id[did]
+        lines += [f"## {d.title} (`{d.id}`)", "", f"Source: {d.source}", "", "$$", d.latex.strip(), "$$", "",
+                  f"Index mapping: {d.mapping}", "", "| ID | claim | formula | sizes checked | result | time |",
+                  "| --- | --- | --- | --- | --- | --- |"]
+        for r in (row for row in report.rows if row.derivation.id == did):
+            c = r.result.claim
+            lines.append(f"| {', '.join(c.formulas)} | {c.statement.replace('|', '∣')} | {_cell(c.latex)} | "
+                         f"{_sizes(r.result)} | {'✅' if r.result.passed else '❌'} | {r.result.seconds:.2f} s |")
+        lines.append("")
+    failures = [_failure_text(r) for r in report.rows if not r.result.passed]
+    if failures:
+        lines += ["## Failures", "", "```"] + failures + ["```", ""]
+    if report.coverage:
+        lines += ["## Every lecture formula", "", "| ID | status |", "| --- | --- |"]
+        lines += [f"| {i} | {status.replace('|', '∣')} |" for i, status in report.coverage.items()]
+    return "\n".join(lines) + "\n"
+
+
+def format_json(report: Report) -> str:
+    def failure(r: ClaimResult) -> Optional[dict]:
+        f = r.failure or (r.spot.failure if r.spot else None)
+        return None if f is None else {"case": f.case, "index": list(f.index), "autograd": str(f.actual),
+                                       "formula": str(f.expected), "difference": str(f.difference),
+                                       "reason": f.reason}
+
+    claims = [{"ids": list(r.result.claim.formulas), "derivation": r.derivation.id, "source": r.derivation.source,
+               "statement": r.result.claim.statement, "latex": r.result.claim.latex, "sizes": r.result.cases,
+               "numeric": None if r.result.spot is None else {"case": r.result.spot.case,
+                                                             "max_relative_error": r.result.spot.max_error},
+               "passed": r.result.passed, "seconds": round(r.result.seconds, 4), "failure": failure(r.result)}
+              for r in report.rows]
+    return json.dumps({"passed": report.passed, "seconds": round(report.seconds, 3), "claims": claims,
+                       "coverage": report.coverage}, indent=2, ensure_ascii=False)
+
+
+FORMATTERS = {"table": format_table, "markdown": format_markdown, "json": format_json}

@@ -1,0 +1,118 @@
+"""`tinygrad-edu graph`: draw a zoo model's graph (forward, loss, backward), a tensor from your own script,
+or the lecture's 4×4 / 2×2 / stride-2 coupling picture, and write it as SVG, PNG, PDF or DOT."""
+from __future__ import annotations
+
+import argparse
+import runpy
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+MODELS = ("lenet5", "mlp", "resnet-block", "inception-block", "separable-block", "alexnet-small", "digits-cnn")
+FORMATS = ("svg", "png", "pdf", "dot")
+_INPUTS = {"lenet5": (2, 1, 32, 32), "digits-cnn": (2, 1, 8, 8), "alexnet-small": (2, 3, 32, 32), "mlp": (4, 16),
+           "resnet-block": (2, 8, 8, 8), "inception-block": (2, 8, 8, 8), "separable-block": (2, 8, 8, 8)}
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register the `graph` subcommand on an argparse subparsers object (its handler is in `run`)."""
+    p = subparsers.add_parser("graph", help="draw the computation graph of a model, a script's tensor, or the "
+                                            "lecture's coupling picture")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--model", choices=MODELS, help="a zoo model: forward on a random batch, loss, backward")
+    source.add_argument("--script", metavar="PATH", help="run this Python file and draw its tensor --tensor")
+    source.add_argument("--expand-conv-example", action="store_true",
+                        help="the lecture's 4×4 input, 2×2 kernel, stride 2: 4 outputs, 16 couplings J_αβ")
+    p.add_argument("--tensor", metavar="NAME", help="with --script: the global variable holding the tensor")
+    p.add_argument("--level", choices=("tensor", "scalar"), default="tensor",
+                   help="tensor: one node per tensor and op; scalar: one node per element (small tensors only)")
+    p.add_argument("--grads", action="store_true", help="show gradient summaries and weigh edges by |gradient|")
+    p.add_argument("--values", action="store_true", help="show value summaries (and small heat maps)")
+    p.add_argument("--rules", action="store_true", help="write each op's local derivative rule under its name")
+    p.add_argument("--collapse", metavar="NAMES",
+                   help="comma-separated module names or classes to draw as one node; 'all' or 'none' "
+                        "(default: collapse automatically past --max-nodes)")
+    p.add_argument("--max-nodes", type=int, default=150, help="auto-collapse threshold (default 150)")
+    p.add_argument("--format", choices=FORMATS, help="output format (default: from -o's suffix, else svg)")
+    p.add_argument("-o", "--output", metavar="PATH", help="where to write (default: ./<model or tensor>.<format>)")
+    p.set_defaults(run=run)
+    return p
+
+
+def _collapse(text: Optional[str]) -> Any:
+    if text is None:
+        return None
+    if text.strip().lower() == "all":
+        return True
+    if text.strip().lower() == "none":
+        return False
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def model_graph(name: str, seed: int = 0) -> tuple[Any, Any]:
+    """(loss, model): a zoo model run forward on a random batch, a cross-entropy (classifiers) or sum
+    (blocks) loss, and backward with the graph kept so it can still be read."""
+    import numpy as np
+
+    import tinygrad_edu as tg
+    from tinygrad_edu import functional as F
+    from tinygrad_edu.nn import Linear, ReLU, Sequential
+    from tinygrad_edu.nn.models import build
+
+    tg.manual_seed(seed)
+    model = Sequential(Linear(16, 32), ReLU(), Linear(32, 10)) if name == "mlp" else build(name)
+    x = tg.randn(*_INPUTS[name])
+    x.name = "input"
+    out = model(x)
+    if out.ndim == 2:
+        targets = np.random.default_rng(seed).integers(0, out.shape[1], size=out.shape[0])
+        loss = F.cross_entropy(out, targets)
+    else:
+        loss = out.sum()
+    loss.name = "loss"
+    loss.backward(retain_graph=True)
+    return loss, model
+
+
+def _script_tensor(path: str, name: Optional[str]) -> tuple[Any, Any]:
+    from tinygrad_edu.nn import Module
+    from tinygrad_edu.tensor import Tensor
+
+    if not name:
+        raise ValueError("graph --script needs --tensor NAME (the global variable holding the tensor to draw)")
+    if not Path(path).is_file():
+        raise ValueError(f"graph --script: {path} is not a file")
+    found = runpy.run_path(path, run_name="__main__")
+    tensors = sorted(k for k, v in found.items() if isinstance(v, Tensor) and not k.startswith("_"))
+    if name not in found or not isinstance(found[name], Tensor):
+        raise ValueError(f"graph --script: {path} defines no global tensor {name!r}; its tensors are {tensors}")
+    modules = [v for v in found.values() if isinstance(v, Module)]
+    return found[name], (modules[0] if len(modules) == 1 else None)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the graph the options ask for, draw it and write it; 0 on success, 2 on a usage error."""
+    from . import draw, render
+    from .lecture import conv_coupling_example
+
+    try:
+        expand = args.level == "scalar"
+        if args.expand_conv_example:
+            root, names, stem, expand = conv_coupling_example()[0], None, "conv-coupling", True
+        elif args.model:
+            root, names = model_graph(args.model)
+            stem = args.model
+        else:
+            root, names = _script_tensor(args.script, args.tensor)
+            stem = args.tensor
+        show = ("name", "shape", "dtype", "rule") if args.rules else ("name", "shape", "dtype")
+        graph = draw(root, show=show, values=args.values, grads=args.grads, expand=expand,
+                     collapse=_collapse(args.collapse), names=names, max_nodes=args.max_nodes)
+    except ValueError as err:
+        print(f"tinygrad-edu graph: {err}", file=sys.stderr)
+        return 2
+    suffix = Path(args.output).suffix.lstrip(".") if args.output else ""
+    fmt = args.format or (suffix if suffix in FORMATS else "svg")
+    result = render(graph, args.output or f"{stem}.{fmt}", fmt)
+    print(result.message)
+    return 0

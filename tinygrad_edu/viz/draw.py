@@ -1,0 +1,37 @@
+"""`viz.draw`: the one entry point, choosing the tensor-level or the expanded (scalar) picture."""
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence
+
+from ..tensor import Tensor
+from .clusters import CollapseSpec
+from .rendering import GraphView
+
+
+def draw(t: Tensor, show: Sequence[str] = ("name", "shape", "dtype"), values: bool = False, grads: bool = False,
+         expand: bool = False, collapse: CollapseSpec = None, highlight: Any = None, names: Any = None,
+         max_nodes: int = 150, rankdir: Optional[str] = None, weights: str = "labels",
+         max_elements: int = 64) -> GraphView:
+    """A graphviz.Digraph of the graph that produced `t` (Jupyter shows it inline; `viz.render` writes it).
+
+    Tensor level (default): ops as ellipses, tensors as boxes showing `show` ⊆ (name, shape, dtype, rule,
+    attrs), Parameters as cylinders, one nested cluster per module call. `values` / `grads` add summaries
+    (‖·‖, min, max; a heat map for small 1-D/2-D tensors) and `grads` weighs edges by the gradient
+    flowing along them. `collapse`: module names or class names, True for all, False for none; by default
+    modules collapse (deepest first) once the picture passes `max_nodes`. `highlight=(a, b)` marks the
+    paths from tensor a to tensor b (a alone: to `t`). `names`: a Module (or name → tensor mapping) naming
+    the Parameters.
+
+    `expand=True`: one node per element and an edge per non-zero local Jacobian entry, labelled with it;
+    Parameters become named symbols on the edge labels (`weights="labels"`) or nodes (`weights="nodes"`).
+    Tensors over `max_elements` entries are refused.
+    """
+    if expand:
+        from .scalar_view import scalar_view
+
+        return scalar_view(t, values=values, names=names, weights=weights, max_elements=max_elements,
+                           rankdir=rankdir or "LR")
+    from .tensor_view import tensor_view
+
+    return tensor_view(t, show=show, values=values, grads=grads, collapse=collapse, highlight=highlight,
+                       names=names, max_nodes=max_nodes, rankdir=rankdir or "TB")

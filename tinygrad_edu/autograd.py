@@ -162,12 +162,24 @@ class Function:
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_EXAMPLE_CODE = tuple(os.path.join(_PACKAGE_DIR, *p) for p in (("nn", "models.py"), ("demos.py",)))
+
+
+def is_example_file(filename: str) -> bool:
+    """The model zoo and the command line's demos: example code, written like a user's script, so their
+    lines count as user code (a zoo model's ops point at its forward)."""
+    return filename.startswith(_EXAMPLE_CODE)
+
+
+def is_engine_file(filename: str) -> bool:
+    """A file of the engine itself (tinygrad_edu, its example code excepted)."""
+    return filename.startswith(_PACKAGE_DIR) and not is_example_file(filename)
 
 
 def _user_site() -> Optional[tuple[str, int]]:
-    """Where the user's code recorded the op now being applied: the innermost frame outside tinygrad_edu."""
+    """Where the user's code recorded the op now being applied: the innermost frame outside the engine."""
     frame = sys._getframe(2)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+    while frame is not None and is_engine_file(frame.f_code.co_filename):
         frame = frame.f_back
     return None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
 

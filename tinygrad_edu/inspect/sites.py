@@ -9,7 +9,8 @@ import sysconfig
 from dataclasses import dataclass
 from typing import Optional
 
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+from ..autograd import is_engine_file, is_example_file
+
 _LIBRARY_DIRS = tuple(sorted({os.path.abspath(p) + os.sep for key in ("stdlib", "platstdlib", "purelib", "platlib")
                               if (p := sysconfig.get_paths().get(key))}))
 
@@ -40,11 +41,11 @@ def source_line(site: Optional[tuple[str, int]]) -> Optional[str]:
 
 
 def is_user_file(filename: str) -> bool:
-    """Not tinygrad_edu itself, not the standard library, not an installed package, not frozen/bootstrap code."""
+    """Not the engine itself, not the standard library, not an installed package, not frozen/bootstrap code."""
     if filename.startswith("<") and filename not in ("<stdin>", "<string>"):
         return False
     path = os.path.abspath(filename)
-    return not path.startswith(_PACKAGE_DIR) and not path.startswith(_LIBRARY_DIRS)
+    return is_example_file(path) or not (is_engine_file(path) or path.startswith(_LIBRARY_DIRS))
 
 
 def user_frames(limit: int = 8) -> tuple[Frame, ...]:

@@ -3,15 +3,13 @@ or the lecture's 4×4 / 2×2 / stride-2 coupling picture, and write it as SVG, P
 from __future__ import annotations
 
 import argparse
-import runpy
 import sys
 from pathlib import Path
 from typing import Any, Optional
 
-MODELS = ("lenet5", "mlp", "resnet-block", "inception-block", "separable-block", "alexnet-small", "digits-cnn")
+from ..demos import MODELS, script_tensor, zoo_loss
+
 FORMATS = ("svg", "png", "pdf", "dot")
-_INPUTS = {"lenet5": (2, 1, 32, 32), "digits-cnn": (2, 1, 8, 8), "alexnet-small": (2, 3, 32, 32), "mlp": (4, 16),
-           "resnet-block": (2, 8, 8, 8), "inception-block": (2, 8, 8, 8), "separable-block": (2, 8, 8, 8)}
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -49,47 +47,6 @@ def _collapse(text: Optional[str]) -> Any:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def model_graph(name: str, seed: int = 0) -> tuple[Any, Any]:
-    """(loss, model): a zoo model run forward on a random batch, a cross-entropy (classifiers) or sum
-    (blocks) loss, and backward with the graph kept so it can still be read."""
-    import numpy as np
-
-    import tinygrad_edu as tg
-    from tinygrad_edu import functional as F
-    from tinygrad_edu.nn import Linear, ReLU, Sequential
-    from tinygrad_edu.nn.models import build
-
-    tg.manual_seed(seed)
-    model = Sequential(Linear(16, 32), ReLU(), Linear(32, 10)) if name == "mlp" else build(name)
-    x = tg.randn(*_INPUTS[name])
-    x.name = "input"
-    out = model(x)
-    if out.ndim == 2:
-        targets = np.random.default_rng(seed).integers(0, out.shape[1], size=out.shape[0])
-        loss = F.cross_entropy(out, targets)
-    else:
-        loss = out.sum()
-    loss.name = "loss"
-    loss.backward(retain_graph=True)
-    return loss, model
-
-
-def _script_tensor(path: str, name: Optional[str]) -> tuple[Any, Any]:
-    from tinygrad_edu.nn import Module
-    from tinygrad_edu.tensor import Tensor
-
-    if not name:
-        raise ValueError("graph --script needs --tensor NAME (the global variable holding the tensor to draw)")
-    if not Path(path).is_file():
-        raise ValueError(f"graph --script: {path} is not a file")
-    found = runpy.run_path(path, run_name="__main__")
-    tensors = sorted(k for k, v in found.items() if isinstance(v, Tensor) and not k.startswith("_"))
-    if name not in found or not isinstance(found[name], Tensor):
-        raise ValueError(f"graph --script: {path} defines no global tensor {name!r}; its tensors are {tensors}")
-    modules = [v for v in found.values() if isinstance(v, Module)]
-    return found[name], (modules[0] if len(modules) == 1 else None)
-
-
 def run(args: argparse.Namespace) -> int:
     """Build the graph the options ask for, draw it and write it; 0 on success, 2 on a usage error."""
     from . import draw, render
@@ -100,10 +57,10 @@ def run(args: argparse.Namespace) -> int:
         if args.expand_conv_example:
             root, names, stem, expand = conv_coupling_example()[0], None, "conv-coupling", True
         elif args.model:
-            root, names = model_graph(args.model)
+            root, names = zoo_loss(args.model)
             stem = args.model
         else:
-            root, names = _script_tensor(args.script, args.tensor)
+            root, names = script_tensor("graph", args.script, args.tensor)
             stem = args.tensor
         show = ("name", "shape", "dtype", "rule") if args.rules else ("name", "shape", "dtype")
         graph = draw(root, show=show, values=args.values, grads=args.grads, expand=expand,

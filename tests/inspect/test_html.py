@@ -1,0 +1,189 @@
+import json
+import os
+import re
+
+import numpy as np
+import pytest
+import sympy
+
+import tinygrad_edu as tg
+from tinygrad_edu import viz
+from tinygrad_edu.inspect import steps
+from tinygrad_edu.inspect.html import CELL_BUDGET, heat_map, page, page_data, write_html
+from tinygrad_edu.inspect.slices import grid_slice
+from tests.inspect.chromium import Browser, find_chromium
+from tests.inspect.models import cnn_loss, mlp_loss
+
+
+def embedded_data(html: str) -> dict:
+    raw = re.search(r'<script type="application/json" id="stepper-data">(.*?)</script>', html, re.S).group(1)
+    return json.loads(raw)
+
+
+def test_a_heat_map_holds_each_slice_divided_by_its_scale():
+    rng = np.random.default_rng(0)
+    grad = rng.standard_normal((2, 3, 5, 4))
+    found = heat_map("δ", grad, "stats")
+    assert found["count"] == 6 and len(found["slices"]) == 6
+    for k, s in enumerate(found["slices"]):
+        window = grid_slice(grad, k, 32, 32)
+        assert (s["rows"], s["cols"], s["label"]) == (5, 4, window.label)
+        np.testing.assert_allclose(np.array(s["values"]) * s["scale"], window.values.ravel(), atol=1e-4 * s["scale"])
+        assert max(abs(v) for v in s["values"]) == 1.0
+
+
+def test_heat_maps_mark_nan_keep_a_budget_and_skip_symbols():
+    nan = heat_map("δ", np.array([[1.0, np.nan], [np.inf, -0.5]]), "")
+    assert nan["slices"][0]["values"] == [1.0, None, None, -0.5]
+    big = heat_map("δ", np.ones((64, 64, 32, 32)), "")
+    assert sum(s["rows"] * s["cols"] for s in big["slices"]) <= CELL_BUDGET and big["count"] == 64 * 64
+    assert heat_map("δ", np.array([sympy.Symbol("a")], dtype=object), "s")["slices"] == []
+
+
+def test_page_data_has_a_rule_image_and_a_graph_node_for_every_step():
+    model, loss = cnn_loss()
+    recorded = steps(loss, names=model)
+    html = page(recorded, names=model)
+    data = embedded_data(html)
+    assert len(data["steps"]) == len(recorded) and data["graph"] is True
+    for step, shown in zip(recorded, data["steps"]):
+        assert shown["op"] == step.op and shown["output"] == step.output_name
+        assert data["rules"][shown["rule"]].startswith("data:image/svg+xml;base64,")
+        assert f"<title>{shown['node']}</title>" in html
+        assert len(shown["heat"]) == 1 + sum(g is not None for g in step.grads_in)
+
+
+def test_the_page_needs_no_network():
+    model, loss = mlp_loss()
+    html = page(steps(loss, names=model), names=model)
+    assert not re.search(r'(src|href)\s*=\s*"(https?:)?//', html)
+    assert "<link" not in html and not re.search(r"<script[^>]*\bsrc=", html)
+    assert "cdn" not in html.lower() and "@import" not in html
+
+
+def test_without_a_renderer_the_page_lists_the_steps(monkeypatch):
+    monkeypatch.setattr(viz, "find_renderer", lambda format="svg": None)
+    model, loss = mlp_loss()
+    html = page(steps(loss, names=model), names=model)
+    assert "No Graphviz renderer is installed" in html and "<svg" not in html.split('id="graph"')[1][:200]
+    assert all(s["node"] is None for s in embedded_data(html)["steps"])
+
+
+def test_without_matplotlib_the_rule_is_shown_as_unicode_text(monkeypatch):
+    import tinygrad_edu.inspect.html as html
+
+    monkeypatch.setattr(html, "latex_svg", lambda latex: None)
+    model, loss = mlp_loss()
+    data = embedded_data(page(steps(loss, names=model), names=model, graph=False))
+    assert data["rules"] == [] and all(s["rule"] == -1 and s["rule_unicode"] for s in data["steps"])
+
+
+def test_a_tensor_name_cannot_break_out_of_the_page(tmp_path):
+    x = tg.Tensor(np.array([1.0, 2.0]), requires_grad=True, name="</script><b>x")
+    loss = (x * x).sum()
+    loss.name = "<loss & co>"
+    html = write_html(steps(loss), tmp_path / "p.html").read_text(encoding="utf-8")
+    assert "<title>backward pass of &lt;loss &amp; co&gt;" in html
+    assert embedded_data(html)["steps"][1]["inputs"][0]["name"] == "</script><b>x"
+
+
+def test_breakpoints_and_the_cursor_carry_into_the_page():
+    model, loss = mlp_loss()
+    recorded = steps(loss, names=model)
+    recorded.break_on(op="MatMul")
+    recorded.continue_()
+    data = page_data(recorded, None)
+    assert data["breakpoints"] == ["MatMul"] and data["start"] == recorded.position > 0
+
+
+# ---- the page in a real browser ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def browser():
+    executable = find_chromium()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; CI must load the HTML stepper (apt-get install chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    opened = Browser(executable)
+    yield opened
+    opened.close()
+
+
+def load(browser, path, fragment=""):
+    browser.events.clear()
+    browser.send("Page.navigate", {"url": path.resolve().as_uri() + fragment})
+    browser.wait_for("Page.loadEventFired")
+
+
+def state(browser):
+    return browser.evaluate("""({step: Number(document.body.dataset.step),
+        node: (document.querySelector('#graph g.node.current title') || {}).textContent || null,
+        listed: document.querySelector('#steps li.current').textContent,
+        heading: document.querySelector('#detail h2').textContent,
+        maps: document.querySelectorAll('#detail canvas').length,
+        ruleWidth: (document.querySelector('.rule img') || {}).naturalWidth || 0,
+        slice: (document.querySelector('.map .legend') || {}).textContent || '',
+        breaks: document.getElementById('breaks').textContent,
+        message: document.getElementById('message').textContent})""")
+
+
+def test_the_browser_check_sees_console_errors_and_exceptions(browser, tmp_path):
+    path = tmp_path / "broken.html"
+    path.write_text("<!DOCTYPE html><script>console.error('boom'); notDefinedAnywhere();</script>")
+    load(browser, path)
+    found = browser.errors()
+    assert len(found) >= 2 and any("boom" in e for e in found) and any("notDefinedAnywhere" in e for e in found)
+
+
+def test_chromium_loads_the_page_and_arrow_keys_step(browser, tmp_path):
+    model, loss = cnn_loss()
+    recorded = steps(loss, names=model)
+    path = write_html(recorded, tmp_path / "cnn.html", names=model)
+    data = embedded_data(path.read_text(encoding="utf-8"))
+    load(browser, path)
+    first = state(browser)
+    assert first["step"] == 0 and first["node"] == data["steps"][0]["node"] and first["ruleWidth"] > 0
+    browser.press("ArrowRight", 39)
+    browser.press("ArrowRight", 39)
+    now = state(browser)
+    assert now["step"] == 2 and now["node"] == data["steps"][2]["node"]
+    assert now["heading"].startswith(recorded[2].op) and now["listed"].strip().startswith(f"2 {recorded[2].op}")
+    browser.press("ArrowLeft", 37)
+    assert state(browser)["step"] == 1
+    browser.press("End", 35)
+    assert state(browser)["step"] == len(recorded) - 1
+    assert browser.errors() == []
+
+
+def test_chromium_breakpoints_slices_and_the_url_fragment(browser, tmp_path):
+    model, loss = cnn_loss()
+    recorded = steps(loss, names=model)
+    convs = [s.index for s in recorded if s.op == "Conv2d"]
+    path = write_html(recorded, tmp_path / "cnn.html", names=model)
+    load(browser, path, f"#step={convs[0]}")
+    shown = state(browser)
+    assert shown["step"] == convs[0] and shown["heading"].startswith("Conv2d in SmallCNN")
+    assert shown["maps"] == 3 and "(1/" in shown["slice"]
+    browser.press("]", 221)
+    assert "(2/" in state(browser)["slice"]
+    browser.press("b", 66)
+    assert state(browser)["breaks"] == "break on Conv2d"
+    browser.press("c", 67)
+    assert state(browser)["step"] == convs[1]
+    browser.press("c", 67)
+    assert state(browser)["message"] == "no later step hits a breakpoint"
+    browser.press("r", 82)
+    assert state(browser)["step"] == convs[0]
+    assert browser.errors() == []
+
+
+def test_chromium_shows_a_poisoned_pass_without_errors(browser, tmp_path):
+    x = tg.Tensor(np.array([1.0, -1.0, 4.0]), requires_grad=True, name="x")
+    with np.errstate(invalid="ignore"):
+        loss = (x.sqrt() * 2.0).sum()
+    path = write_html(steps(loss), tmp_path / "nan.html")
+    load(browser, path)
+    browser.press("End", 35)
+    assert state(browser)["heading"].startswith("Sqrt")
+    assert browser.evaluate("document.querySelector('#steps li.nonfinite') !== null")
+    assert browser.errors() == []

@@ -1,0 +1,113 @@
+"""The terminal stepper in a real terminal: tmux runs `tinygrad-edu step`, the test sends keys and reads the
+screen back with capture-pane."""
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _tmux_or_skip() -> str:
+    found = shutil.which("tmux")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is not installed; CI must drive the terminal stepper (apt-get install tmux)")
+        pytest.skip("tmux is not installed (apt-get install tmux)")
+    return found
+
+
+class Tmux:
+    def __init__(self, command: list[str], width: int = 150, height: int = 45) -> None:
+        self.tmux = _tmux_or_skip()
+        self.socket = f"tg-step-test-{os.getpid()}-{time.monotonic_ns()}"
+        env = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONPATH": str(ROOT), "TERM": "screen-256color"}
+        exports = " ".join(f"{k}={v}" for k, v in env.items())
+        shell = f"cd {ROOT} && env -u LINES -u COLUMNS {exports} {' '.join(command)}"
+        self.run("-f", "/dev/null", "new-session", "-d", "-x", str(width), "-y", str(height), shell)
+
+    def run(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([self.tmux, "-u", "-L", self.socket, *args], capture_output=True, text=True, timeout=20)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p").stdout
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", *keys)
+
+    def alive(self) -> bool:
+        return self.run("has-session").returncode == 0
+
+    def close(self) -> None:
+        self.run("kill-server")
+
+
+@pytest.fixture
+def terminal():
+    opened = []
+
+    def start(*args: str) -> Tmux:
+        t = Tmux([sys.executable, "-m", "tinygrad_edu.cli", "step", *args])
+        opened.append(t)
+        return t
+
+    yield start
+    for t in opened:
+        t.close()
+
+
+def test_tmux_drives_the_stepper_with_keys(terminal):
+    t = terminal("--model", "mlp")
+    first = t.wait_for("step 0 of 12")
+    assert "backward of loss (scalar)" in first and "rule: δ_a = δ/b" in first
+    t.keys("n")
+    t.wait_for("step 1 of 12")
+    t.keys("Right", "Right")
+    t.wait_for("step 3 of 12")
+    t.keys("Left")
+    t.wait_for("step 2 of 12")
+    t.keys("g", "7", "Enter")
+    screen = t.wait_for("step 7 of 12")
+    assert "▶   7 MatMul" in screen and any(glyph in screen for glyph in "░▒▓█")
+    t.keys("b")
+    t.wait_for("break on op=MatMul")
+    t.keys("c")
+    t.wait_for("step 10 of 12")
+    t.keys("Home")
+    t.wait_for("step 0 of 12")
+    t.keys("c")
+    t.wait_for("step 7 of 12")
+    t.keys("End")
+    t.wait_for("step 12 of 12")
+    t.keys("r")
+    t.wait_for("step 10 of 12")
+    t.keys("q")
+    deadline = time.monotonic() + 10
+    while t.alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not t.alive(), "q did not end the stepper"
+
+
+def test_tmux_lenet5_opens_at_the_first_conv2d_breakpoint(terminal):
+    t = terminal("--model", "lenet5", "--break-on", "Conv2d")
+    screen = t.wait_for("Conv2d in LeNet5 › c5")
+    assert "step 14 of 27" in screen and "break on op=Conv2d" in screen
+    assert "rule: y = W ⋆ x: δ_x = conv_transpose2d(δ, W)" in screen
+    assert "→ c5.weight   120×16×5×5" in screen
+    t.keys("c")
+    screen = t.wait_for("Conv2d in LeNet5 › c3")
+    assert "step 18 of 27" in screen and "→ c3.weight   16×6×5×5" in screen
+    t.keys("q")

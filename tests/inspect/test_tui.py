@@ -1,0 +1,159 @@
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+import tinygrad_edu as tg
+from tinygrad_edu.inspect import steps
+from tinygrad_edu.inspect.tui import Stepper
+from tests.inspect.models import cnn_loss, mlp_loss
+
+
+def stepper(builder=mlp_loss):
+    model, loss = builder()
+    return Stepper(steps(loss, names=model))
+
+
+def press(s, *keys):
+    for key in keys:
+        s.press(key)
+    return s
+
+
+@given(st.integers(40, 200), st.integers(10, 70))
+def test_every_frame_fills_the_screen_exactly(width, height):
+    s = stepper(cnn_loss)
+    for index in (0, 5, len(s.steps) - 1):
+        s.steps.goto(index)
+        lines = s.frame(width, height)
+        assert len(lines) == height
+        assert all(sum(len(text) for text, _ in line) == width for line in lines)
+
+
+def test_too_small_a_terminal_says_so():
+    text = stepper().text(30, 8)
+    assert "too small: need 40×10" in text
+
+
+def test_the_frame_shows_position_rule_gradients_and_grids():
+    s = stepper(cnn_loss)
+    conv = next(step for step in s.steps if step.op == "Conv2d")
+    s.steps.goto(conv.index)
+    text = s.text(160, 50)
+    assert f"step {conv.index} of {len(s.steps) - 1}" in text
+    assert f"▶{conv.index:>4} Conv2d" in text.replace(" ", " ")
+    assert "rule: y = W ⋆ x: δ_x = conv_transpose2d(δ, W)" in text
+    assert f"δ arrives at {conv.output_name}   {conv.stats_out}" in text
+    for name, stats in zip(conv.input_names, conv.stats_in):
+        assert f"→ {name}   {stats}" in text
+    assert any(glyph in text for glyph in "░▒▓█")
+    assert "Conv2d in SmallCNN › c2" in text or "Conv2d in SmallCNN › c1" in text
+
+
+def test_grid_glyphs_follow_the_gradient_values():
+    s = stepper()
+    s.steps.goto(0)
+    text = s.text(120, 40)
+    grid_row = [line for line in text.splitlines() if "██" in line]
+    assert grid_row, text
+
+
+def test_next_prev_and_the_ends_of_the_pass():
+    s = stepper()
+    last = len(s.steps) - 1
+    assert s.steps.position == 0
+    press(s, "n", "KEY_RIGHT", " ")
+    assert s.steps.position == 3
+    press(s, "p", "KEY_LEFT")
+    assert s.steps.position == 1
+    press(s, "KEY_END", "n")
+    assert s.steps.position == last and s.message == f"at the last step ({last}): the backward pass ends here"
+    press(s, "KEY_HOME", "p")
+    assert s.steps.position == 0 and "at the first step" in s.message
+
+
+def test_goto_types_a_number_and_reports_bad_ones():
+    s = press(stepper(), "g", "1", "2", "KEY_BACKSPACE", "\n")
+    assert s.steps.position == 1 and s.typing is None
+    assert "goto step: 4_" in press(s, "g", "4").text()
+    press(s, "\n")
+    assert s.steps.position == 4
+    press(s, "g", "9", "9", "\n")
+    assert s.steps.position == 4 and "step 99 is out of range 0.." in s.message
+    press(s, "g", "3", "\x1b")
+    assert s.steps.position == 4 and s.typing is None
+    press(s, "g", "x")
+    assert "goto: type digits then Enter" in s.message
+    press(s, "\x1b", "g", "\n")
+    assert s.message == "goto: no step number typed"
+
+
+def test_breakpoints_toggle_and_continue_both_ways():
+    s = stepper()
+    press(s, "c")
+    assert "no breakpoints" in s.message
+    matmuls = [step.index for step in s.steps if step.op == "MatMul"]
+    s.steps.goto(matmuls[0])
+    press(s, "b")
+    assert [str(p) for p in s.steps.breakpoints] == ["break on op=MatMul"]
+    assert "break on op=MatMul" in s.text()
+    press(s, "c")
+    assert s.steps.position == matmuls[1]
+    press(s, "KEY_END", "r")
+    assert s.steps.position == matmuls[-1]
+    press(s, "KEY_HOME", "r")
+    assert s.message == "no earlier step hits a breakpoint"
+    press(s, "KEY_END", "c")
+    assert s.message == "no later step hits a breakpoint"
+    s.steps.goto(matmuls[0])
+    press(s, "b")
+    assert s.steps.breakpoints == [] and s.message == "breakpoint on MatMul removed"
+
+
+def test_first_nonfinite_jumps_to_the_poisoned_step():
+    x = tg.Tensor(np.array([1.0, -1.0, 4.0]), requires_grad=True, name="x")
+    with np.errstate(invalid="ignore"):
+        loss = (x.sqrt() * 2.0).sum()
+    s = Stepper(steps(loss))
+    press(s, "f")
+    bad = s.steps.first_nonfinite()
+    assert bad is not None and s.steps.position == bad.index and bad.op == "Sqrt"
+    assert "!!" in s.text(120, 40) and f"{bad.index} Sqrt" in s.text(120, 40)
+    clean = stepper()
+    press(clean, "f")
+    assert clean.message == "no NaN or Inf anywhere in this backward pass"
+
+
+def test_slice_keys_show_another_channel():
+    s = stepper(cnn_loss)
+    conv = next(step for step in s.steps if step.op == "Conv2d")
+    s.steps.goto(conv.index)
+    assert "[0, 0, :, :] 1/" in s.text(160, 50)
+    assert "[0, 1, :, :] 2/" in press(s, "]").text(160, 50)
+    assert "[0, 0, :, :] 1/" in press(s, "[", "[").text(160, 50)
+
+
+def test_unknown_keys_and_quit():
+    s = press(stepper(), "z")
+    assert s.message == "key 'z' does nothing here; the keys are listed below" and not s.done
+    assert press(s, "q").done
+
+
+def test_ascii_mode_draws_without_unicode_glyphs():
+    text = Stepper(steps(mlp_loss()[1]), ascii_only=True).text(120, 40)
+    assert not any(glyph in text for glyph in "▶●░▒▓█│›")
+    assert "@@" in text
+
+
+def test_a_pass_without_steps_is_refused():
+    with pytest.raises(ValueError, match="no steps"):
+        Stepper(steps(tg.Tensor(np.array(2.0), requires_grad=True)))
+
+
+def test_grids_wrap_to_a_second_band_on_a_narrow_terminal():
+    s = stepper(cnn_loss)
+    conv = next(step for step in s.steps if step.op == "Conv2d")
+    s.steps.goto(conv.index)
+    narrow = s.text(90, 70)
+    for name in conv.input_names:
+        assert narrow.count(f"→ {name}") == 2, narrow
+    assert narrow.count("δ at ") == 1

@@ -1,0 +1,69 @@
+"""`tinygrad-edu step`: step through the backward pass of a zoo model or of a tensor from your own script,
+full-screen in the terminal, as one HTML page (--html), or as plain text when stdout is not a terminal."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+from ..demos import MODELS, script_tensor, zoo_loss
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register the `step` subcommand on an argparse subparsers object (its handler is in `run`)."""
+    p = subparsers.add_parser("step", help="step through a backward pass: rule, incoming and outgoing gradients "
+                                           "at every node (terminal, HTML or text)")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--model", choices=MODELS,
+                        help="a zoo model: forward on a random batch, then the loss (default: lenet5)")
+    source.add_argument("--script", metavar="PATH", help="run this Python file and step through its tensor --tensor")
+    p.add_argument("--tensor", metavar="NAME", help="with --script: the global variable holding a scalar tensor")
+    p.add_argument("--html", metavar="OUT", help="write one self-contained HTML page instead of the terminal view")
+    p.add_argument("--break-on", metavar="OP", action="append", default=[],
+                   help="break at steps of this op (e.g. Conv2d); repeatable. The terminal view opens at the first "
+                        "one; the text listing shows only those steps")
+    p.add_argument("--text", action="store_true", help="print the steps as text even on a terminal")
+    p.set_defaults(run=run)
+    return p
+
+
+def text_listing(steps: Any, only_breaks: bool) -> str:
+    """Every step (or only those hitting a breakpoint) as the text `str(step)` gives, one block each."""
+    chosen = [s for s in steps if not only_breaks or any(p.hits(s) for p in steps.breakpoints)]
+    head = f"backward pass of {steps.label(steps.root)}: {len(steps)} steps"
+    if only_breaks:
+        head += f", {len(chosen)} at breakpoints ({'; '.join(str(p) for p in steps.breakpoints)})"
+    return "\n\n".join([head] + [str(s) for s in chosen])
+
+
+def run(args: argparse.Namespace) -> int:
+    """Record the backward pass and show it as the options ask; 0 on success, 2 on a usage error."""
+    from . import steps as record
+
+    try:
+        if args.tensor and not args.script:
+            raise ValueError("step --tensor goes with --script PATH")
+        root, names = (script_tensor("step", args.script, args.tensor) if args.script
+                       else zoo_loss(args.model or "lenet5"))
+        recorded = record(root, names=names)
+        for op in args.break_on:
+            recorded.break_on(op=op)
+    except (ValueError, RuntimeError, TypeError) as err:
+        print(f"tinygrad-edu step: {err}", file=sys.stderr)
+        return 2
+    if args.html:
+        from .html import write_html
+
+        path = write_html(recorded, args.html, names=names)
+        print(f"wrote {path} ({len(recorded)} steps): open it in a browser, ←/→ step")
+        return 0
+    if args.text or not (sys.stdout.isatty() and sys.stdin.isatty()):
+        print(text_listing(recorded, only_breaks=bool(args.break_on)))
+        return 0
+    from .terminal import run as show
+
+    if recorded.breakpoints:
+        recorded.continue_()
+    show(recorded)
+    return 0

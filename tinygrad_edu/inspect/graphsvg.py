@@ -1,0 +1,43 @@
+"""The graph of a backward pass as inline SVG (viz.draw with every op shown, laid out by the installed
+Graphviz renderer), and which SVG node each step's Function is, so the page can highlight it."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from ..tensor import Tensor
+
+
+@dataclass(frozen=True)
+class GraphPicture:
+    """`svg` (the <svg> element only) and `node_of`: id(Function) → the node's name (its SVG <title>)."""
+
+    svg: str
+    node_of: dict[int, str]
+
+
+def node_names(root: Tensor) -> dict[int, str]:
+    """id(Function) → node name in `viz.draw(root, collapse=False)`: draw numbers the graph's tensors, then
+    its Functions, in `viz.graph_walk.walk` order, ops as "f<n>" and tensors as "t<n>"."""
+    from ..viz.graph_walk import walk
+
+    graph = walk(root)
+    offset = len(graph.tensors)
+    return {id(fn): f"f{offset + i}" for i, fn in enumerate(graph.functions)}
+
+
+def graph_picture(root: Tensor, names: Any = None) -> Optional[GraphPicture]:
+    """The drawn graph, or None when no Graphviz renderer for SVG is installed (the page then lists the steps)."""
+    from ..viz import draw, find_renderer
+    from ..viz.rendering import pipe
+
+    if find_renderer("svg") is None:
+        return None
+    view = draw(root, show=("name", "shape"), collapse=False, names=names)
+    svg = pipe(view, "svg").decode("utf-8")
+    start = svg.find("<svg")
+    if start < 0:
+        raise RuntimeError(f"inspect.html: the renderer's output has no <svg> element (starts {svg[:80]!r})")
+    svg = re.sub(r"<!--.*?-->", "", svg[start:], flags=re.S)
+    return GraphPicture(svg, node_names(root))

@@ -188,3 +188,14 @@ def test_each_op_records_the_user_line_that_created_it():
     filename, line = y._ctx.site
     assert filename == __file__
     assert "y = (x * x).sum()" in open(filename).read().splitlines()[line - 1]
+
+
+def test_numpy_arrays_enter_an_op_as_constants_and_other_types_are_refused():
+    from tinygrad_edu import functional as F
+
+    w = tg.tensor(np.ones((1, 1, 2, 2)), requires_grad=True)
+    y = F.conv2d(np.arange(16.0).reshape(1, 1, 4, 4), w)
+    y.sum().backward()
+    np.testing.assert_array_equal(w.grad.data[0, 0], [[45.0, 54.0], [81.0, 90.0]])
+    with pytest.raises(TypeError, match=r"Relu: input 0 is a list, not a Tensor or a NumPy array"):
+        F.relu([1.0, -1.0])

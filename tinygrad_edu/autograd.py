@@ -139,6 +139,10 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs: "Tensor", **attrs: Any) -> "Tensor":
+        for t in inputs:
+            if not isinstance(t, _Tensor):
+                inputs = _as_tensors(cls.__name__, inputs)
+                break
         ctx = cls.__new__(cls)
         ctx.attrs = attrs
         data = ctx.forward(*[t.data for t in inputs], **attrs)
@@ -185,6 +189,19 @@ def _user_site() -> Optional[tuple[str, int]]:
 
 
 _Tensor: Any = None  # the Tensor class, bound by tensor.py (which imports this module first)
+
+
+def _as_tensors(op: str, inputs: tuple[Any, ...]) -> tuple["Tensor", ...]:
+    """NumPy arrays become constant tensors (as DeZero's as_variable); anything else is a clear error."""
+    converted = []
+    for k, t in enumerate(inputs):
+        if isinstance(t, np.ndarray):
+            t = _Tensor(t)
+        elif not isinstance(t, _Tensor):
+            raise TypeError(f"{op}: input {k} is a {type(t).__name__}, not a Tensor or a NumPy array; "
+                            f"wrap it with tg.tensor(...)")
+        converted.append(t)
+    return tuple(converted)
 
 
 def observe(callback: Callable[[Function], None]) -> Callable[[], None]:

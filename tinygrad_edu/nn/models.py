@@ -52,7 +52,7 @@ class LeNet5(Module):
 class DigitsCNN(Module):
     """A LeNet-style CNN for 1×8×8 digits: (conv 3×3 → ReLU → max pool 2) twice, then two dense layers."""
 
-    def __init__(self, num_classes: int = 10, width: int = 16, dropout: float = 0.1) -> None:
+    def __init__(self, num_classes: int = 10, width: int = 32, dropout: float = 0.1) -> None:
         super().__init__()
         self.features = Sequential(Conv2d(1, width, 3, padding=1), ReLU(), MaxPool2d(2),
                                    Conv2d(width, 2 * width, 3, padding=1), ReLU(), MaxPool2d(2))

@@ -10,12 +10,15 @@ from typing import Any
 
 import numpy as np
 
+from .allocator import keep_freed_memory
 from .autograd import Function, enable_grad, grad, is_grad_enabled, no_grad
 from .creation import manual_seed, ones, ones_like, rand, randn, zeros, zeros_like
 from .ops import cat, stack
 from .tensor import Tensor
 
 __version__ = "0.1.0"
+
+keep_freed_memory()
 
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)

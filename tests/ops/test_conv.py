@@ -11,7 +11,7 @@ from hypothesis import assume, given, strategies as st
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu.inspect import gradcheck
-from tinygrad_edu.ops.conv import Conv2dWeight, ConvTranspose2d, col2im, im2col
+from tinygrad_edu.ops.conv import Conv2dWeight, ConvTranspose2d
 from tinygrad_edu.ops.conv_shapes import conv2d_attrs
 from tinygrad_edu.symbolic import symbols
 from tests.helpers import assert_close, rand64
@@ -166,19 +166,6 @@ def test_the_three_functions_are_each_others_adjoints(case, seed):
 
 def _attrs(x_shape, w_shape, stride, padding, dilation, groups):
     return conv2d_attrs("conv2d", x_shape, w_shape, None, stride, padding, dilation, groups)
-
-
-@given(n=st.integers(1, 2), c=st.integers(1, 4), h=st.integers(1, 7), w=st.integers(1, 7), k=st.integers(1, 3),
-       s=st.integers(1, 3), p=st.integers(0, 2), seed=st.integers(0, 2**16))
-def test_col2im_is_the_adjoint_of_im2col(n, c, h, w, k, s, p, seed):
-    assume(h + 2 * p >= k and w + 2 * p >= k)
-    out = ((h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1)
-    geo = dict(kernel=(k, k), stride=(s, s), padding=((p, p), (p, p)), dilation=(1, 1))
-    rng = np.random.default_rng(seed)
-    x = rng.standard_normal((n, c, h, w))
-    cols = im2col(x, groups=1, out=out, **geo)
-    other = rng.standard_normal(cols.shape)
-    assert np.isclose((cols * other).sum(), (x * col2im(other, n, (h, w), out=out, **geo)).sum())
 
 
 def test_unbatched_inputs_follow_torch_shapes():

@@ -8,20 +8,19 @@
 written with the other two, so second derivatives and SymPy values go through unchanged: the lecture's
 δ_r = ⟨δ_{r+1}, W_{r+1}⟩ is `conv_transpose2d(δ, W)` and ∂E/∂W = Σ δ·Z is `conv2d_weight(Z, δ)`.
 
-Numerically each map is one im2col (a sliding_window_view copied once into (groups, C_g·kh·kw, N·L)) and one
-GEMM batched over the groups; the adjoint col2im adds the kh·kw kernel offsets back with strided slices.
+Numerically each map is one im2col or col2im (ops/conv_kernels.py) and one GEMM batched over the groups.
 Padding is stored per side, ((top, bottom), (left, right)), because padding='same' with an even kernel is
 asymmetric.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Optional
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
-from .. import backend
 from ..autograd import Function
+from .conv_kernels import Geometry, col2im, im2col, output_columns, output_image
 from .conv_shapes import conv2d_attrs, conv_transpose2d_attrs
 from .movement import reshape, squeeze, unsqueeze
 
@@ -29,66 +28,8 @@ Pair = tuple[int, int]
 Padding = tuple[Pair, Pair]
 
 
-def _pad(x: np.ndarray, padding: Padding) -> np.ndarray:
-    """x (…, H, W) with zeros around its last two axes, ((top, bottom), (left, right)) of them."""
-    (top, bottom), (left, right) = padding
-    if top == bottom == left == right == 0:
-        return x
-    out = backend.zeros(x.shape[:-2] + (x.shape[-2] + top + bottom, x.shape[-1] + left + right), x)
-    out[..., top:top + x.shape[-2], left:left + x.shape[-1]] = x
-    return out
-
-
-def im2col(x: np.ndarray, kernel: Pair, stride: Pair, padding: Padding, dilation: Pair, groups: int,
-           out: Pair) -> np.ndarray:
-    """(N, C, H, W) → (groups, C_g·kh·kw, N·oh·ow): column (n, i, j) holds the window output (i, j) reads."""
-    n, c = x.shape[:2]
-    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out
-    xp = _pad(x, padding)
-    xp = xp.reshape(n, groups, c // groups, *xp.shape[2:])
-    span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
-    windows = sliding_window_view(xp, span, axis=(3, 4))[..., :sh * (oh - 1) + 1:sh, :sw * (ow - 1) + 1:sw, ::dh, ::dw]
-    return windows.transpose(1, 2, 5, 6, 0, 3, 4).reshape(groups, (c // groups) * kh * kw, n * oh * ow)
-
-
-def col2im(cols: np.ndarray, n: int, size: Pair, kernel: Pair, stride: Pair, padding: Padding, dilation: Pair,
-           out: Pair) -> np.ndarray:
-    """The adjoint of im2col: (groups, C_g·kh·kw, N·oh·ow) summed back into (N, C, H, W), one strided
-    slice-add per kernel offset, or one copy when the windows tile the image without overlap."""
-    groups = cols.shape[0]
-    (kh, kw), (oh, ow) = kernel, out
-    c_g = cols.shape[1] // (kh * kw)
-    (top, bottom), (left, right) = padding
-    canvas = backend.zeros((groups, c_g, n, size[0] + top + bottom, size[1] + left + right), cols)
-    windows = cols.reshape(groups, c_g, kh, kw, n, oh, ow)
-    if all(d == 1 and (s == k or o == 1) for k, s, d, o in zip(kernel, stride, dilation, out)):
-        tiles = windows.transpose(0, 1, 4, 5, 2, 6, 3).reshape(groups, c_g, n, oh * kh, ow * kw)
-        canvas[..., :oh * kh, :ow * kw] = tiles
-    else:
-        _add_windows(canvas, windows, stride, dilation)
-    image = canvas[..., top:top + size[0], left:left + size[1]]
-    return image.transpose(2, 0, 1, 3, 4).reshape(n, groups * c_g, *size)
-
-
-def _add_windows(canvas: np.ndarray, windows: np.ndarray, stride: Pair, dilation: Pair) -> None:
-    """canvas[…, s·i + d·p, s·j + d·q] += windows[:, :, p, q, …, i, j], one strided slice-add per (p, q)."""
-    kh, kw, oh, ow = windows.shape[2], windows.shape[3], windows.shape[5], windows.shape[6]
-    (sh, sw), (dh, dw) = stride, dilation
-    for p in range(kh):
-        for q in range(kw):
-            canvas[..., p * dh:p * dh + sh * (oh - 1) + 1:sh, q * dw:q * dw + sw * (ow - 1) + 1:sw] += windows[:, :, p, q]
-
-
-def _group_major(y: np.ndarray, groups: int) -> np.ndarray:
-    """(N, O, oh, ow) → (groups, O_g, N·oh·ow), the layout of the GEMM's right-hand side."""
-    n, o = y.shape[:2]
-    return y.reshape(n, groups, o // groups, -1).transpose(1, 2, 0, 3).reshape(groups, o // groups, -1)
-
-
-def _batch_major(y: np.ndarray, n: int, out: Pair) -> np.ndarray:
-    """(groups, O_g, N·oh·ow) → (N, O, oh, ow), the inverse of _group_major, copied to NCHW order (a
-    transposed view would make every later op stride across the batch)."""
-    return np.ascontiguousarray(y.reshape(-1, n, *out).transpose(1, 0, 2, 3))
+def _finite(a: np.ndarray) -> bool:
+    return a.dtype == object or bool(np.isfinite(a).all())
 
 
 class Conv2d(Function):
@@ -100,9 +41,10 @@ class Conv2d(Function):
 
     def forward(ctx, x, w, stride, padding, dilation, groups, out):
         o = w.shape[0]
-        cols = im2col(x, w.shape[2:], stride, padding, dilation, groups, out)
+        geo = Geometry.of(np.result_type(x, w), x.shape[2:], w.shape[2:], stride, padding, dilation, groups, out)
+        cols = im2col(x, geo)
         ctx.save_for_backward(cols if x.dtype != object else None)
-        return _batch_major(np.matmul(w.reshape(groups, o // groups, -1), cols), x.shape[0], out)
+        return output_image(np.matmul(w.reshape(groups, o // groups, -1), cols), x.shape[0], geo)
 
     def backward(ctx, g):
         x, w = ctx.inputs
@@ -122,10 +64,11 @@ class ConvTranspose2d(Function):
 
     def forward(ctx, y, w, stride, padding, dilation, groups, size):
         n, o = y.shape[:2]
-        kernel, out = w.shape[2:], y.shape[2:]
+        geo = Geometry.of(np.result_type(y, w), size, w.shape[2:], stride, padding, dilation, groups, y.shape[2:])
+        if geo.wide and not _finite(w):  # the wide layout's extra columns are W·0, exactly 0 only for finite W
+            geo = replace(geo, wide=False)
         w_t = w.reshape(groups, o // groups, -1).transpose(0, 2, 1)
-        cols = np.matmul(w_t, _group_major(y, groups))
-        return col2im(cols, n, size, kernel, stride, padding, dilation, out)
+        return col2im(np.matmul(w_t, output_columns(y, geo)), n, geo)
 
     def backward(ctx, g):
         y, w = ctx.inputs
@@ -134,6 +77,15 @@ class ConvTranspose2d(Function):
         dy = Conv2d.apply(g, w, out=y.shape[2:], **geometry) if ctx.needs_input_grad[0] else None
         dw = Conv2dWeight.apply(g, y, kernel=w.shape[2:], **geometry) if ctx.needs_input_grad[1] else None
         return dy, dw
+
+
+def _weight_gradient(x: np.ndarray, dy: np.ndarray, geo: Geometry, columns: Optional[np.ndarray]) -> np.ndarray:
+    """Σ_{n,i,j} δ[n,o,i,j] · Z[(c,p,q),(n,i,j)] as one GEMM Z·δᵀ, reusing Conv2d's Z when its layout fits."""
+    n, o = dy.shape[:2]
+    fits = columns is not None and columns.shape[2] == n * geo.out[0] * geo.row and columns.dtype == x.dtype
+    cols = columns if fits else im2col(x, geo)
+    dw_t = np.matmul(cols, output_columns(dy, geo).transpose(0, 2, 1))
+    return dw_t.transpose(0, 2, 1).reshape(o, x.shape[1] // geo.groups, *geo.kernel)
 
 
 class Conv2dWeight(Function):
@@ -146,9 +98,11 @@ class Conv2dWeight(Function):
         # `columns` is Conv2d's im2col of this same x, handed over instead of recomputed; it is a cache, not
         # a hyper-parameter, so it does not stay in attrs (which the stepper and the renderer show).
         ctx.attrs.pop("columns", None)
-        cols = im2col(x, kernel, stride, padding, dilation, groups, dy.shape[2:]) if columns is None else columns
-        dw_t = np.matmul(cols, _group_major(dy, groups).transpose(0, 2, 1))
-        return dw_t.transpose(0, 2, 1).reshape(dy.shape[1], x.shape[1] // groups, *kernel)
+        geo = Geometry.of(np.result_type(x, dy), x.shape[2:], kernel, stride, padding, dilation, groups, dy.shape[2:])
+        dw = _weight_gradient(x, dy, geo, columns)
+        if geo.wide and not _finite(dw):  # a non-finite x in an extra column met δ = 0: redo it exactly
+            dw = _weight_gradient(x, dy, replace(geo, wide=False), None)
+        return dw
 
     def backward(ctx, d):
         x, dy = ctx.inputs

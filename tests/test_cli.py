@@ -14,12 +14,17 @@ def test_version(capsys):
     assert tinygrad_edu.__version__ in capsys.readouterr().out
 
 
-def test_demo_verifies_the_formula_and_trains(capsys):
+def test_demo_verifies_the_formulas_and_trains_both_networks(capsys):
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "verified exactly" in out
-    last = [line for line in out.splitlines() if "accuracy" in line][-1]
-    assert float(last.split("accuracy")[1].strip().rstrip("%")) >= 95.0
+    mlp = [line for line in out.splitlines() if "accuracy" in line][-1]
+    assert float(mlp.split("accuracy")[1].strip().rstrip("%")) >= 95.0
+    conv = [line for line in out.splitlines() if "δ_r = ⟨δ_{r+1}" in line]
+    assert conv and all(": holds on" in line for line in conv)
+    cnn = [line for line in out.splitlines() if line.startswith("  epoch")][-1]
+    assert float(cnn.split("held-out")[1].split("%")[0]) >= 90.0
+    assert "tinygrad-edu step --model lenet5" in out
 
 
 def test_module_entry_point_runs():

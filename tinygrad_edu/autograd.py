@@ -181,11 +181,15 @@ def is_engine_file(filename: str) -> bool:
 
 
 def _user_site() -> Optional[tuple[str, int]]:
-    """Where the user's code recorded the op now being applied: the innermost frame outside the engine."""
+    """Where the user's code recorded the op now being applied: the innermost frame outside the engine
+    (is_engine_file, inlined: this runs once per op)."""
     frame = sys._getframe(2)
-    while frame is not None and is_engine_file(frame.f_code.co_filename):
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith(_PACKAGE_DIR) or filename.startswith(_EXAMPLE_CODE):
+            return filename, frame.f_lineno
         frame = frame.f_back
-    return None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
+    return None
 
 
 _Tensor: Any = None  # the Tensor class, bound by tensor.py (which imports this module first)

@@ -43,3 +43,12 @@ def test_the_wrong_formula_example_fails_and_shows_where(capsys):
 def test_unknown_id_is_a_usage_error(capsys):
     assert run(parse(["--only", "F999"])) == 2
     assert "no derivation, claim or lecture ID" in capsys.readouterr().err
+
+
+def test_the_shipped_set_passes_and_accounts_for_every_lecture_id(capsys):
+    """What a student runs first: every claim holds, F1–F64 each verified or not checkable with a reason."""
+    assert main(["verify"]) == 0
+    out = capsys.readouterr().out
+    assert "0 failed or missing" in out and out.rstrip().endswith("PASS")
+    statuses = [line.split()[1] for line in out.splitlines() if line.startswith("  F")]
+    assert len(statuses) == 64 and set(statuses) <= {"verified", "not"}

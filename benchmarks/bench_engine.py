@@ -132,7 +132,7 @@ def scalar_mlp() -> None:
     loss = ours_step()
     nodes = count_nodes(loss, lambda t: t._ctx.inputs if t._ctx is not None else ())
     ours = best_of(ours_step, repeat=3, number=1)
-    print(f"Scalar MLP 2→16→16→1 on 100 points, forward + backward from 0-d tensors")
+    print("Scalar MLP 2→16→16→1 on 100 points, forward + backward from 0-d tensors")
     print(f"  tinygrad_edu {nodes} nodes, {ours * 1e3:7.1f} ms, {ours / nodes * 1e6:5.2f} µs/node")
     try:
         from micrograd.engine import Value

@@ -17,3 +17,17 @@ def assert_close(ours, theirs, rtol=1e-6, atol=1e-9):
     ours = ours.data if isinstance(ours, tg.Tensor) else np.asarray(ours)
     assert ours.shape == theirs.shape, f"shape {ours.shape} vs {theirs.shape}"
     np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=atol)
+
+
+def numeric_grad(fn, x, v, eps=1e-6):
+    """∂(Σ v ⊙ fn(x))/∂x by central differences, in float64."""
+    base, out = x.data.copy(), np.zeros(x.shape)
+    with tg.no_grad():
+        for i in np.ndindex(x.shape):
+            vals = []
+            for step in (eps, -eps):
+                moved = base.copy()
+                moved[i] += step
+                vals.append(float((fn(tg.Tensor(moved)).data * v).sum()))
+            out[i] = (vals[0] - vals[1]) / (2 * eps)
+    return out

@@ -10,21 +10,7 @@ from hypothesis import assume, given, strategies as st
 import tinygrad_edu as tg
 from tinygrad_edu.ops.pool import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d,
                                    spatial_pyramid_pool2d)
-from tests.helpers import assert_close, rand64
-
-
-def numeric_grad(fn, x, v, eps=1e-6):
-    """∂(Σ v ⊙ fn(x))/∂x by central differences, in float64."""
-    base, out = x.data.copy(), np.zeros(x.shape)
-    with tg.no_grad():
-        for i in np.ndindex(x.shape):
-            vals = []
-            for step in (eps, -eps):
-                moved = base.copy()
-                moved[i] += step
-                vals.append(float((fn(tg.Tensor(moved)).data * v).sum()))
-            out[i] = (vals[0] - vals[1]) / (2 * eps)
-    return out
+from tests.helpers import assert_close, numeric_grad, rand64
 
 
 def torch_pools(torch):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from ..demos import MODELS, script_tensor, zoo_loss
 

@@ -3,11 +3,12 @@ topological order, each tensor's role, the gradient on every edge, and the nodes
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Optional
 
 import numpy as np
 
 from ..autograd import Function, backward_steps
+from ..graph import forward_order
 from ..tensor import Tensor
 
 
@@ -41,24 +42,8 @@ def walk(root: Tensor) -> GraphData:
     """Every tensor and Function that `root` depends on, in topological order (iterative DFS)."""
     if not isinstance(root, Tensor):
         raise TypeError(f"viz: expected a Tensor, got {type(root).__name__}")
-    graph = GraphData(root)
-    visited: set[int] = set()
-    stack: list[tuple[Tensor, bool]] = [(root, False)]
-    while stack:
-        t, done = stack.pop()
-        if done:
-            graph.tensors.append(t)
-            if t._ctx is not None:
-                graph.functions.append(t._ctx)
-            continue
-        if id(t) in visited:
-            continue
-        visited.add(id(t))
-        stack.append((t, True))
-        if t._ctx is not None:
-            for parent in reversed(t._ctx.inputs):
-                if id(parent) not in visited:
-                    stack.append((parent, False))
+    graph = GraphData(root, tensors=forward_order(root))
+    graph.functions = [t._ctx for t in graph.tensors if t._ctx is not None]
     for fn in graph.functions:
         for parent in fn.inputs:
             users = graph.consumers.setdefault(id(parent), [])
@@ -140,16 +125,3 @@ def _reach(graph: GraphData, seeds: Iterable[Tensor], forward: bool) -> tuple[se
             functions.add(id(t._ctx))
             stack.extend(t._ctx.inputs)
     return tensors, functions
-
-
-def parameter_names(source: Any) -> dict[int, str]:
-    """Tensor id → qualified name, from a Module (its named_parameters and buffers) or a name → tensor mapping."""
-    if source is None:
-        return {}
-    if hasattr(source, "named_parameters"):
-        names = {id(p): n for n, p in source.named_parameters()}
-        names.update({id(b): n for n, b in source.named_buffers()})
-        return names
-    if isinstance(source, Mapping):
-        return {id(t): str(n) for n, t in source.items()}
-    raise TypeError(f"viz: names must be a Module or a mapping name → Tensor, got {type(source).__name__}")

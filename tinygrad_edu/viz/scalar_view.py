@@ -9,7 +9,8 @@ import sympy
 
 from ..tensor import Tensor
 from . import labels, styles
-from .graph_walk import GraphData, parameter_names, walk
+from ..graph import parameter_names
+from .graph_walk import GraphData, walk
 from .jacobian import local_jacobian
 from .rendering import GraphView
 
@@ -130,7 +131,7 @@ def scalar_view(root: Tensor, values: bool = False, names: Any = None, weights: 
     if weights not in ("labels", "nodes"):
         raise ValueError(f"viz.draw: weights must be 'labels' or 'nodes', got {weights!r}")
     graph = walk(root)
-    named = parameter_names(names)
+    named = parameter_names(names, "viz")
     plan = _Plan(graph, named, weights, max_elements)
     view = GraphView(graph_attr=dict(styles.GRAPH, rankdir=rankdir, ranksep="1.2"),
                      node_attr=dict(styles.NODE, margin="0.04,0.02"), edge_attr=styles.EDGE)

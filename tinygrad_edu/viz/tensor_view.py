@@ -13,7 +13,8 @@ from ..tensor import Tensor
 from . import labels, styles
 from .clusters import (CollapseSpec, Scope, all_scopes, auto_collapse, chosen, cluster_label, common_scope,
                        owner_after_collapse)
-from .graph_walk import GraphData, Gradients, gradients, magnitude, parameter_names, path_nodes, walk
+from ..graph import parameter_names
+from .graph_walk import GraphData, Gradients, gradients, magnitude, path_nodes, walk
 from .rendering import GraphView
 
 SHOW_FIELDS = ("name", "shape", "dtype", "rule", "attrs")
@@ -168,7 +169,7 @@ def tensor_view(root: Tensor, show: Sequence[str] = ("name", "shape", "dtype"), 
     if unknown:
         raise ValueError(f"viz.draw: show={sorted(unknown)} is not one of {list(SHOW_FIELDS)}")
     graph = walk(root)
-    named = parameter_names(names)
+    named = parameter_names(names, "viz")
     found = gradients(graph) if grads else None
     lay = _layout(graph, named, found)
     scopes = all_scopes(n.owner for n in lay.nodes.values())

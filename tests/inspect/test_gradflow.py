@@ -92,8 +92,7 @@ def test_errors_name_what_is_wrong():
         GradientFlow(nn.ReLU())
 
 
-def test_plot_writes_an_image(tmp_path):
-    pytest.importorskip("matplotlib")
+def test_plot_writes_an_image(tmp_path, needs_matplotlib):
     model = small_model()
     flow = GradientFlow(model)
     for i in range(2):

@@ -1,5 +1,4 @@
 import json
-import os
 import re
 
 import numpy as np
@@ -13,6 +12,7 @@ from tinygrad_edu.inspect.html import CELL_BUDGET, heat_map, page, page_data, wr
 from tinygrad_edu.inspect.slices import grid_slice
 from tests.inspect.chromium import Browser, find_chromium
 from tests.inspect.models import cnn_loss, mlp_loss
+from tests.required import missing
 
 
 def embedded_data(html: str) -> dict:
@@ -40,7 +40,7 @@ def test_heat_maps_mark_nan_keep_a_budget_and_skip_symbols():
     assert heat_map("δ", np.array([sympy.Symbol("a")], dtype=object), "s")["slices"] == []
 
 
-def test_page_data_has_a_rule_image_and_a_graph_node_for_every_step():
+def test_page_data_has_a_rule_image_and_a_graph_node_for_every_step(needs_matplotlib):
     model, loss = cnn_loss()
     recorded = steps(loss, names=model)
     html = page(recorded, names=model)
@@ -59,6 +59,8 @@ def test_the_page_needs_no_network():
     assert not re.search(r'(src|href)\s*=\s*"(https?:)?//', html)
     assert "<link" not in html and not re.search(r"<script[^>]*\bsrc=", html)
     assert "cdn" not in html.lower() and "@import" not in html
+    urls = set(re.findall(r"(?:https?:)?//[\w.-]+\.\w+[^\s\"'<>)]*", html))
+    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}, urls
 
 
 def test_without_a_renderer_the_page_lists_the_steps(monkeypatch):
@@ -101,9 +103,7 @@ def test_breakpoints_and_the_cursor_carry_into_the_page():
 def browser():
     executable = find_chromium()
     if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; CI must load the HTML stepper (apt-get install chromium)")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
+        missing("chromium", "apt-get install chromium; the HTML stepper is loaded in it")
     opened = Browser(executable)
     yield opened
     opened.close()
@@ -135,7 +135,7 @@ def test_the_browser_check_sees_console_errors_and_exceptions(browser, tmp_path)
     assert len(found) >= 2 and any("boom" in e for e in found) and any("notDefinedAnywhere" in e for e in found)
 
 
-def test_chromium_loads_the_page_and_arrow_keys_step(browser, tmp_path):
+def test_chromium_loads_the_page_and_arrow_keys_step(browser, tmp_path, needs_matplotlib):
     model, loss = cnn_loss()
     recorded = steps(loss, names=model)
     path = write_html(recorded, tmp_path / "cnn.html", names=model)
@@ -153,6 +153,8 @@ def test_chromium_loads_the_page_and_arrow_keys_step(browser, tmp_path):
     browser.press("End", 35)
     assert state(browser)["step"] == len(recorded) - 1
     assert browser.errors() == []
+    fetched = browser.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    assert all(url.startswith(("file:", "data:", "blob:")) for url in fetched), fetched
 
 
 def test_chromium_breakpoints_slices_and_the_url_fragment(browser, tmp_path):

@@ -27,7 +27,7 @@ def test_the_library_states_rules_to_render():
 
 
 @pytest.mark.parametrize("name, latex", RULES, ids=[name for name, _ in RULES])
-def test_every_rule_of_the_library_renders_as_svg(name, latex):
+def test_every_rule_of_the_library_renders_as_svg(name, latex, needs_matplotlib):
     svg = latex_svg(latex)
     assert svg is not None, f"{name}: mathtext cannot draw {mathtext_latex(latex)!r}"
     root = ET.fromstring(svg)

@@ -43,8 +43,9 @@ def test_leaf_gradients_equal_backward(kind):
     assert all(p.grad is None for p in model.parameters()), "steps must not write .grad"
     loss.backward()
     for name, p in model.named_parameters():
+        assert recorded.grad_of(p).dtype == p.grad.data.dtype, name
+        np.testing.assert_array_equal(recorded.grad_of(p), p.grad.data, err_msg=f"{name}: not bit for bit")
         np.testing.assert_allclose(flowing_into(recorded, p), p.grad.data, rtol=1e-12, atol=1e-15, err_msg=name)
-        np.testing.assert_allclose(recorded.grad_of(p), p.grad.data, rtol=1e-12, atol=1e-15, err_msg=name)
 
 
 @pytest.mark.parametrize("kind", sorted(BUILDERS))
@@ -194,6 +195,18 @@ def test_first_nonfinite_finds_the_poisoned_step():
 
 
 @pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")
+def test_a_condition_breakpoint_stops_at_the_first_non_finite_gradient():
+    x = tg.Tensor([0.0, 4.0], requires_grad=True)
+    loss = ((x.sqrt() * tg.Tensor([0.0, 1.0])).exp() * 2).sum()
+    recorded = steps(loss)
+    recorded.break_on(condition=lambda s: s.has_nonfinite)
+    step = recorded.continue_()
+    assert step is recorded.first_nonfinite() and step.op == "Sqrt" and recorded.position == step.index
+    assert not any(s.has_nonfinite for s in recorded[:step.index])
+    assert recorded.continue_() is None and recorded.position == step.index
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")
 def test_to_dict_is_json_safe_even_with_nan_and_symbols():
     x = tg.Tensor([0.0, 4.0], requires_grad=True)
     recorded = steps((x.sqrt() * 0).sum())
@@ -271,5 +284,5 @@ def test_property_steps_agree_with_backward(chain, rows, cols, seed):
         if t is not loss:
             np.testing.assert_allclose(flowing_into(recorded, t), recorded.grad_of(t), rtol=1e-12, atol=1e-15)
     loss.backward()
-    np.testing.assert_allclose(recorded.grad_of(x), x.grad.data, rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(recorded.grad_of(x), x.grad.data)
     assert all(isinstance(s.stats_out, GradStats) for s in recorded)

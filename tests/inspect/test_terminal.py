@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.required import missing
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _tmux_or_skip() -> str:
     found = shutil.which("tmux")
     if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("tmux is not installed; CI must drive the terminal stepper (apt-get install tmux)")
-        pytest.skip("tmux is not installed (apt-get install tmux)")
+        missing("tmux", "apt-get install tmux; the terminal stepper is driven in it")
     return found
 
 

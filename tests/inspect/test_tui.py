@@ -157,3 +157,15 @@ def test_grids_wrap_to_a_second_band_on_a_narrow_terminal():
     for name in conv.input_names:
         assert narrow.count(f"→ {name}") == 2, narrow
     assert narrow.count("δ at ") == 1
+
+
+def test_a_narrow_pane_wraps_the_statistics_instead_of_cutting_them():
+    s = stepper(cnn_loss)
+    conv = next(step for step in s.steps if step.op == "Conv2d")
+    s.steps.goto(conv.index)
+    text = s.text(100, 50)
+    shown = [g for g in (conv.stats_out, *conv.stats_in) if g is not None]
+    assert text.count("zeros=") == len(shown), text
+    for stats in shown:
+        assert f"zeros={100 * stats.zero_fraction:.0f}%" in text
+    assert text == s.text(100, 50) and all(len(line) <= 100 for line in text.splitlines())

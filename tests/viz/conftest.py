@@ -1,21 +1,18 @@
 """Rendering tests run with every installed Graphviz renderer (the system dot, graphviz-pure); with none
 installed they fail and say how to install one, so CI never passes without really rendering."""
-import os
-
 import pytest
 
+from tests.required import missing
 from tinygrad_edu.viz import rendering as render
 
 
 @pytest.fixture(params=["dot", "graphviz-pure"])
 def renderer(request, monkeypatch):
-    """Make `render` use only this renderer (skipped if that one is not installed, failed under CI: both are
-    installed there, dot by .ci/run and graphviz-pure by the test extra)."""
+    """Make `render` use only this renderer (skipped if that one is not installed, failed under CI or
+    TINYGRAD_EDU_REQUIRE_RENDERER: both are installed there, dot by .ci/run and graphviz-pure by the test extra)."""
     found = [r for r in render.renderers() if r.name == request.param]
     if not found:
-        if os.environ.get("CI"):
-            pytest.fail(f"{request.param} is not installed; CI must render with it ({render.HINT})")
-        pytest.skip(f"{request.param} is not installed")
+        missing(request.param, render.HINT)
     monkeypatch.setattr(render, "renderers", lambda: found)
     return found[0]
 

@@ -1,12 +1,15 @@
 """Rendering: the system dot, else graphviz-pure, else the DOT source and a one-line hint; Jupyter's
 inline display goes through the same choice."""
 import xml.etree.ElementTree as ET
+from types import SimpleNamespace
 
 import pytest
 
 from tinygrad_edu.viz import GraphView, draw, render, rendering
 
-from .svgtools import tiny_graph
+from tests.required import missing
+
+from .svgtools import counts, tiny_graph
 
 
 def test_a_renderer_is_installed(any_renderer):
@@ -70,3 +73,45 @@ def test_dot_is_preferred_and_renderer_errors_are_reported(monkeypatch):
     if found:
         with pytest.raises(RuntimeError, match="failed to render"):
             rendering.pipe("digraph { this is not dot", "svg")
+
+
+def _hide_renderers(monkeypatch, tmp_path, keep_python_scripts: bool) -> None:
+    """An empty PATH (no system dot); with keep_python_scripts False, no graphviz-pure next to Python either."""
+    empty = tmp_path / "empty-bin"
+    empty.mkdir(exist_ok=True)
+    monkeypatch.setenv("PATH", str(empty))
+    if not keep_python_scripts:
+        monkeypatch.setattr(rendering, "sysconfig", SimpleNamespace(get_path=lambda *_a, **_k: str(empty)))
+        monkeypatch.setattr(rendering, "sys", SimpleNamespace(executable=str(empty / "python")))
+
+
+def test_without_dot_on_path_graphviz_pure_draws_files_and_jupyter(tmp_path, monkeypatch):
+    _hide_renderers(monkeypatch, tmp_path, keep_python_scripts=True)
+    found = [r.name for r in rendering.renderers()]
+    if found != ["graphviz-pure"]:
+        missing("graphviz-pure", rendering.HINT)
+    y, *_ = tiny_graph()
+    graph = draw(y)
+    result = render(graph, tmp_path / "graph.svg")
+    assert result.renderer == "graphviz-pure" and result.path.suffix == ".svg"
+    assert counts(ET.fromstring(result.path.read_bytes())) == {"node": 9, "edge": 8, "cluster": 0}
+    assert counts(ET.fromstring(graph._repr_mimebundle_()["image/svg+xml"]))["node"] == 9
+
+
+def test_with_no_renderer_at_all_the_source_and_a_one_line_hint(tmp_path, monkeypatch):
+    _hide_renderers(monkeypatch, tmp_path, keep_python_scripts=False)
+    assert rendering.renderers() == []
+    y, *_ = tiny_graph()
+    graph = draw(y)
+    result = render(graph, tmp_path / "graph.png")
+    assert result.renderer is None and result.path == tmp_path / "graph.gv"
+    assert result.path.read_text(encoding="utf-8") == graph.source
+    assert "\n" not in str(result) and "apt-get install graphviz" in str(result) and "graphviz-pure" in str(result)
+    assert graph._repr_svg_() is None and "digraph" in graph._repr_mimebundle_()["text/plain"]
+
+
+def test_ipython_displays_the_graph_as_svg(any_renderer):
+    formatters = pytest.importorskip("IPython.core.formatters")
+    y, *_ = tiny_graph()
+    data, _ = formatters.DisplayFormatter().format(draw(y))
+    assert counts(ET.fromstring(data["image/svg+xml"])) == {"node": 9, "edge": 8, "cluster": 0}

@@ -1,7 +1,6 @@
 """The tensor-level picture: exact node and edge counts, clusters per module call, collapsing, Parameters
 apart, gradients on edges, and the highlighted path — checked on the SVG that dot really writes."""
 import re
-import time
 
 import numpy as np
 import pytest
@@ -141,13 +140,12 @@ def stacked_resnet(blocks=6, channels=8):
 
 
 def test_a_resnet_of_a_few_hundred_nodes_collapses_and_renders(any_renderer):
+    """447 nodes in all; by default each block's 24 layer calls fold to one node each, leaving 63 to draw.
+    (How long that takes is measured in benchmarks/bench_viz.py, not asserted here.)"""
     loss, net = stacked_resnet()
-    assert draw(loss, collapse=False).node_count > 300
-    start = time.perf_counter()
+    assert draw(loss, collapse=False).node_count == 447
     view = draw(loss, names=net, grads=True)
     svg = to_svg(view)
-    elapsed = time.perf_counter() - start
-    assert view.collapsed and view.node_count <= 150
-    assert counts(svg)["node"] == view.node_count
+    assert len(view.collapsed) == 24 and all(re.fullmatch(r"[0-5]\.(conv|bn)[12]: \w+", c) for c in view.collapsed)
+    assert view.node_count == counts(svg)["node"] == 63
     assert "modules collapsed" in all_text(svg)
-    print(f"stacked ResNet: {view.node_count} nodes drawn and rendered in {elapsed:.2f} s")

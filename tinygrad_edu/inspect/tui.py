@@ -196,11 +196,11 @@ class Stepper:
         wrapped = textwrap.wrap("rule: " + rule, width=max(width - 1, 20), subsequent_indent="      ")
         lines.extend([[(part, "rule")] for part in wrapped])
         lines.append([])
-        lines.append([("δ arrives at ", ""), (step.output_name, "bold"), (f"   {step.stats_out}", "")])
+        lines.extend(_wrap_stats([("δ arrives at ", ""), (step.output_name, "bold")], str(step.stats_out), "", width))
         for name, stats in zip(step.input_names, step.stats_in):
             text = str(stats) if stats is not None else "no gradient (needs none)"
             style = "warn" if stats is not None and stats.nonfinite else ""
-            lines.append([("  → ", ""), (name, "bold"), (f"   {text}", style)])
+            lines.extend(_wrap_stats([("  → ", ""), (name, "bold")], text, style, width))
         lines.append([])
         grids = [(f"δ at {step.output_name}", step.grad_out)]
         grids += [(f"→ {name}", g) for name, g in zip(step.input_names, step.grads_in) if g is not None]
@@ -271,6 +271,22 @@ def _beside(band: list[Line], block: list[Line], offset: int) -> list[Line]:
         right = block[i] if i < len(block) else []
         merged.append(left + right)
     return merged
+
+
+def _wrap_stats(head: Line, text: str, style: str, width: int, indent: str = "      ") -> list[Line]:
+    """`head` then the statistics `text` (fields apart by two spaces), wrapped between fields so that a narrow
+    pane loses no field (zeros=… last of all: the dead-ReLU share)."""
+    lines: list[Line] = []
+    line, used = list(head), sum(len(t) for t, _ in head)
+    for n, part in enumerate(p for p in text.split("  ") if p):
+        piece = ("   " if n == 0 else "  ") + part
+        if used + len(piece) > width and used > len(indent):
+            lines.append(line)
+            line, used, piece = [(indent, "")], len(indent), part
+        line.append((piece, style))
+        used += len(piece)
+    lines.append(line)
+    return lines
 
 
 def _fit(line: Line, width: int) -> Line:

@@ -333,7 +333,7 @@ def grad(outputs: "Tensor", inputs: Sequence["Tensor"], grad_outputs: Optional["
     from .tensor import Tensor
 
     if grad_outputs is None:
-        if outputs.size != 1:
+        if outputs.numel() != 1:
             raise RuntimeError(f"grad: grad_outputs can be omitted only for a scalar output, got shape {outputs.shape}")
         grad_outputs = Tensor._make(np.ones_like(outputs.data), False)
     if not outputs.requires_grad:

@@ -57,9 +57,20 @@ class Tensor:
     def dtype(self) -> np.dtype:
         return self.data.dtype
 
-    @property
-    def size(self) -> int:
+    def size(self, dim: Optional[int] = None) -> Union[tuple[int, ...], int]:
+        """The shape (as torch.Size, a tuple), or its entry at `dim`, as PyTorch's method."""
+        if dim is None:
+            return self.data.shape
+        n = self.data.ndim
+        if not -max(n, 1) <= dim < max(n, 1):
+            raise IndexError(f"size: dimension {dim} is out of range for a tensor of shape {self.shape}")
+        return self.data.shape[dim]
+
+    def numel(self) -> int:
         return self.data.size
+
+    def dim(self) -> int:
+        return self.data.ndim
 
     @property
     def is_leaf(self) -> bool:

@@ -107,6 +107,6 @@ def test_depthwise_separable_saves_parameters_as_the_lecture_says():
     c, c_out, k = 32, 64, 3
     separable = models.DepthwiseSeparableBlock(c, c_out, k)
     full = nn.Conv2d(c, c_out, k, padding=1, bias=False)
-    weights = separable.depthwise.weight.size + separable.pointwise.weight.size
+    weights = separable.depthwise.weight.numel() + separable.pointwise.weight.numel()
     assert weights == c * k * k + c * c_out
-    assert abs(weights / full.weight.size - (1 / c_out + 1 / k ** 2)) < 1e-12
+    assert abs(weights / full.weight.numel() - (1 / c_out + 1 / k ** 2)) < 1e-12

@@ -26,7 +26,7 @@ def tensor_labels(root: Tensor, names: Any = None) -> dict[int, str]:
 
 def _constant_text(t: Tensor) -> Optional[str]:
     """A one-entry leaf that needs no gradient is a number written in the code (`x * 2`): show the number."""
-    if t._ctx is not None or t.requires_grad or t.size != 1:
+    if t._ctx is not None or t.requires_grad or t.numel() != 1:
         return None
     value = t.data.reshape(())[()]
     if t.dtype == object:

@@ -225,7 +225,7 @@ def _seed_gradient(t: Tensor, gradient: Optional[Any]) -> Tensor:
         raise RuntimeError(f"inspect.steps: the tensor of shape {t.shape} does not require grad, so it has no "
                            "backward pass; set requires_grad=True on an input that leads to it")
     if gradient is None:
-        if t.size != 1:
+        if t.numel() != 1:
             raise RuntimeError(f"inspect.steps: the tensor has shape {t.shape}; a gradient can be implied only for "
                                f"a scalar (one element), so pass gradient= of shape {t.shape}")
         return Tensor._make(backend.ones(t.shape, t.data), False)

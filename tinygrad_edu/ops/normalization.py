@@ -99,7 +99,7 @@ def batch_norm(input: Any, running_mean: Optional[Any], running_var: Optional[An
     axes = (0,) + tuple(range(2, input.ndim))
     shape = _channel_shape(input)
     if training:
-        count = input.size // channels
+        count = input.numel() // channels
         if count <= 1:
             raise ValueError(f"{op}: expected more than 1 value per channel when training, got input {input.shape}")
         mean = input.mean(axes, keepdim=True)

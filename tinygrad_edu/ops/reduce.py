@@ -66,7 +66,7 @@ def sum(x, dim: Dims = None, keepdim: bool = False):
 
 def mean(x, dim: Dims = None, keepdim: bool = False):
     axes = _axes(dim, x.ndim, "mean")
-    count = int(np.prod([x.shape[a] for a in axes])) if axes is not None else x.size
+    count = int(np.prod([x.shape[a] for a in axes])) if axes is not None else x.numel()
     if count == 0:
         raise ValueError(f"mean: reducing {dim} of shape {x.shape} averages over no entries")
     return sum(x, dim, keepdim) / count

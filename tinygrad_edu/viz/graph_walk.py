@@ -29,7 +29,7 @@ class GraphData:
 
     def is_constant(self, t: Tensor) -> bool:
         """An unnamed one-entry leaf that needs no gradient: a number written in the code (`x * 2`)."""
-        return t._ctx is None and not t.requires_grad and t.size == 1 and not t.name and not _is_parameter(t)
+        return t._ctx is None and not t.requires_grad and t.numel() == 1 and not t.name and not _is_parameter(t)
 
 
 def _is_parameter(t: Tensor) -> bool:

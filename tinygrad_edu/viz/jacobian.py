@@ -76,7 +76,7 @@ def _symbolic(fn: Function, wrt: Sequence[bool], labels: Sequence[np.ndarray],
     fresh_fn.attrs = dict(fn.attrs)
     out = np.asarray(fresh_fn.forward(*arrays, **fn.attrs))
     recorded = fn._output()
-    if out.dtype != object or (recorded is not None and out.size != recorded.size):
+    if out.dtype != object or (recorded is not None and out.size != recorded.numel()):
         raise TypeError(f"{fn.name}: forward on symbols did not give a symbolic array of the output's size")
     couplings = []
     for target, entry in enumerate(out.ravel()):

@@ -34,7 +34,7 @@ def _weight_symbols(t: Tensor, base: str) -> np.ndarray:
     if t.dtype == object:
         return t.data
     out = np.empty(t.shape, dtype=object)
-    for flat in range(t.size):
+    for flat in range(t.numel()):
         index = _core_index(t.shape, flat)
         sep = "" if all(i < 10 for i in index) else ","
         suffix = sep.join(str(i) for i in index)
@@ -117,10 +117,10 @@ class _Plan:
 
 
 def _check_size(t: Tensor, named: dict[int, str], max_elements: int) -> None:
-    if t.size > max_elements:
+    if t.numel() > max_elements:
         name = named.get(id(t)) or t.name
         what = f"tensor {name!r}" if name else (f"the output of {t._ctx.name}" if t._ctx is not None else "a leaf tensor")
-        raise ValueError(f"viz.draw(expand=True): {what} (shape {labels.shape_text(t.shape)}) has {t.size} elements, "
+        raise ValueError(f"viz.draw(expand=True): {what} (shape {labels.shape_text(t.shape)}) has {t.numel()} elements, "
                          f"more than max_elements={max_elements}; expand small examples only (e.g. a 4×4 input "
                          "and a 2×2 kernel) or pass a larger max_elements")
 
@@ -167,7 +167,7 @@ def _cluster(view: GraphView, n: int, t: Tensor, plan: _Plan, values: bool) -> N
     head = f"{base} = {t._ctx.name}(…)" if t._ctx is not None else base
     with view.subgraph(name=f"cluster_{n}") as c:
         c.attr(label=labels.plain(f"{head}  ({labels.shape_text(t.shape)})"), **styles.cluster_style(0))
-        for flat in range(t.size):
+        for flat in range(t.numel()):
             element = t.data.flat[flat]
             if isinstance(element, sympy.Symbol):
                 name = labels.pretty_symbols(element.name)

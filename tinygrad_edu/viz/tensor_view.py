@@ -136,7 +136,7 @@ def _op_label(fn: Function, show: Sequence[str]) -> str:
 
 def _module_label(scope: Scope, members: list[_Node], leaving: list[Tensor]) -> str:
     ops = sum(1 for n in members if n.role == "op")
-    weights = sum(n.tensor.size for n in members if n.role == "parameter" and n.tensor is not None)
+    weights = sum(n.tensor.numel() for n in members if n.role == "parameter" and n.tensor is not None)
     counted = f"{ops} op" + ("s" if ops != 1 else "") + (f", {weights} weights" if weights else "")
     rows = [labels.html(cluster_label(scope)), labels.html(counted)]
     shapes = sorted({labels.shape_text(t.shape) for t in leaving})

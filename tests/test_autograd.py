@@ -199,3 +199,68 @@ def test_numpy_arrays_enter_an_op_as_constants_and_other_types_are_refused():
     np.testing.assert_array_equal(w.grad.data[0, 0], [[45.0, 54.0], [81.0, 90.0]])
     with pytest.raises(TypeError, match=r"Relu: input 0 is a list, not a Tensor or a NumPy array"):
         F.relu([1.0, -1.0])
+
+
+def test_create_graph_keeps_the_graph_for_a_backward_through_the_gradient():
+    x = tg.Tensor([2.0], requires_grad=True)
+    (x * x * x).backward(create_graph=True)  # retain_graph defaults to create_graph, as PyTorch
+    g = x.grad
+    x.grad = None
+    g.backward()
+    assert x.grad.data.tolist() == [12.0]
+
+
+def test_grad_of_several_outputs_and_unused_inputs():
+    x = tg.Tensor([1.0, 2.0], requires_grad=True)
+    y = tg.Tensor([3.0], requires_grad=True)
+    gx, gy = tg.autograd.grad([(x * x).sum(), (x * 3).sum()], [x, y], allow_unused=True)
+    assert gx.data.tolist() == [5.0, 7.0] and gy is None
+    with pytest.raises(RuntimeError, match="not used by the output"):
+        tg.autograd.grad((x * x).sum(), [x, y])
+
+
+def test_backward_with_inputs_accumulates_only_into_them():
+    x = tg.Tensor([1.0], requires_grad=True)
+    y = tg.Tensor([2.0], requires_grad=True)
+    (x * y).sum().backward(inputs=[x])
+    assert x.grad.data.tolist() == [2.0] and y.grad is None
+
+
+class _Exp(Function):
+    """A user-defined op written as in PyTorch's tutorial (static forward/backward on Tensors)."""
+
+    @staticmethod
+    def forward(ctx, x, scale):
+        y = (x * scale).exp()
+        ctx.save_for_backward(y)
+        ctx.scale = scale
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        assert ctx.needs_input_grad == (True, False)
+        return g * y * ctx.scale, None
+
+
+class _ExpDetachedBackward(_Exp):
+    """Right first derivative, but its backward leaves the graph (.data): second derivatives are wrong."""
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return g * tg.Tensor(y.data * ctx.scale), None
+
+
+def test_a_pytorch_style_function_with_save_for_backward():
+    x = tg.tensor([0.5, 1.0], dtype=tg.float64, requires_grad=True)
+    _Exp.apply(x, 2.0).sum().backward()
+    np.testing.assert_allclose(x.grad.data, 2 * np.exp(2 * x.data))
+    assert tg.autograd.gradcheck(lambda t: _Exp.apply(t, 2.0), (x,))
+    assert tg.autograd.gradgradcheck(lambda t: _Exp.apply(t, 2.0), (x,))
+
+
+def test_gradgradcheck_catches_a_backward_that_is_not_differentiable():
+    x = tg.tensor([0.5, 1.0], dtype=tg.float64, requires_grad=True)
+    assert tg.autograd.gradcheck(lambda t: _ExpDetachedBackward.apply(t, 2.0), (x,))
+    assert not tg.autograd.gradgradcheck(lambda t: _ExpDetachedBackward.apply(t, 2.0), (x,), raise_exception=False)

@@ -7,7 +7,10 @@ import tinygrad_edu as tg
 
 
 def test_dtypes_follow_the_api_contract():
-    assert tg.Tensor([1, 2, 3]).dtype == np.float32
+    assert tg.Tensor([1, 2, 3]).dtype == np.float32  # torch.Tensor(...) is float32 always
+    assert tg.tensor([1, 2]).dtype == np.int64 and tg.tensor([1.0, 2.0]).dtype == np.float32
+    assert tg.tensor(3).dtype == np.int64 and tg.tensor([True]).dtype == np.bool_
+    assert tg.tensor([1, 2.5]).dtype == np.float32
     assert tg.Tensor(2.5).dtype == np.float32
     assert tg.Tensor(np.zeros(2)).dtype == np.float64
     assert tg.Tensor(np.arange(3)).dtype.kind == "i"
@@ -66,3 +69,41 @@ def test_cast_is_differentiable():
     assert y.dtype == np.float64
     y.sum().backward()
     assert x.grad.dtype == np.float32 and x.grad.data.tolist() == [3.0, 3.0]
+
+
+@pytest.mark.torch
+def test_integer_arithmetic_promotes_as_torch(torch):
+    cases = [lambda m: m.tensor([1, 2]) / m.tensor([2, 4]), lambda m: m.tensor([1, 2]) / 2,
+             lambda m: m.tensor([1, 2]) * 2.5, lambda m: m.tensor([1, 2]) + m.tensor([0.5, 0.5]),
+             lambda m: m.tensor([1, 2]) + 1, lambda m: m.tensor([1, 2]).exp(),
+             lambda m: m.tensor([True, False]) * 1.5]
+    for case in cases:
+        ours, theirs = case(tg), case(torch)
+        assert str(ours.dtype) == str(theirs.dtype).replace("torch.", ""), (ours.dtype, theirs.dtype)
+        np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-6)
+
+
+def test_tensor_copies_and_from_numpy_shares_as_torch():
+    a = np.zeros(3)
+    t = tg.tensor(a)
+    t.data[0] = 1
+    assert a[0] == 0
+
+
+def test_size_numel_dim_and_python_numbers():
+    t = tg.zeros(2, 3)
+    assert t.size() == (2, 3) and t.size(1) == 3 and t.size(-1) == 3 and t.numel() == 6 and t.dim() == 2
+    with pytest.raises(IndexError, match="size"):
+        t.size(2)
+    assert float(tg.tensor(2.5)) == 2.5 and int(tg.tensor(3)) == 3
+    assert ("a", "b", "c")[tg.tensor(1)] == "b"
+
+
+def test_the_cpu_is_the_only_device():
+    t = tg.tensor([1.0])
+    assert t.to("cpu") is t and t.cpu() is t and t.to(tg.device("cpu")) is t and t.device == tg.device("cpu")
+    assert t.to("cpu", tg.float64).dtype == np.float64 and t.to(tg.zeros(1, dtype=tg.float64)).dtype == np.float64
+    assert not tg.cuda.is_available()
+    for bad in (lambda: t.to("cuda"), lambda: t.cuda(), lambda: tg.tensor([1.0], device="cuda:0")):
+        with pytest.raises(RuntimeError, match="not available"):
+            bad()

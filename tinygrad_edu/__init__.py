@@ -10,25 +10,56 @@ from typing import Any
 
 import numpy as np
 
-from .allocator import keep_freed_memory
-from .autograd import Function, enable_grad, grad, is_grad_enabled, no_grad
+from .allocator import keep_freed_memory, keep_freed_memory_if_asked
+from .autograd import Function, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import manual_seed, ones, ones_like, rand, randn, zeros, zeros_like
+from .device import backends, cuda, device
 from .ops import cat, stack
+# reductions, comparisons and sorting as torch.* functions (issue 11)
+from .ops import (all, allclose, amax, amin, any, argmax, argmin, argsort, clamp, clamp_max, clamp_min, clip,
+                  cumsum, eq, ge, gt, isclose, isfinite, isinf, isnan, le, logsumexp, lt, max, maximum, mean, min,
+                  minimum, ne, norm, prod, sort, std, sum, topk, var, where)
+# creation, indexing and shape ops, products, and function forms of Tensor methods (issue 11)
+from .creation import (abs, arange, empty, empty_like, exp, eye, flatten, from_numpy, full, full_like, linspace, log,
+                       permute, rand_like, randint, randn_like, relu, reshape, sigmoid, sqrt, squeeze, tanh,
+                       transpose, unsqueeze)
+from .ops import (bmm, chunk, clone, einsum, flip, gather, index_put, index_select, masked_fill, matmul, mm, movedim,
+                  narrow, roll, scatter, scatter_add, split, swapaxes, t, tril, triu)
+from .ops import swapaxes as swapdims
 from .tensor import Tensor
 
 __version__ = "0.1.0"
 
-keep_freed_memory()
+keep_freed_memory_if_asked()
 
-float32 = np.dtype(np.float32)
-float64 = np.dtype(np.float64)
-int64 = np.dtype(np.int64)
+float32 = float = np.dtype(np.float32)
+float64 = double = np.dtype(np.float64)
+float16 = half = np.dtype(np.float16)
+int64 = long = np.dtype(np.int64)
+int32 = int = np.dtype(np.int32)
+int16 = short = np.dtype(np.int16)
+int8 = np.dtype(np.int8)
+uint8 = np.dtype(np.uint8)
+bool = np.dtype(np.bool_)
 
-_submodules = {"functional", "nn", "optim", "data", "symbolic", "viz", "inspect"}
+_submodules = {"functional", "nn", "optim", "data", "utils", "symbolic", "viz", "inspect", "autograd"}
 
 
-def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, name: Any = None) -> Tensor:
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
+def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: Any = False, name: Any = None) -> Tensor:
+    """A new leaf tensor holding a copy of data (as torch.tensor; tg.from_numpy shares memory), dtype inferred
+    as torch.tensor: floats float32, ints int64, bools bool."""
+    from .device import check_device
+
+    check_device("tensor", device)
+    if isinstance(data, Tensor):
+        data = data.data
+    if isinstance(data, np.ndarray):
+        data = data.copy()
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name, _infer_dtype=True)
+
+
+def is_tensor(obj: Any) -> Any:
+    return isinstance(obj, Tensor)
 
 
 def __getattr__(name: str) -> Any:
@@ -38,6 +69,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'tinygrad_edu' has no attribute {name!r}")
 
 
-__all__ = ["Tensor", "Function", "tensor", "no_grad", "enable_grad", "is_grad_enabled", "grad", "cat", "stack",
+__all__ = ["Tensor", "Function", "tensor", "is_tensor", "no_grad", "enable_grad", "is_grad_enabled",
+           "set_grad_enabled", "grad", "cat", "stack", "device", "cuda", "backends", "keep_freed_memory",
            "zeros", "ones", "zeros_like", "ones_like", "randn", "rand", "manual_seed", "float32", "float64",
            "int64", "__version__"]

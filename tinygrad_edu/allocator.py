@@ -1,8 +1,10 @@
 """Keep freed large buffers for reuse (glibc's malloc). A training step frees and re-allocates the same tens
 of megabytes of im2col columns every time; by default glibc hands such blocks back to the OS and then faults
 them in again page by page (about 2,500 page faults, a fifth of a conv step). Raising malloc's mmap and trim
-thresholds keeps them in the heap, as PyTorch's own CPU allocator avoids the same cost. Opt out with the
-environment variable TINYGRAD_EDU_KEEP_MEMORY=0; other C libraries are left alone."""
+thresholds keeps them in the heap, as PyTorch's own CPU allocator avoids the same cost. It changes malloc for
+the whole process, so it is opt-in: a training loop calls keep_freed_memory() (tinygrad-edu train does), or
+TINYGRAD_EDU_KEEP_MEMORY=1 turns it on at import; TINYGRAD_EDU_KEEP_MEMORY=0 keeps it off even when called.
+Other C libraries are left alone."""
 from __future__ import annotations
 
 import ctypes
@@ -25,3 +27,8 @@ def keep_freed_memory(mmap_threshold: int = 64 * MiB, trim_threshold: int = 256 
         return bool(libc.mallopt(M_MMAP_THRESHOLD, mmap_threshold)) and bool(libc.mallopt(M_TRIM_THRESHOLD, trim_threshold))
     except (OSError, AttributeError):
         return False
+
+
+def keep_freed_memory_if_asked() -> bool:
+    """At import: only when the environment variable TINYGRAD_EDU_KEEP_MEMORY=1 asks for it."""
+    return os.environ.get("TINYGRAD_EDU_KEEP_MEMORY") == "1" and keep_freed_memory()

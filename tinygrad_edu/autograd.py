@@ -29,8 +29,28 @@ class _ModuleScope(threading.local):
     current: tuple[tuple[str, str], ...] = ()
 
 
+class _AnomalyMode(threading.local):
+    depth = 0
+
+
 _grad_mode = _GradMode()
 _module_scope = _ModuleScope()
+_anomaly_mode = _AnomalyMode()
+_accumulate_lock = threading.Lock()
+
+
+def anomaly_mode_enabled() -> bool:
+    """True inside inspect.detect_anomaly(): in-place changes then remember the user line that made them."""
+    return _anomaly_mode.depth > 0
+
+
+@contextmanager
+def anomaly_mode() -> Iterator[None]:
+    _anomaly_mode.depth += 1
+    try:
+        yield
+    finally:
+        _anomaly_mode.depth -= 1
 
 
 @contextmanager
@@ -96,6 +116,23 @@ class enable_grad(_GradModeContext):
     enabled = True
 
 
+class set_grad_enabled(_GradModeContext):
+    """`set_grad_enabled(mode)`: a context (or a decorator) with recording on or off, as PyTorch's."""
+
+    def __init__(self, mode: bool) -> None:
+        self.enabled = bool(mode)
+
+    def __call__(self, fn: Callable) -> Callable:
+        mode = self.enabled
+
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+
+        wrapped.__name__ = getattr(fn, "__name__", "wrapped")
+        return wrapped
+
+
 class Function:
     """One application of an op: a node of the graph.
 
@@ -113,18 +150,46 @@ class Function:
     saved: tuple = ()
     attrs: dict
     freed: bool = False
+    #: what the op read when it was recorded: the input arrays, their version counters and, for leaves,
+    #: a fingerprint of their values (checked before backward reads them again)
+    input_arrays: Sequence[np.ndarray] = ()
+    input_versions: Sequence[int] = ()
+    input_checksums: Sequence[Any] = ()
     scope: tuple[tuple[str, str], ...] = ()
     #: (filename, line) of the user's code that recorded this op: the first frame outside the package
     site: Optional[tuple[str, int]] = None
 
+    #: a user-defined op written as in PyTorch (static forward/backward on Tensors): see _apply_tensor_style
+    _tensor_style: bool = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._tensor_style = isinstance(cls.__dict__.get("forward"), staticmethod) or (
+            cls._tensor_style and "forward" not in cls.__dict__)
+
     def forward(ctx, *arrays: np.ndarray, **attrs: Any) -> np.ndarray:
-        raise NotImplementedError(f"{type(ctx).__name__}.forward")
+        raise TypeError(f"{type(ctx).__name__} defines no forward; an op subclasses Function and defines "
+                        "forward(ctx, *arrays, **attrs) and backward(ctx, grad)")
 
     def backward(ctx, grad: "Tensor") -> Any:
-        raise NotImplementedError(f"{type(ctx).__name__}.backward")
+        raise RuntimeError(f"{type(ctx).__name__} defines no backward, so no gradient flows through it")
 
     def save_for_backward(ctx, *values: Any) -> None:
         ctx.saved = values
+
+    @property
+    def saved_tensors(ctx) -> tuple:
+        """What save_for_backward stored (PyTorch's name); gone after the graph is freed."""
+        if ctx.freed:
+            raise RuntimeError(f"{ctx.name}: saved tensors were freed by an earlier backward(); pass "
+                               "retain_graph=True to the first backward to use them twice")
+        return tuple(ctx.saved)
+
+    def mark_non_differentiable(ctx, *outputs: Any) -> None:
+        """PyTorch's hint; outputs of a user Function here are differentiable only through its backward."""
+
+    def set_materialize_grads(ctx, value: bool) -> None:
+        """PyTorch's option; gradients handed to backward here are always materialised (never None)."""
 
     @property
     def output(ctx) -> "Tensor":
@@ -139,13 +204,16 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs: "Tensor", **attrs: Any) -> "Tensor":
+        if cls._tensor_style:
+            return _apply_tensor_style(cls, inputs, attrs)
         for t in inputs:
             if not isinstance(t, _Tensor):
                 inputs = _as_tensors(cls.__name__, inputs)
                 break
         ctx = cls.__new__(cls)
         ctx.attrs = attrs
-        data = ctx.forward(*[t.data for t in inputs], **attrs)
+        arrays = [t.data for t in inputs]
+        data = ctx.forward(*arrays, **attrs)
         requires_grad = False
         if _grad_mode.enabled:
             for t in inputs:
@@ -155,6 +223,9 @@ class Function:
         out = _Tensor._make(data, requires_grad)
         if requires_grad:
             ctx.inputs = inputs
+            ctx.input_arrays = arrays
+            ctx.input_versions = [t._version for t in inputs]
+            ctx.input_checksums = [_checksum(a) if t._ctx is None else None for t, a in zip(inputs, arrays)]
             ctx.needs_input_grad = tuple([t.requires_grad for t in inputs])
             ctx._output = weakref.ref(out)
             ctx.scope = _module_scope.current
@@ -163,6 +234,48 @@ class Function:
             for observe in Function._observers:
                 observe(ctx)
         return out
+
+
+def _apply_tensor_style(cls: type, args: tuple, kwargs: dict) -> "Tensor":
+    """A PyTorch-style user Function: forward(ctx, *args) on Tensors runs without recording, its result
+    becomes one node whose backward is the user's backward(ctx, grad) (one gradient per forward argument)."""
+    ctx = cls.__new__(cls)
+    ctx.attrs = {}
+    tensors = [k for k, a in enumerate(args) if isinstance(a, _Tensor)]
+    ctx.needs_input_grad = tuple(isinstance(a, _Tensor) and a.requires_grad for a in args)
+    with _set_grad_enabled(False):
+        out = cls.forward(ctx, *args, **kwargs)
+    if not isinstance(out, _Tensor):
+        raise TypeError(f"{cls.__name__}.forward must return one Tensor here, got {type(out).__name__} (a "
+                        "Function with several outputs: return them stacked, or write two Functions)")
+    inputs = tuple(args[k] for k in tensors)
+    if not (_grad_mode.enabled and any(t.requires_grad for t in inputs)):
+        return out.detach()
+    result = _Tensor._make(out.data, True)
+    ctx.saved = tuple(result if v is out else v for v in ctx.saved)  # a saved output stays on the graph
+    ctx.inputs = inputs
+    ctx.input_arrays = [t.data for t in inputs]
+    ctx.input_versions = [t._version for t in inputs]
+    ctx.input_checksums = [_checksum(t.data) if t._ctx is None else None for t in inputs]
+    ctx._engine_needs = tuple(t.requires_grad for t in inputs)
+    ctx._output = weakref.ref(result)
+    ctx.scope = _module_scope.current
+    ctx.site = _user_site()
+    user_backward = cls.backward
+
+    def backward(grad: "Tensor") -> tuple:
+        grads = user_backward(ctx, grad)
+        grads = grads if isinstance(grads, tuple) else (grads,)
+        if len(grads) != len(args):
+            raise RuntimeError(f"{cls.__name__}.backward returned {len(grads)} gradients, but forward took "
+                               f"{len(args)} arguments (return None for the ones without a gradient)")
+        return tuple(grads[k] for k in tensors)
+
+    ctx.backward = backward
+    result._ctx = ctx
+    for observe in Function._observers:
+        observe(ctx)
+    return result
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -192,7 +305,47 @@ def _user_site() -> Optional[tuple[str, int]]:
     return None
 
 
+def user_site() -> Optional[tuple[str, int]]:
+    """(file, line) of the user's code now running (the innermost frame outside the engine)."""
+    return _user_site()
+
+
 _Tensor: Any = None  # the Tensor class, bound by tensor.py (which imports this module first)
+_SMALL = 64
+
+
+def _checksum(a: np.ndarray) -> Any:
+    """A fingerprint of a leaf's values when an op records it, so that a write straight into `leaf.data`
+    (which no version counter sees) is caught at backward. Small arrays are copied, larger ones summed as
+    unsigned words (one pass; any change of one entry changes the sum)."""
+    if a.dtype == object:
+        return None
+    if a.nbytes <= _SMALL:
+        return a.tobytes()
+    flat = np.ascontiguousarray(a).reshape(-1).view(np.uint8)
+    words = flat[: flat.size - flat.size % 8].view(np.uint64)
+    return int(words.sum(dtype=np.uint64)) ^ hash(flat[flat.size - flat.size % 8:].tobytes())
+
+
+def _check_unchanged(fn: Function) -> None:
+    """Backward of `fn` would read its inputs' current values: they must be the ones it recorded."""
+    for k, (t, array, version, checksum) in enumerate(zip(fn.inputs, fn.input_arrays, fn.input_versions,
+                                                           fn.input_checksums)):
+        if t.data is array and t._version == version and (checksum is None or _checksum(array) == checksum):
+            continue
+        if t._version != version:
+            how = f"it was modified by an in-place operation (version {version} → {t._version})"
+        elif t.data is not array:
+            how = "its .data was replaced by another array"
+        else:
+            how = "its values were written directly through .data"
+        where = f" at {fn.site[0]}:{fn.site[1]}" if fn.site else ""
+        changed = f"; modified at {t._modified_at[0]}:{t._modified_at[1]}" if t._modified_at else (
+            "; run under tg.inspect.detect_anomaly() to see the line that modified it" if t._version != version else "")
+        raise RuntimeError(
+            f"backward: input {k} of {fn.name} (shape {t.shape}), recorded{where}, is needed for the gradient but "
+            f"{how} after {fn.name} recorded it{changed}. Change it only after backward(), or on a copy "
+            "(x = x + 1 instead of x += 1)")
 
 
 def _as_tensors(op: str, inputs: tuple[Any, ...]) -> tuple["Tensor", ...]:
@@ -271,9 +424,9 @@ def backward_steps(root: "Tensor", gradient: "Tensor", retain_graph: bool = Fals
                 if id(t) in capture:
                     capture[id(t)] = g
             elif t._ctx is None or t._retains_grad:
-                t.grad = g if t.grad is None else t.grad + g
-                if not create_graph:
-                    t.grad = t.grad.detach()
+                with _accumulate_lock:  # concurrent backward() calls into one leaf lose no contribution
+                    total = g if t.grad is None else t.grad + g
+                    t.grad = total if create_graph else total.detach()
             fn = t._ctx
             if fn is None:
                 yield BackwardStep(t, None, g, ())
@@ -282,6 +435,7 @@ def backward_steps(root: "Tensor", gradient: "Tensor", retain_graph: bool = Fals
                 raise RuntimeError(
                     f"backward: the graph through {fn.name} (output shape {t.shape}) was already freed by an "
                     "earlier backward(); call the first backward(retain_graph=True) to backpropagate twice")
+            _check_unchanged(fn)
             input_grads = _call_backward(fn, g)
             for parent, pg in zip(fn.inputs, input_grads):
                 if pg is None or not parent.requires_grad:
@@ -290,6 +444,7 @@ def backward_steps(root: "Tensor", gradient: "Tensor", retain_graph: bool = Fals
                 grads[id(parent)] = pg if prev is None else prev + pg
             if not retain_graph:
                 fn.saved = ()
+                fn.input_arrays = fn.input_checksums = ()
                 fn.freed = True
             yield BackwardStep(t, fn, g, input_grads)
 
@@ -303,7 +458,7 @@ def _call_backward(fn: Function, g: "Tensor") -> tuple[Optional["Tensor"], ...]:
     if len(raw) != len(fn.inputs):
         raise RuntimeError(f"{fn.name}.backward returned {len(raw)} gradients for {len(fn.inputs)} inputs")
     out = []
-    for inp, needs, pg in zip(fn.inputs, fn.needs_input_grad, raw):
+    for inp, needs, pg in zip(fn.inputs, fn._engine_needs if fn._tensor_style else fn.needs_input_grad, raw):
         if pg is None or not needs:
             out.append(None)
             continue
@@ -327,23 +482,59 @@ def run_backward(root: "Tensor", gradient: "Tensor", retain_graph: bool, create_
         pass
 
 
-def grad(outputs: "Tensor", inputs: Sequence["Tensor"], grad_outputs: Optional["Tensor"] = None,
-         retain_graph: Optional[bool] = None, create_graph: bool = False) -> tuple["Tensor", ...]:
-    """d outputs / d inputs, returned without touching any `.grad` (as torch.autograd.grad)."""
-    from .tensor import Tensor
+def __getattr__(name: str) -> Any:
+    """torch.autograd's checking functions, which live with the other readers of the graph in inspect."""
+    if name in ("gradcheck", "gradgradcheck"):
+        import importlib
 
-    if grad_outputs is None:
-        if outputs.numel() != 1:
-            raise RuntimeError(f"grad: grad_outputs can be omitted only for a scalar output, got shape {outputs.shape}")
-        grad_outputs = Tensor._make(np.ones_like(outputs.data), False)
-    if not outputs.requires_grad:
-        raise RuntimeError(f"grad: output of shape {outputs.shape} does not require grad")
-    capture: dict[int, Optional[Tensor]] = {id(t): None for t in inputs}
+        return getattr(importlib.import_module(".inspect.gradcheck", __package__), name)
+    raise AttributeError(f"module 'tinygrad_edu.autograd' has no attribute {name!r}")
+
+
+def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Optional[bool] = None,
+         create_graph: bool = False, allow_unused: bool = False) -> tuple[Optional["Tensor"], ...]:
+    """d outputs / d inputs, returned without touching any `.grad` (as torch.autograd.grad). Several
+    outputs backpropagate together, each with its grad_output."""
+    outs = [outputs] if isinstance(outputs, _Tensor) else list(outputs)
+    ins = [inputs] if isinstance(inputs, _Tensor) else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, (_Tensor, np.ndarray)):
+        grad_outs = [grad_outputs] * len(outs) if len(outs) == 1 else [None] * len(outs)
+        if grad_outputs is not None and len(outs) > 1:
+            raise RuntimeError(f"grad: {len(outs)} outputs need a sequence of {len(outs)} grad_outputs")
+    else:
+        grad_outs = list(grad_outputs)
+    if len(grad_outs) != len(outs):
+        raise RuntimeError(f"grad: got {len(grad_outs)} grad_outputs for {len(outs)} outputs")
+    for k, o in enumerate(outs):
+        if not o.requires_grad:
+            raise RuntimeError(f"grad: output {k} of shape {o.shape} does not require grad and has no grad_fn")
+    seeds = []
+    for o, go in zip(outs, grad_outs):
+        if go is None:
+            if o.numel() != 1:
+                raise RuntimeError(f"grad: grad_outputs can be omitted only for a scalar output, got shape {o.shape}")
+            go = _Tensor._make(np.ones_like(o.data), False)
+        elif not isinstance(go, _Tensor):
+            go = _Tensor(go, dtype=o.dtype)
+        if go.shape != o.shape:
+            raise RuntimeError(f"grad: grad_output of shape {go.shape} for an output of shape {o.shape}")
+        seeds.append(go)
+    if len(outs) == 1:
+        root, seed = outs[0], seeds[0]
+    else:
+        with _set_grad_enabled(True):
+            terms = [(o * go).sum() for o, go in zip(outs, seeds)]
+            root = terms[0]
+            for term in terms[1:]:
+                root = root + term
+        seed = _Tensor._make(np.ones_like(root.data), False)
+    capture: dict[int, Optional[Tensor]] = {id(t): None for t in ins}
     keep = create_graph if retain_graph is None else retain_graph
-    for _ in backward_steps(outputs, grad_outputs, keep, create_graph, capture):
+    for _ in backward_steps(root, seed, keep, create_graph, capture):
         pass
-    result = tuple(capture[id(t)] for t in inputs)
+    result = tuple(capture[id(t)] for t in ins)
     missing = [i for i, r in enumerate(result) if r is None]
-    if missing:
-        raise RuntimeError(f"grad: input {missing[0]} (shape {inputs[missing[0]].shape}) is not used by the output")
-    return result  # type: ignore[return-value]
+    if missing and not allow_unused:
+        raise RuntimeError(f"grad: input {missing[0]} (shape {ins[missing[0]].shape}) is not used by the output "
+                           "(pass allow_unused=True to get None for it)")
+    return result

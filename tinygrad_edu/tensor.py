@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Sequence, Union
 
+import weakref
+
 import numpy as np
 
 from . import backend
+from . import device as _device
 from .autograd import run_backward
 
 Scalar = Union[int, float]
 
 
 class Tensor:
-    __slots__ = ("data", "grad", "_ctx", "requires_grad", "name", "_hooks", "_retains_grad", "__weakref__")
+    __slots__ = ("data", "grad", "_ctx", "requires_grad", "name", "_hooks", "_retains_grad", "_version",
+                 "_modified_at", "__weakref__")
     __array_priority__ = 1000  # so `ndarray + Tensor` defers to Tensor.__radd__
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, _infer_dtype: bool = False) -> None:
         if isinstance(data, Tensor):
             data = data.data
-        self.data: np.ndarray = backend.as_array(data, dtype)
+        self.data: np.ndarray = backend.as_array(data, dtype, infer=_infer_dtype)
         if requires_grad and self.data.dtype.kind not in "fcO":
             raise TypeError(f"Tensor: only floating-point (or symbolic) tensors can require gradients, "
                             f"got dtype {self.data.dtype} of shape {self.data.shape}")
@@ -30,6 +34,8 @@ class Tensor:
         self.name = name
         self._hooks: list[Callable] = []
         self._retains_grad = False
+        self._version = 0
+        self._modified_at: Optional[tuple[str, int]] = None
 
     @classmethod
     def _make(cls, data: np.ndarray, requires_grad: bool) -> "Tensor":
@@ -42,6 +48,8 @@ class Tensor:
         t.name = None
         t._hooks = []
         t._retains_grad = False
+        t._version = 0
+        t._modified_at = None
         return t
 
     # ---- properties ---------------------------------------------------------------------------
@@ -87,6 +95,14 @@ class Tensor:
     def numpy(self) -> np.ndarray:
         return self.data
 
+    # ---- NumPy protocol (nn helper: state_dict() values are Tensors, as PyTorch's) --------------
+    def __array__(self, dtype: Any = None, copy: Optional[bool] = None) -> np.ndarray:
+        """np.asarray(t) is t's data, as torch.Tensor.__array__: NumPy functions accept a Tensor."""
+        if dtype is not None and np.dtype(dtype) != self.data.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+    # ---- end NumPy protocol ---------------------------------------------------------------------
+
     def item(self) -> Any:
         if self.data.size != 1:
             raise ValueError(f"item: only a one-element tensor converts to a Python scalar, got shape {self.shape}")
@@ -121,8 +137,21 @@ class Tensor:
         return id(self)
 
     # ---- autograd -----------------------------------------------------------------------------
-    def backward(self, gradient: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
-        """Accumulate d self / d leaf into every leaf's `.grad` (gradient = upstream δ, default 1 for a scalar)."""
+    def backward(self, gradient: Any = None, retain_graph: Optional[bool] = None, create_graph: bool = False,
+                 inputs: Optional[Sequence["Tensor"]] = None) -> None:
+        """Accumulate d self / d leaf into every leaf's `.grad` (gradient = upstream δ, default 1 for a scalar).
+        As PyTorch, retain_graph defaults to create_graph."""
+        if retain_graph is None:
+            retain_graph = create_graph
+        if inputs is not None:
+            leaves = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+            grads = _autograd.grad(self, leaves, gradient, retain_graph, create_graph, allow_unused=True)
+            for t, g in zip(leaves, grads):
+                if g is not None:
+                    with _autograd._accumulate_lock:
+                        total = g if t.grad is None else t.grad + g
+                        t.grad = total if create_graph else total.detach()
+            return
         if not self.requires_grad:
             raise RuntimeError(f"backward: tensor of shape {self.shape} does not require grad and has no "
                                "grad_fn; set requires_grad=True on an input that leads to it")
@@ -161,17 +190,139 @@ class Tensor:
         self._hooks.append(hook)
         return lambda: self._hooks.remove(hook)
 
-    def zero_(self) -> "Tensor":
-        self.data[...] = 0
+    # ---- in place (version counter) ------------------------------------------------------------
+    def _bump_version(self) -> None:
+        """Record an in-place change: backward through an op that saved this tensor earlier now raises."""
+        self._version += 1
+        if _autograd.anomaly_mode_enabled():
+            self._modified_at = _autograd.user_site()
+
+    def _inplace(self, op: str, compute: Callable[["Tensor"], "Tensor"]) -> "Tensor":
+        """Replace this tensor's values by compute(self), as PyTorch's in-place ops: a leaf that requires
+        grad refuses (outside no_grad); a non-leaf takes the new node's place in the graph."""
+        recording = _autograd.is_grad_enabled() and self.requires_grad
+        if recording and self._ctx is None:
+            raise RuntimeError(f"{op}: a leaf tensor that requires grad (shape {self.shape}) is being used in an "
+                               "in-place operation; do it under tg.no_grad() or on a copy (x = x + ...)")
+        if not recording:
+            with _autograd.no_grad():
+                result = compute(self.detach())
+            if result.shape != self.shape:
+                raise RuntimeError(f"{op}: the result has shape {result.shape} but the tensor being changed in "
+                                   f"place has shape {self.shape}; an in-place op cannot broadcast its target")
+            if self.dtype != result.dtype and not np.can_cast(result.dtype, self.dtype, "same_kind"):
+                raise RuntimeError(f"{op}: result type {result.dtype} can't be cast to the desired output type "
+                                   f"{self.dtype} (as PyTorch); cast the tensor first, e.g. x = x.float()")
+            if self.data.flags.writeable:
+                self.data[...] = result.data
+            else:  # a read-only view (e.g. an expanded gradient): nothing else writes through it
+                self.data = np.array(np.broadcast_to(result.data, self.shape), dtype=self.dtype)
+        else:
+            before = Tensor._make(self.data, True)
+            before._ctx, before._version = self._ctx, self._version
+            self._ctx._output = weakref.ref(before)
+            result = compute(before)
+            if result.shape != self.shape:
+                raise RuntimeError(f"{op}: the result has shape {result.shape} but the tensor being changed in "
+                                   f"place has shape {self.shape}; an in-place op cannot broadcast its target")
+            self.data, self._ctx = result.data, result._ctx
+            self._ctx._output = weakref.ref(self)
+        self._bump_version()
         return self
 
-    def to(self, dtype: Any) -> "Tensor":
+    def add_(self, other: Any, alpha: Scalar = 1) -> "Tensor":
+        return self._inplace("add_", lambda t: t + (other if alpha == 1 else self._lift(other) * alpha))
+
+    def sub_(self, other: Any, alpha: Scalar = 1) -> "Tensor":
+        return self._inplace("sub_", lambda t: t - (other if alpha == 1 else self._lift(other) * alpha))
+
+    def mul_(self, other: Any) -> "Tensor":
+        return self._inplace("mul_", lambda t: t * other)
+
+    def div_(self, other: Any) -> "Tensor":
+        return self._inplace("div_", lambda t: t / other)
+
+    def pow_(self, exponent: Any) -> "Tensor":
+        return self._inplace("pow_", lambda t: t ** exponent)
+
+    def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
+        return self._inplace("clamp_", lambda t: t.clamp(min, max))
+
+    def _replaced_by(self, t: "Tensor", values: "Tensor") -> "Tensor":
+        """`values` in place of t's entries; t keeps a (zero) gradient path, never 0·t (0·inf is NaN)."""
+        values = values.to(self.dtype)
+        if values.shape != self.shape:
+            values = values.expand(*self.shape)
+        if not t.requires_grad:
+            return values
+        return ops.where(Tensor(np.zeros(self.shape, dtype=bool)), t, values)
+
+    def fill_(self, value: Any) -> "Tensor":
+        return self._inplace("fill_", lambda t: self._replaced_by(t, self._lift(value)))
+
+    def zero_(self) -> "Tensor":
+        return self.fill_(0)
+
+    def copy_(self, src: Any) -> "Tensor":
+        """Copy src's values into this tensor (broadcast to its shape, cast to its dtype), as PyTorch."""
+        return self._inplace("copy_", lambda t: self._replaced_by(t, self._lift(src)))
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
+    # ---- dtype and device ---------------------------------------------------------------------
+    @property
+    def device(self) -> _device.device:
+        return _device.CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
+        """`to(dtype)`, `to(device)`, `to(device, dtype)`, `to(other)` as PyTorch; only the CPU exists here."""
+        dtype = kwargs.pop("dtype", None)
+        target = kwargs.pop("device", None)
+        kwargs.pop("non_blocking", None)
+        copy = kwargs.pop("copy", False)
+        if kwargs:
+            raise TypeError(f"to: unexpected arguments {sorted(kwargs)}")
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, (str, _device.device)):
+                target = a
+            else:
+                dtype = a
+        _device.check_device("Tensor.to", target)
+        if dtype is None or np.dtype(dtype) == self.dtype:
+            return self.clone() if copy else self
         from .ops.elementwise import Cast
 
-        return self if np.dtype(dtype) == self.dtype else Cast.apply(self, dtype=np.dtype(dtype))
+        return Cast.apply(self, dtype=np.dtype(dtype))
+
+    def cpu(self) -> "Tensor":
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> "Tensor":
+        _device.check_device("Tensor.cuda", "cuda")
+        return self
 
     def float(self) -> "Tensor":
         return self.to(np.float32)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.kind not in "iub":
+            raise TypeError(f"only integer tensors of a single element can be converted to an index, got {self.dtype}")
+        return int(self.item())
 
     def double(self) -> "Tensor":
         return self.to(np.float64)
@@ -231,24 +382,25 @@ class Tensor:
     def __getitem__(self, key: Any) -> "Tensor":
         return ops.getitem(self, key)
 
-    # comparisons give plain (non-differentiable) boolean tensors, as in PyTorch
-    def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
-        return Tensor(self.data == self._lift(other).data)
+    # comparisons give plain (non-differentiable) bool tensors, as in PyTorch (ops/compare.py); `t == None`
+    # and other non-numbers fall back to Python's default (False for ==), as PyTorch
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return ops.eq(self, other) if ops.compare.comparable(other) else NotImplemented
 
-    def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
-        return Tensor(self.data != self._lift(other).data)
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return ops.ne(self, other) if ops.compare.comparable(other) else NotImplemented
 
-    def __lt__(self, other: Any) -> "Tensor":
-        return Tensor(self.data < self._lift(other).data)
+    def __lt__(self, other: Any) -> Any:
+        return ops.lt(self, other) if ops.compare.comparable(other) else NotImplemented
 
-    def __le__(self, other: Any) -> "Tensor":
-        return Tensor(self.data <= self._lift(other).data)
+    def __le__(self, other: Any) -> Any:
+        return ops.le(self, other) if ops.compare.comparable(other) else NotImplemented
 
-    def __gt__(self, other: Any) -> "Tensor":
-        return Tensor(self.data > self._lift(other).data)
+    def __gt__(self, other: Any) -> Any:
+        return ops.gt(self, other) if ops.compare.comparable(other) else NotImplemented
 
-    def __ge__(self, other: Any) -> "Tensor":
-        return Tensor(self.data >= self._lift(other).data)
+    def __ge__(self, other: Any) -> Any:
+        return ops.ge(self, other) if ops.compare.comparable(other) else NotImplemented
 
     # ---- elementwise --------------------------------------------------------------------------
     def exp(self) -> "Tensor":
@@ -272,15 +424,142 @@ class Tensor:
     def abs(self) -> "Tensor":
         return ops.Abs.apply(self)
 
-    # ---- reductions ---------------------------------------------------------------------------
-    def sum(self, dim: Optional[Union[int, Sequence[int]]] = None, keepdim: bool = False) -> "Tensor":
-        return ops.sum(self, dim, keepdim)
+    # ---- softmax and the activations' primitives (ops/loss.py, ops/activation.py) ---------------------
+    def softmax(self, dim: int, dtype: Any = None) -> "Tensor":
+        return ops.softmax(self, dim, dtype=dtype)
 
-    def mean(self, dim: Optional[Union[int, Sequence[int]]] = None, keepdim: bool = False) -> "Tensor":
-        return ops.mean(self, dim, keepdim)
+    def log_softmax(self, dim: int, dtype: Any = None) -> "Tensor":
+        return ops.log_softmax(self, dim, dtype=dtype)
 
-    def max(self, dim: Optional[Union[int, Sequence[int]]] = None, keepdim: bool = False) -> "Tensor":
+    def log1p(self) -> "Tensor":
+        return ops.log1p(self)
+
+    def expm1(self) -> "Tensor":
+        return ops.expm1(self)
+
+    def erf(self) -> "Tensor":
+        return ops.erf(self)
+    # ---- end of softmax and the activations' primitives -----------------------------------------------
+
+    # ---- reductions, comparisons, sorting (ops/reduce.py, ops/compare.py, ops/sorting.py) ------------
+    def sum(self, dim: Optional[Union[int, Sequence[int]]] = None, keepdim: bool = False, *,
+            dtype: Any = None) -> "Tensor":
+        return ops.sum(self, dim, keepdim, dtype=dtype)
+
+    def mean(self, dim: Optional[Union[int, Sequence[int]]] = None, keepdim: bool = False, *,
+             dtype: Any = None) -> "Tensor":
+        return ops.mean(self, dim, keepdim, dtype=dtype)
+
+    def prod(self, dim: Optional[int] = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
+        return ops.prod(self, dim, keepdim, dtype=dtype)
+
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """max() → 0-d tensor; max(dim) → (values, indices); max(other) → elementwise maximum."""
         return ops.max(self, dim, keepdim)
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """min() → 0-d tensor; min(dim) → (values, indices); min(other) → elementwise minimum."""
+        return ops.min(self, dim, keepdim)
+
+    def amax(self, dim: Union[int, Sequence[int]] = (), keepdim: bool = False) -> "Tensor":
+        return ops.amax(self, dim, keepdim)
+
+    def amin(self, dim: Union[int, Sequence[int]] = (), keepdim: bool = False) -> "Tensor":
+        return ops.amin(self, dim, keepdim)
+
+    def argmax(self, dim: Optional[int] = None, keepdim: bool = False) -> "Tensor":
+        return ops.argmax(self, dim, keepdim)
+
+    def argmin(self, dim: Optional[int] = None, keepdim: bool = False) -> "Tensor":
+        return ops.argmin(self, dim, keepdim)
+
+    def var(self, dim: Any = None, unbiased: Optional[bool] = None, keepdim: bool = False, *,
+            correction: Optional[float] = None) -> "Tensor":
+        return ops.var(self, dim, unbiased, keepdim, correction=correction)
+
+    def std(self, dim: Any = None, unbiased: Optional[bool] = None, keepdim: bool = False, *,
+            correction: Optional[float] = None) -> "Tensor":
+        return ops.std(self, dim, unbiased, keepdim, correction=correction)
+
+    def norm(self, p: Any = "fro", dim: Optional[Union[int, Sequence[int]]] = None, keepdim: bool = False,
+             dtype: Any = None) -> "Tensor":
+        return ops.norm(self, p, dim, keepdim, dtype)
+
+    def logsumexp(self, dim: Union[int, Sequence[int]], keepdim: bool = False) -> "Tensor":
+        return ops.logsumexp(self, dim, keepdim)
+
+    def cumsum(self, dim: int, *, dtype: Any = None) -> "Tensor":
+        return ops.cumsum(self, dim, dtype=dtype)
+
+    def any(self, dim: Optional[Union[int, Sequence[int]]] = None, keepdim: bool = False) -> "Tensor":
+        return ops.any(self, dim, keepdim)
+
+    def all(self, dim: Optional[Union[int, Sequence[int]]] = None, keepdim: bool = False) -> "Tensor":
+        return ops.all(self, dim, keepdim)
+
+    def sort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Any:
+        return ops.sort(self, dim, descending, stable=stable)
+
+    def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> "Tensor":
+        return ops.argsort(self, dim, descending, stable=stable)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+        return ops.topk(self, k, dim, largest, sorted)
+
+    def clamp(self, min: Any = None, max: Any = None) -> "Tensor":
+        return ops.clamp(self, min, max)
+
+    clip = clamp
+
+    def clamp_min(self, min: Any) -> "Tensor":
+        return ops.clamp(self, min=min)
+
+    def clamp_max(self, max: Any) -> "Tensor":
+        return ops.clamp(self, max=max)
+
+    def where(self, condition: Any, y: Any) -> "Tensor":
+        """self where condition else y (torch.where(condition, self, y))."""
+        return ops.where(condition, self, y)
+
+    def maximum(self, other: Any) -> "Tensor":
+        return ops.maximum(self, other)
+
+    def minimum(self, other: Any) -> "Tensor":
+        return ops.minimum(self, other)
+
+    def eq(self, other: Any) -> "Tensor":
+        return ops.eq(self, other)
+
+    def ne(self, other: Any) -> "Tensor":
+        return ops.ne(self, other)
+
+    def lt(self, other: Any) -> "Tensor":
+        return ops.lt(self, other)
+
+    def le(self, other: Any) -> "Tensor":
+        return ops.le(self, other)
+
+    def gt(self, other: Any) -> "Tensor":
+        return ops.gt(self, other)
+
+    def ge(self, other: Any) -> "Tensor":
+        return ops.ge(self, other)
+
+    def isnan(self) -> "Tensor":
+        return ops.isnan(self)
+
+    def isinf(self) -> "Tensor":
+        return ops.isinf(self)
+
+    def isfinite(self) -> "Tensor":
+        return ops.isfinite(self)
+
+    def isclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> "Tensor":
+        return ops.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+        return ops.allclose(self, other, rtol, atol, equal_nan)
+    # ---- end of reductions, comparisons, sorting ------------------------------------------------------
 
     # ---- movement -----------------------------------------------------------------------------
     def reshape(self, *shape: Any) -> "Tensor":
@@ -308,8 +587,106 @@ class Tensor:
     def squeeze(self, dim: Optional[int] = None) -> "Tensor":
         return ops.squeeze(self, dim)
 
-    def expand(self, *shape: Any) -> "Tensor":
-        return ops.broadcast_to(self, *shape)
+    def expand(self, *sizes: Any) -> "Tensor":
+        return ops.expand(self, *sizes)
+
+    # ---- indexing and shape ops (ops/movement.py, ops/shape.py, ops/einsum.py) --------------------------
+    def __setitem__(self, key: Any, value: Any) -> None:
+        ops.setitem(self, key, value)
+
+    def index_put(self, indices: Any, values: Any, accumulate: bool = False) -> "Tensor":
+        return ops.index_put(self, indices, values, accumulate)
+
+    def expand_as(self, other: "Tensor") -> "Tensor":
+        return ops.expand(self, other.shape)
+
+    def view_as(self, other: "Tensor") -> "Tensor":
+        return ops.reshape(self, other.shape)
+
+    def reshape_as(self, other: "Tensor") -> "Tensor":
+        return ops.reshape(self, other.shape)
+
+    def flip(self, *dims: Any) -> "Tensor":
+        return ops.flip(self, dims[0] if len(dims) == 1 else dims)
+
+    def roll(self, shifts: Any, dims: Any = None) -> "Tensor":
+        return ops.roll(self, shifts, dims)
+
+    def repeat(self, *sizes: Any) -> "Tensor":
+        return ops.repeat(self, *sizes)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple:
+        return ops.chunk(self, chunks, dim)
+
+    def split(self, split_size: Any, dim: int = 0) -> tuple:
+        return ops.split(self, split_size, dim)
+
+    def narrow(self, dim: int, start: int, length: int) -> "Tensor":
+        return ops.narrow(self, dim, start, length)
+
+    def gather(self, dim: int, index: Any) -> "Tensor":
+        return ops.gather(self, dim, index)
+
+    def scatter(self, dim: int, index: Any, src: Any = None, value: Any = None) -> "Tensor":
+        return ops.scatter(self, dim, index, src, value)
+
+    def scatter_add(self, dim: int, index: Any, src: Any) -> "Tensor":
+        return ops.scatter_add(self, dim, index, src)
+
+    def index_select(self, dim: int, index: Any) -> "Tensor":
+        return ops.index_select(self, dim, index)
+
+    def masked_fill(self, mask: Any, value: Any) -> "Tensor":
+        return ops.masked_fill(self, mask, value)
+
+    def tril(self, diagonal: int = 0) -> "Tensor":
+        return ops.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> "Tensor":
+        return ops.triu(self, diagonal)
+
+    def movedim(self, source: Any, destination: Any) -> "Tensor":
+        return ops.movedim(self, source, destination)
+
+    def swapaxes(self, axis0: int, axis1: int) -> "Tensor":
+        return ops.transpose(self, axis0, axis1)
+
+    def swapdims(self, dim0: int, dim1: int) -> "Tensor":
+        return ops.transpose(self, dim0, dim1)
+
+    def t(self) -> "Tensor":
+        return ops.t(self)
+
+    def matmul(self, other: Any) -> "Tensor":
+        return ops.matmul(self, self._lift(other))
+
+    def mm(self, mat2: Any) -> "Tensor":
+        return ops.mm(self, mat2)
+
+    def bmm(self, mat2: Any) -> "Tensor":
+        return ops.bmm(self, mat2)
+
+    def clone(self) -> "Tensor":
+        return ops.clone(self)
+
+    def contiguous(self) -> "Tensor":
+        return self
+
+    def type_as(self, other: "Tensor") -> "Tensor":
+        return ops.cast(self, other.dtype)
+
+    def long(self) -> "Tensor":
+        return ops.cast(self, np.int64)
+
+    def int(self) -> "Tensor":
+        return ops.cast(self, np.int32)
+
+    def bool(self) -> "Tensor":
+        return ops.cast(self, np.bool_)
+
+    def half(self) -> "Tensor":
+        return ops.cast(self, np.float16)
+    # ---- end of indexing and shape ops --------------------------------------------------------------------
 
 
 from . import autograd as _autograd  # noqa: E402

@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from . import functional as F
+from .allocator import keep_freed_memory
 from .autograd import no_grad
 from .creation import manual_seed
 from .data import DataLoader, TensorDataset, load_digits, mean_normalize, random_shift
@@ -68,6 +69,7 @@ def train_digits(epochs: int = 40, batch_size: int = 32, lr: float = 3e-3, seed:
         raise ValueError(f"train_digits: need epochs ≥ 1, batch_size ≥ 1 and lr > 0; "
                          f"got epochs={epochs}, batch_size={batch_size}, lr={lr}")
     manual_seed(seed)
+    keep_freed_memory()  # reuse the freed im2col buffers between steps (opt-in: this is a training loop)
     train_x, train_y = load_digits("train", seed=seed)
     test_x, test_y = load_digits("test", seed=seed)
     train_x, mean = mean_normalize(train_x, per="pixel")
@@ -82,7 +84,8 @@ def train_digits(epochs: int = 40, batch_size: int = 32, lr: float = 3e-3, seed:
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         model.train()
-        optimizer.lr = cosine_lr(lr, epoch - 1, epochs)
+        for group in optimizer.param_groups:
+            group["lr"] = cosine_lr(lr, epoch - 1, epochs)
         total, seen = 0.0, 0
         for images, labels in _progress(loader, len(loader), f"epoch {epoch}/{epochs}", progress):
             loss = F.cross_entropy(model(images), labels.data)

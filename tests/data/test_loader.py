@@ -158,3 +158,23 @@ def test_tensor_dataset_is_batched_without_per_item_access():
     batches = list(DataLoader(_NoItemAccess(np.zeros((10, 1, 2, 2)), np.arange(10)), batch_size=4, shuffle=True,
                               seed=0))
     assert sorted(int(v) for _, labels in batches for v in labels.data) == list(range(10))
+
+
+def test_unseeded_shuffling_and_augmentation_follow_manual_seed():
+    from tinygrad_edu.data import random_shift
+
+    def run():
+        tg.manual_seed(5)
+        loader = DataLoader(TensorDataset(np.arange(20.0).reshape(20, 1), np.arange(20)), batch_size=4, shuffle=True)
+        order = [b[1].data.tolist() for b in loader]
+        shifted = random_shift(np.arange(32.0).reshape(2, 4, 4), max_shift=1)
+        return order, shifted
+
+    (o1, s1), (o2, s2) = run(), run()
+    assert o1 == o2 and np.array_equal(s1, s2)
+
+
+def test_pytorch_loader_arguments_are_accepted():
+    loader = DataLoader(TensorDataset(np.zeros((4, 2)), np.arange(4)), batch_size=2, shuffle=False, num_workers=2,
+                        pin_memory=True, collate_fn=lambda samples: len(samples))
+    assert list(loader) == [2, 2]

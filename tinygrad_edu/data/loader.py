@@ -7,6 +7,7 @@ from typing import Any, Callable, Iterator, Optional
 
 import numpy as np
 
+from ..creation import random_source
 from ..tensor import Tensor
 from .dataset import Dataset, TensorDataset
 
@@ -18,8 +19,22 @@ class DataLoader:
     transformed by `transform`; integer fields (labels) as int64. Shuffling uses the loader's own NumPy
     Generator seeded by `seed`: the same seed gives the same sequence of epochs, and each epoch a new order."""
 
-    def __init__(self, dataset: Dataset, batch_size: int = 1, shuffle: bool = False, drop_last: bool = False,
+    def __init__(self, dataset: Dataset, batch_size: int = 1, shuffle: bool = False, sampler: Any = None,
+                 batch_sampler: Any = None, num_workers: int = 0, collate_fn: Optional[Callable] = None,
+                 pin_memory: bool = False, drop_last: bool = False, timeout: float = 0,
+                 worker_init_fn: Optional[Callable] = None, generator: Optional[np.random.Generator] = None,
+                 prefetch_factor: Optional[int] = None, persistent_workers: bool = False, *,
                  seed: Optional[int] = None, transform: Optional[Transform] = None) -> None:
+        """PyTorch's arguments; num_workers, pin_memory, timeout and worker_init_fn change nothing here (batches
+        are gathered by one vectorised indexing in this process). Unseeded shuffling follows tg.manual_seed."""
+        if sampler is not None or batch_sampler is not None:
+            raise ValueError("DataLoader: sampler/batch_sampler are not supported; use shuffle=True (seeded by "
+                             "tg.manual_seed or seed=) or pass a Subset-like dataset")
+        if isinstance(num_workers, bool) or not isinstance(num_workers, (int, np.integer)) or num_workers < 0:
+            raise ValueError(f"DataLoader: num_workers option should be non-negative, got {num_workers!r}")
+        if collate_fn is not None and not callable(collate_fn):
+            raise TypeError(f"DataLoader: collate_fn must be callable, got {type(collate_fn).__name__}")
+        self.collate_fn = collate_fn
         if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
             raise TypeError(f"DataLoader: dataset must have __len__ and __getitem__ (a Dataset), "
                             f"got {type(dataset).__name__}")
@@ -36,7 +51,7 @@ class DataLoader:
         self.drop_last = bool(drop_last)
         self.seed = seed
         self.transform = transform
-        self._rng = np.random.default_rng(seed)
+        self._rng = generator if isinstance(generator, np.random.Generator) else random_source(seed)
 
     def __len__(self) -> int:
         n = len(self.dataset)
@@ -52,7 +67,9 @@ class DataLoader:
         for start in range(0, len(self) * self.batch_size, self.batch_size):
             yield self._batch(order[start:start + self.batch_size])
 
-    def _batch(self, indices: np.ndarray) -> tuple[Tensor, ...]:
+    def _batch(self, indices: np.ndarray) -> Any:
+        if self.collate_fn is not None:
+            return self.collate_fn([self.dataset[int(i)] for i in indices])
         if isinstance(self.dataset, TensorDataset):
             fields = self.dataset.take(indices)
         else:

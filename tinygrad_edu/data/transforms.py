@@ -7,6 +7,8 @@ from typing import Callable, Optional, Sequence, Union
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from ..creation import random_source
+
 RandomSource = Union[np.random.Generator, int, None]
 MEAN_AXES = {"pixel": (0,), "channel": (0, 2, 3), "image": (1, 2, 3)}
 FLIP_AXES = {"horizontal": -1, "vertical": -2}
@@ -63,7 +65,7 @@ def random_shift(images: np.ndarray, max_shift: int = 1, rng: RandomSource = Non
     out[n, ..., i, j] = images[n, ..., i − dy, j − dx]. One gather from the windows of the zero-padded batch."""
     images = _check_images("random_shift", images)
     _check_max_shift("random_shift", max_shift)
-    offsets = np.random.default_rng(rng).integers(-max_shift, max_shift + 1, size=(len(images), 2))
+    offsets = random_source(rng).integers(-max_shift, max_shift + 1, size=(len(images), 2))
     return shift(images, offsets)
 
 
@@ -90,7 +92,7 @@ def random_flip(images: np.ndarray, p: float = 0.5, rng: RandomSource = None,
     "vertical" reverses H (top↔bottom)."""
     images = _check_images("random_flip", images)
     _check_flip("random_flip", p, axis)
-    chosen = np.random.default_rng(rng).random(len(images)) < p
+    chosen = random_source(rng).random(len(images)) < p
     chosen = chosen.reshape((-1,) + (1,) * (images.ndim - 1))
     return np.where(chosen, np.flip(images, axis=FLIP_AXES[axis]), images)
 
@@ -120,7 +122,7 @@ class RandomShift:
     def __init__(self, max_shift: int = 1, seed: RandomSource = None) -> None:
         _check_max_shift("RandomShift", max_shift)
         self.max_shift = max_shift
-        self.rng = np.random.default_rng(seed)
+        self.rng = random_source(seed)
 
     def __call__(self, images: np.ndarray) -> np.ndarray:
         return random_shift(images, self.max_shift, self.rng)
@@ -136,7 +138,7 @@ class RandomFlip:
         _check_flip("RandomFlip", p, axis)
         self.p = p
         self.axis = axis
-        self.rng = np.random.default_rng(seed)
+        self.rng = random_source(seed)
 
     def __call__(self, images: np.ndarray) -> np.ndarray:
         return random_flip(images, self.p, self.rng, self.axis)

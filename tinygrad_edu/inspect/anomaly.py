@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ..autograd import Function, no_grad, observe
+from ..autograd import Function, anomaly_mode, no_grad, observe
 from ..tensor import Tensor
 from .sites import Frame, source_line, user_frames
 
@@ -38,12 +38,15 @@ class detect_anomaly:
         if self._stop is not None:
             raise RuntimeError("detect_anomaly: this block is already active; use a new detect_anomaly()")
         self._stop = observe(self._on_record)
+        self._mode = anomaly_mode()
+        self._mode.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> None:
         stop, self._stop = self._stop, None
         if stop is not None:
             stop()
+            self._mode.__exit__(None, None, None)
         for ref in self._hooked.values():
             t = ref()
             if t is not None:

@@ -9,7 +9,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ..autograd import no_grad
+from ..autograd import enable_grad, no_grad
 from ..tensor import Tensor
 
 
@@ -37,7 +37,8 @@ def gradcheck(fn: Callable[..., Tensor], inputs: Sequence[Any], eps: float = 1e-
     weights = np.random.default_rng(seed).standard_normal(out.shape)
     for i in checked:
         args[i].grad = None
-    (out * Tensor(weights)).sum().backward()
+    if out.requires_grad:  # else the graph says the output does not depend on the inputs: analytic gradient 0
+        (out * Tensor(weights)).sum().backward()
 
     def projected(values: list[Any]) -> float:
         with no_grad():
@@ -73,3 +74,31 @@ def _as_float64(x: Any) -> Any:
             return x
         return Tensor(x.data.astype(np.float64, copy=True), requires_grad=x.requires_grad, name=x.name)
     return x
+
+
+def gradgradcheck(fn: Callable[..., Tensor], inputs: Sequence[Any], grad_outputs: Any = None, eps: float = 1e-6,
+                  atol: float = 1e-5, rtol: float = 1e-3, seed: int = 0, raise_exception: bool = True) -> bool:
+    """Check second derivatives: gradcheck of x ↦ (∂⟨v, fn(x)⟩/∂x) built with create_graph=True, for a fixed
+    random v (or `grad_outputs`), in float64 — as torch.autograd.gradgradcheck."""
+    from ..autograd import grad
+
+    args = [_as_float64(x) for x in inputs]
+    checked = [i for i, x in enumerate(args) if isinstance(x, Tensor) and x.requires_grad]
+    if not checked:
+        raise ValueError("gradgradcheck: no input requires grad; mark the ones to check with requires_grad=True")
+    with no_grad():
+        shape = fn(*args).shape
+    v = np.random.default_rng(seed + 1).standard_normal(shape) if grad_outputs is None else np.asarray(
+        getattr(grad_outputs, "data", grad_outputs), dtype=np.float64)
+
+    def first_derivatives(*values: Any) -> Tensor:
+        with enable_grad():  # gradcheck evaluates this under no_grad; the first derivative needs a graph
+            out = fn(*values)
+            grads = grad(out, [values[i] for i in checked], Tensor(v), create_graph=True, allow_unused=True)
+        parts = [g.reshape(-1) if g is not None else Tensor(np.zeros(values[i].numel())) for i, g in zip(checked, grads)]
+        from ..ops import cat
+
+        return cat(parts)
+
+    return gradcheck(first_derivatives, args, eps=eps, atol=atol, rtol=rtol, seed=seed,
+                     raise_exception=raise_exception)

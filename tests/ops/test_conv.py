@@ -238,3 +238,49 @@ def test_conv_runs_on_sympy_values_and_gives_the_lecture_sums():
 def test_bad_hyper_parameters_name_the_op_the_shapes_and_the_formula(call, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         call()
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda x, w: F.conv2d(x, tg.zeros(6, 4, 0, 3)), RuntimeError, "kernel of size (0, 3)"),
+    (lambda x, w: F.conv2d(x, w, stride=1.5), TypeError, "stride"),
+    (lambda x, w: F.conv2d(x, w, stride=(1, 1, 1)), RuntimeError, "3 values"),
+    (lambda x, w: F.conv2d(x, w, padding=-1), RuntimeError, "non-negative"),
+    (lambda x, w: F.conv2d(x, w, dilation=0), RuntimeError, "dilation must be positive"),
+    (lambda x, w: F.conv2d(x, w, groups=1.0), TypeError, "groups"),
+    (lambda x, w: F.conv2d(x.to(tg.int64), w), TypeError, "dtype int64"),
+    (lambda x, w: F.conv2d(x > 0, w > 0), TypeError, "dtype bool"),
+    (lambda x, w: F.conv_transpose2d(tg.zeros(1, 6, 3, 3), tg.zeros(6, 4, 3, 0)), RuntimeError, "kernel of size"),
+    (lambda x, w: F.conv1d(tg.zeros(1, 4, 8), tg.zeros(2, 4, 3), stride=2.0), TypeError, "conv1d"),
+    (lambda x, w: F.conv2d_weight(x, tg.zeros(2, 6, 5, 5), (3, 3)), RuntimeError, "output size (6, 6)"),
+    (lambda x, w: F.conv2d_weight(x, tg.zeros(2, 6, 6, 6), (0, 3)), RuntimeError, "kernel_size must be positive"),
+])
+def test_bad_hyper_parameters_and_dtypes_are_refused_before_any_work(call, error, words):
+    x, w = tg.randn(2, 4, 8, 8), tg.randn(6, 4, 3, 3)
+    with pytest.raises(error, match=re.escape(words)) as err:
+        call(x, w)
+    assert err.value.args[0].split(":")[0] in ("conv2d", "conv_transpose2d", "conv1d", "conv2d_weight")
+
+
+@pytest.mark.torch
+def test_an_empty_batch_gives_an_empty_output_as_torch(torch):
+    x, w = np.zeros((0, 4, 8, 8), np.float32), np.ones((6, 4, 3, 3), np.float32)
+    ours = F.conv2d(tg.tensor(x), tg.tensor(w), padding=1)
+    theirs = torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w), padding=1)
+    assert ours.shape == tuple(theirs.shape) == (0, 6, 8, 8)
+
+
+def test_a_convolution_larger_than_memory_is_refused_with_the_byte_count():
+    huge = tg.Tensor(np.broadcast_to(np.float32(0), (4096, 64, 256, 256)))  # a view: no memory behind it
+    with pytest.raises(MemoryError, match=r"conv2d \(its im2col column matrix\).*needs [\d,]+ bytes"):
+        F.conv2d(huge, tg.zeros(8, 64, 3, 3))
+
+
+@pytest.mark.torch
+def test_an_empty_batch_has_empty_gradients_and_a_zero_weight_gradient(torch):
+    x = tg.zeros(0, 4, 8, 8, requires_grad=True)
+    w = tg.randn(6, 4, 3, 3, requires_grad=True)
+    F.conv2d(x, w, stride=2).sum().backward()
+    assert x.grad.shape == (0, 4, 8, 8) and w.grad.data.tolist() == np.zeros((6, 4, 3, 3)).tolist()
+    y = F.conv_transpose2d(tg.zeros(0, 6, 3, 3), tg.zeros(6, 2, 3, 3), stride=2)
+    assert y.shape == tuple(torch.nn.functional.conv_transpose2d(torch.zeros(0, 6, 3, 3), torch.zeros(6, 2, 3, 3),
+                                                                  stride=2).shape)

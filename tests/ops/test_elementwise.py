@@ -124,3 +124,59 @@ def test_relu_gradient_at_zero_is_zero_like_pytorch():
     x = tg.Tensor(np.array([-1.0, 0.0, 2.0]), requires_grad=True)
     x.relu().sum().backward()
     assert x.grad.data.tolist() == [0.0, 0.0, 1.0]
+
+
+@pytest.mark.torch
+def test_gradients_of_powers_at_zero_are_torch_s(torch):
+    cases = [lambda m, x, y: x ** 0, lambda m, x, y: x ** y, lambda m, x, y: m.zeros(3, dtype=m.float64) ** y,
+             lambda m, x, y: x ** 2]
+    x0, y0 = np.array([0.0, 0.0, 2.0]), np.array([0.0, 2.0, 0.0])
+    for k, case in enumerate(cases):
+        grads = []
+        for m in (tg, torch):
+            x, y = m.tensor(x0, requires_grad=True), m.tensor(y0, requires_grad=True)
+            out = case(m, x, y)
+            out.sum().backward()
+            grads.append([None if t.grad is None else t.grad.numpy().copy() for t in (x, y)])
+        for ours, theirs in zip(*grads):
+            if theirs is None:
+                assert ours is None or not np.any(ours), k
+            else:
+                assert not np.isnan(ours).any(), (k, ours)
+                np.testing.assert_allclose(ours, theirs, err_msg=str(k))
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_is_accurate_in_both_tails(torch, dtype):
+    """Issue 12: 0.5·(1 + tanh(x/2)) gave float32 σ(−20) = 0; PyTorch gives 2.06e-9, and so must we."""
+    x = tg.Tensor(np.array([-700.0, -100.0, -40.0, -20.0, -5.0, 0.0, 5.0, 20.0, 40.0, 100.0, 700.0], dtype),
+                  requires_grad=True)
+    y = x.sigmoid()
+    exact = 1 / (1 + np.exp(-x.data.astype(np.longdouble)))
+    np.testing.assert_allclose(y.data, exact, rtol=4 * np.finfo(dtype).eps, atol=np.finfo(dtype).tiny)
+    assert y.dtype == dtype
+    if dtype == np.float32:
+        assert abs(y.data[3] - 2.0611537e-09) < 1e-15
+        assert_close(y, torch.sigmoid(to_torch(torch, x)), rtol=1e-6, atol=1e-38)
+    y.sum().backward()
+    slope = exact * (1 / (1 + np.exp(x.data.astype(np.longdouble))))  # σ(x)σ(−x), exact in both tails
+    np.testing.assert_allclose(x.grad.data, slope, rtol=8 * np.finfo(dtype).eps, atol=np.finfo(dtype).tiny)
+    assert x.grad.data[7] > 0  # 1 − y would be 0 here in float32 (y rounds to 1)
+
+
+def test_symbolic_sigmoid_stays_one_over_one_plus_exp():
+    import sympy
+
+    from tinygrad_edu.symbolic import symbols
+
+    u = symbols("u", 1)
+    assert u.sigmoid().data[0] == 1 / (1 + sympy.exp(-u.data[0]))
+    u.sigmoid().sum().backward()
+    s = 1 / (1 + sympy.exp(-u.data[0]))
+    assert sympy.simplify(u.grad.data[0] - s * (1 - s)) == 0
+
+
+def test_leaky_relu_refuses_integers_instead_of_truncating_the_slope():
+    with pytest.raises(TypeError, match=r"leaky_relu: not defined for dtype int64 .* the slope 0.01 would truncate"):
+        F.leaky_relu(tg.tensor([-3, 2]))

@@ -19,13 +19,19 @@ from typing import Any, Optional
 
 import numpy as np
 
+from .. import backend
 from ..autograd import Function
 from .conv_kernels import Geometry, col2im, im2col, output_columns, output_image
-from .conv_shapes import conv2d_attrs, conv_transpose2d_attrs
+from ..errors import ShapeError
+from .conv_shapes import check_columns, check_dtypes, conv2d_attrs, conv2d_weight_attrs, conv_transpose2d_attrs
 from .movement import reshape, squeeze, unsqueeze
 
 Pair = tuple[int, int]
 Padding = tuple[Pair, Pair]
+
+
+def _zeros(shape: tuple, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return backend.zeros(shape, a if a.dtype == object else np.empty(0, np.result_type(a, b)))
 
 
 def _finite(a: np.ndarray) -> bool:
@@ -41,6 +47,9 @@ class Conv2d(Function):
 
     def forward(ctx, x, w, stride, padding, dilation, groups, out):
         o = w.shape[0]
+        if x.size == 0 or w.size == 0:  # an empty batch (or no channels) sums nothing: zeros, as PyTorch
+            ctx.save_for_backward(None)
+            return _zeros((x.shape[0], o, *out), x, w)
         geo = Geometry.of(np.result_type(x, w), x.shape[2:], w.shape[2:], stride, padding, dilation, groups, out)
         cols = im2col(x, geo)
         ctx.save_for_backward(cols if x.dtype != object else None)
@@ -64,6 +73,8 @@ class ConvTranspose2d(Function):
 
     def forward(ctx, y, w, stride, padding, dilation, groups, size):
         n, o = y.shape[:2]
+        if y.size == 0 or w.size == 0:
+            return _zeros((n, w.shape[1] * groups, *size), y, w)
         geo = Geometry.of(np.result_type(y, w), size, w.shape[2:], stride, padding, dilation, groups, y.shape[2:])
         if geo.wide and not _finite(w):  # the wide layout's extra columns are W·0, exactly 0 only for finite W
             geo = replace(geo, wide=False)
@@ -98,6 +109,8 @@ class Conv2dWeight(Function):
         # `columns` is Conv2d's im2col of this same x, handed over instead of recomputed; it is a cache, not
         # a hyper-parameter, so it does not stay in attrs (which the stepper and the renderer show).
         ctx.attrs.pop("columns", None)
+        if x.size == 0 or dy.size == 0:  # no batch items: ∂E/∂W is an empty sum
+            return _zeros((dy.shape[1], x.shape[1] // groups, *kernel), x, dy)
         geo = Geometry.of(np.result_type(x, dy), x.shape[2:], kernel, stride, padding, dilation, groups, dy.shape[2:])
         dw = _weight_gradient(x, dy, geo, columns)
         if geo.wide and not _finite(dw):  # a non-finite x in an extra column met δ = 0: redo it exactly
@@ -113,11 +126,14 @@ class Conv2dWeight(Function):
         return dx, ddy
 
 
-def conv2d_weight(input: Any, grad_output: Any, kernel_size: Pair, stride: Pair = (1, 1),
-                  padding: Padding = ((0, 0), (0, 0)), dilation: Pair = (1, 1), groups: int = 1) -> Any:
-    """∂E/∂W of conv2d for the layer input and δ at its output (torch.nn.grad.conv2d_weight), as a graph op."""
-    return Conv2dWeight.apply(input, grad_output, kernel=tuple(kernel_size), stride=tuple(stride),
-                              padding=tuple(map(tuple, padding)), dilation=tuple(dilation), groups=groups)
+def conv2d_weight(input: Any, grad_output: Any, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                  dilation: Any = 1, groups: int = 1) -> Any:
+    """∂E/∂W of conv2d for the layer input and δ at its output (torch.nn.grad.conv2d_weight), as a graph op.
+    padding as conv2d's, or per side ((top, bottom), (left, right))."""
+    check_dtypes("conv2d_weight", input=input, grad_output=grad_output)
+    attrs = conv2d_weight_attrs("conv2d_weight", input.shape, grad_output.shape, kernel_size, stride, padding,
+                                dilation, groups)
+    return Conv2dWeight.apply(input, grad_output, **attrs)
 
 
 def _with_bias(y: Any, bias: Optional[Any]) -> Any:
@@ -128,10 +144,12 @@ def conv2d(input: Any, weight: Any, bias: Optional[Any] = None, stride: Any = 1,
            dilation: Any = 1, groups: int = 1) -> Any:
     """torch.nn.functional.conv2d: (N, C, H, W) ⋆ (O, C/groups, kh, kw) → (N, O, oh, ow), plus bias (O,).
     padding: an int, a pair, 'valid' or 'same'; an unbatched (C, H, W) input gives (O, oh, ow)."""
+    check_dtypes("conv2d", input=input, weight=weight, bias=bias)
     batched = input.ndim != 3
     x = input if batched else unsqueeze(input, 0)
     attrs = conv2d_attrs("conv2d", x.shape, weight.shape, None if bias is None else bias.shape, stride, padding,
                          dilation, groups)
+    check_columns("conv2d", x.shape[0], x.shape[1], weight.shape[2:], attrs["out"], np.result_type(x.dtype, weight.dtype))
     y = _with_bias(Conv2d.apply(x, weight, **attrs), bias)
     return y if batched else squeeze(y, 0)
 
@@ -139,10 +157,11 @@ def conv2d(input: Any, weight: Any, bias: Optional[Any] = None, stride: Any = 1,
 def conv1d(input: Any, weight: Any, bias: Optional[Any] = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Any:
     """torch.nn.functional.conv1d: (N, C, L) ⋆ (O, C/groups, k) → (N, O, L_out), as a conv2d of height 1."""
+    check_dtypes("conv1d", input=input, weight=weight, bias=bias)
     if input.ndim not in (2, 3):
-        raise ValueError(f"conv1d: expected input (N, C, L) or unbatched (C, L), got shape {input.shape}")
+        raise ShapeError(f"conv1d: expected input (N, C, L) or unbatched (C, L), got shape {input.shape}")
     if weight.ndim != 3:
-        raise ValueError(f"conv1d: weight must be (out_channels, in_channels/groups, k), got shape {weight.shape}")
+        raise ShapeError(f"conv1d: weight must be (out_channels, in_channels/groups, k), got shape {weight.shape}")
     batched = input.ndim == 3
     x = unsqueeze(input if batched else unsqueeze(input, 0), 2)
     w = unsqueeze(weight, 2)
@@ -157,8 +176,10 @@ def conv1d(input: Any, weight: Any, bias: Optional[Any] = None, stride: Any = 1,
 def _single(value: Any, op: str) -> int:
     if isinstance(value, (tuple, list)):
         if len(value) != 1:
-            raise ValueError(f"{op}: expected an int or a 1-tuple, got {value!r}")
+            raise ShapeError(f"{op}: expected an int or a 1-tuple, got {value!r}")
         value = value[0]
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+        raise TypeError(f"{op}: expected an int or a 1-tuple of ints, got {value!r}")
     return int(value)
 
 
@@ -166,6 +187,7 @@ def conv_transpose2d(input: Any, weight: Any, bias: Optional[Any] = None, stride
                      output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Any:
     """torch.nn.functional.conv_transpose2d: the adjoint of conv2d in its input, weight (C_in, C_out/groups,
     kh, kw); output size (n − 1)·s − 2p + d(k − 1) + output_padding + 1."""
+    check_dtypes("conv_transpose2d", input=input, weight=weight, bias=bias)
     batched = input.ndim != 3
     y = input if batched else unsqueeze(input, 0)
     attrs = conv_transpose2d_attrs("conv_transpose2d", y.shape, weight.shape, None if bias is None else bias.shape,

@@ -3,12 +3,17 @@
     conv2d:            out = ⌊(n + p_begin + p_end − d·(k − 1) − 1)/s⌋ + 1
     conv_transpose2d:  n_out = (n − 1)·s − 2p + d·(k − 1) + output_padding + 1
 
-Each check raises a ValueError that names the op, the shapes and the rule that failed.
+Each check raises a ShapeError (a RuntimeError, as PyTorch, and a ValueError) that names the op, the shapes and
+the rule that failed; a float or bool hyper-parameter is a TypeError; an integer or bool input a TypeError.
 """
 from __future__ import annotations
 
 from typing import Any, Optional
 
+import numpy as np
+
+from ..errors import ShapeError
+from ..memory import check_allocation
 from .local import pair
 
 Pair = tuple[int, int]
@@ -18,14 +23,43 @@ Padding = tuple[Pair, Pair]
 def _positive_pair(value: Any, op: str, name: str) -> Pair:
     values = pair(value, op, name)
     if min(values) < 1:
-        raise ValueError(f"{op}: {name} must be positive, got {values}")
+        raise ShapeError(f"{op}: {name} must be positive, got {values}")
     return values
 
 
 def _groups(groups: Any, op: str) -> int:
-    if not isinstance(groups, int) or isinstance(groups, bool) or groups < 1:
-        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
-    return groups
+    if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool):
+        raise TypeError(f"{op}: groups must be a positive int, got {groups!r}")
+    if groups < 1:
+        raise ShapeError(f"{op}: groups must be a positive int, got {groups!r}")
+    return int(groups)
+
+
+def check_dtypes(op: str, **arrays: Any) -> None:
+    """Convolutions compute in floating point (or on SymPy objects): an integer or bool tensor is refused, as
+    PyTorch does ("not implemented for 'Long'"), instead of integer or boolean arithmetic."""
+    for name, a in arrays.items():
+        if a is not None and a.dtype != object and a.dtype.kind not in "fc":
+            raise TypeError(f"{op}: {name} has dtype {a.dtype} (shape {tuple(a.shape)}); convolution needs "
+                            f"floating-point tensors, cast with .float()")
+
+
+def check_kernel(op: str, w_shape: tuple, layout: str) -> None:
+    """A kernel of zero height or width fits anywhere and sums nothing: PyTorch refuses it, so do we."""
+    if min(w_shape[2:]) < 1:
+        raise ShapeError(f"{op}: weight {w_shape} ({layout}) has a kernel of size {tuple(w_shape[2:])}; every "
+                         "kernel side must be at least 1")
+
+
+_LARGE = 1 << 28
+
+
+def check_columns(op: str, n: int, channels: int, kernel: Pair, out: tuple, dtype: Any) -> None:
+    """The column matrix Z (C·kh·kw rows, N·oh·ow columns) is the largest array a conv builds: refuse one the
+    machine cannot hold before allocating it (only large ones are checked: reading the free memory costs)."""
+    shape = (channels * kernel[0] * kernel[1], n * int(np.prod(out)))
+    if int(np.prod(shape, dtype=object)) * np.dtype(dtype).itemsize > _LARGE:
+        check_allocation(f"{op} (its im2col column matrix)", shape, dtype)
 
 
 def conv_padding(padding: Any, op: str, kernel: Pair, stride: Pair, dilation: Pair) -> Padding:
@@ -36,14 +70,14 @@ def conv_padding(padding: Any, op: str, kernel: Pair, stride: Pair, dilation: Pa
             return (0, 0), (0, 0)
         if padding == "same":
             if stride != (1, 1):
-                raise ValueError(f"{op}: padding='same' needs stride 1 (only then does the output keep the input's "
+                raise ShapeError(f"{op}: padding='same' needs stride 1 (only then does the output keep the input's "
                                  f"size), got stride {stride}")
             totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
             return tuple((t // 2, t - t // 2) for t in totals)  # type: ignore[return-value]
-        raise ValueError(f"{op}: padding must be an int, a pair of ints, 'valid' or 'same', got {padding!r}")
+        raise ShapeError(f"{op}: padding must be an int, a pair of ints, 'valid' or 'same', got {padding!r}")
     ph, pw = pair(padding, op, "padding")
     if ph < 0 or pw < 0:
-        raise ValueError(f"{op}: padding must be non-negative, got {(ph, pw)}")
+        raise ShapeError(f"{op}: padding must be non-negative, got {(ph, pw)}")
     return (ph, ph), (pw, pw)
 
 
@@ -58,7 +92,7 @@ def conv_out_size(op: str, axis: str, n: int, k: int, s: int, pad: Pair, d: int)
     shown = str(size).replace("-", "−")
     formula = f"({n} + {padded} − {kernel})/{s} + 1" if s == 1 else f"⌊({n} + {padded} − {kernel})/{s}⌋ + 1"
     extra = "" if d == 1 else f", dilation {d}"
-    raise ValueError(f"{op}: output {axis} {formula} = {shown} is not positive (input {n}, kernel {k}, "
+    raise ShapeError(f"{op}: output {axis} {formula} = {shown} is not positive (input {n}, kernel {k}, "
                      f"padding {pad[0] if pad[0] == pad[1] else pad}, stride {s}{extra}): the kernel does not fit "
                      f"in the padded input")
 
@@ -67,21 +101,22 @@ def conv2d_attrs(op: str, x_shape: tuple, w_shape: tuple, bias_shape: Optional[t
                  dilation: Any, groups: Any, axes: tuple[str, str] = ("height", "width")) -> dict:
     """Check a conv2d call on (N, C, H, W) and (O, C/groups, kh, kw) shapes; return the Conv2d attrs."""
     if len(x_shape) != 4:
-        raise ValueError(f"{op}: expected input (N, C, H, W) or unbatched (C, H, W), got shape {x_shape}")
+        raise ShapeError(f"{op}: expected input (N, C, H, W) or unbatched (C, H, W), got shape {x_shape}")
     if len(w_shape) != 4:
-        raise ValueError(f"{op}: weight must be (out_channels, in_channels/groups, kh, kw), got shape {w_shape}")
+        raise ShapeError(f"{op}: weight must be (out_channels, in_channels/groups, kh, kw), got shape {w_shape}")
     groups = _groups(groups, op)
     stride, dilation = _positive_pair(stride, op, "stride"), _positive_pair(dilation, op, "dilation")
+    check_kernel(op, w_shape, "out_channels, in_channels/groups, kh, kw")
     c, (o, c_g, kh, kw) = x_shape[1], w_shape
     if c % groups:
-        raise ValueError(f"{op}: input channels C = {c} are not divisible by groups = {groups} (input {x_shape})")
+        raise ShapeError(f"{op}: input channels C = {c} are not divisible by groups = {groups} (input {x_shape})")
     if o % groups:
-        raise ValueError(f"{op}: output channels {o} (weight {w_shape}) are not divisible by groups = {groups}")
+        raise ShapeError(f"{op}: output channels {o} (weight {w_shape}) are not divisible by groups = {groups}")
     if c_g * groups != c:
-        raise ValueError(f"{op}: weight {w_shape} expects C = in_channels/groups · groups = {c_g}·{groups} = "
+        raise ShapeError(f"{op}: weight {w_shape} expects C = in_channels/groups · groups = {c_g}·{groups} = "
                          f"{c_g * groups} input channels, but the input {x_shape} has C = {c}")
     if bias_shape is not None and tuple(bias_shape) != (o,):
-        raise ValueError(f"{op}: bias shape {tuple(bias_shape)} must be (out_channels,) = ({o},) for weight {w_shape}")
+        raise ShapeError(f"{op}: bias shape {tuple(bias_shape)} must be (out_channels,) = ({o},) for weight {w_shape}")
     pad = conv_padding(padding, op, (kh, kw), stride, dilation)
     out = tuple(conv_out_size(op, axis, n, k, s, p, d)
                 for axis, n, k, s, p, d in zip(axes, x_shape[2:], (kh, kw), stride, pad, dilation))
@@ -93,38 +128,66 @@ def conv_transpose2d_attrs(op: str, y_shape: tuple, w_shape: tuple, bias_shape: 
     """Check a conv_transpose2d call on (N, C_in, H, W) and (C_in, C_out/groups, kh, kw) shapes; return the
     ConvTranspose2d attrs (its output size n_out = (n − 1)·s − 2p + d(k − 1) + output_padding + 1)."""
     if len(y_shape) != 4:
-        raise ValueError(f"{op}: expected input (N, C, H, W) or unbatched (C, H, W), got shape {y_shape}")
+        raise ShapeError(f"{op}: expected input (N, C, H, W) or unbatched (C, H, W), got shape {y_shape}")
     if len(w_shape) != 4:
-        raise ValueError(f"{op}: weight must be (in_channels, out_channels/groups, kh, kw), got shape {w_shape}")
+        raise ShapeError(f"{op}: weight must be (in_channels, out_channels/groups, kh, kw), got shape {w_shape}")
     groups = _groups(groups, op)
     stride, dilation = _positive_pair(stride, op, "stride"), _positive_pair(dilation, op, "dilation")
     if isinstance(padding, str):
-        raise ValueError(f"{op}: padding must be an int or a pair of ints (no 'same'/'valid'), got {padding!r}")
+        raise ShapeError(f"{op}: padding must be an int or a pair of ints (no 'same'/'valid'), got {padding!r}")
     pad = pair(padding, op, "padding")
     extra = pair(output_padding, op, "output_padding")
     if min(pad) < 0 or min(extra) < 0:
-        raise ValueError(f"{op}: padding {pad} and output_padding {extra} must be non-negative")
+        raise ShapeError(f"{op}: padding {pad} and output_padding {extra} must be non-negative")
+    check_kernel(op, w_shape, "in_channels, out_channels/groups, kh, kw")
     c_in, c_out_g, kh, kw = w_shape
     if y_shape[1] != c_in:
-        raise ValueError(f"{op}: weight {w_shape} expects in_channels = {c_in}, but the input {y_shape} has "
+        raise ShapeError(f"{op}: weight {w_shape} expects in_channels = {c_in}, but the input {y_shape} has "
                          f"C = {y_shape[1]}")
     if c_in % groups:
-        raise ValueError(f"{op}: input channels C = {c_in} are not divisible by groups = {groups} (input {y_shape})")
+        raise ShapeError(f"{op}: input channels C = {c_in} are not divisible by groups = {groups} (input {y_shape})")
     if bias_shape is not None and tuple(bias_shape) != (c_out_g * groups,):
-        raise ValueError(f"{op}: bias shape {tuple(bias_shape)} must be (out_channels,) = ({c_out_g * groups},) "
+        raise ShapeError(f"{op}: bias shape {tuple(bias_shape)} must be (out_channels,) = ({c_out_g * groups},) "
                          f"for weight {w_shape} and groups {groups}")
     size = []
     for axis, n, k, s, p, d, e in zip(("height", "width"), y_shape[2:], (kh, kw), stride, pad, dilation, extra):
         if e >= s and e >= d:
-            raise ValueError(f"{op}: output_padding {extra} must be smaller than stride {stride} or dilation "
+            raise ShapeError(f"{op}: output_padding {extra} must be smaller than stride {stride} or dilation "
                              f"{dilation} (it only chooses among the input sizes a stride-{s} conv2d maps to "
                              f"{n}; {axis}: output_padding {e}, stride {s}, dilation {d})")
         n_out = (n - 1) * s - 2 * p + d * (k - 1) + e + 1
         if n_out <= 0:
             shown = str(n_out).replace("-", "−")
-            raise ValueError(f"{op}: output {axis} ({n} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {e} + 1 = {shown} is not "
+            raise ShapeError(f"{op}: output {axis} ({n} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {e} + 1 = {shown} is not "
                              f"positive (input {n}, kernel {k}, padding {p}, stride {s}, dilation {d}, "
                              f"output_padding {e})")
         size.append(n_out)
     return dict(stride=stride, padding=((pad[0], pad[0]), (pad[1], pad[1])), dilation=dilation, groups=groups,
                 size=tuple(size))
+
+
+def conv2d_weight_attrs(op: str, x_shape: tuple, dy_shape: tuple, kernel_size: Any, stride: Any, padding: Any,
+                        dilation: Any, groups: Any) -> dict:
+    """Check a conv2d_weight call (input x, δ at conv2d's output): δ must have the size conv2d gives."""
+    if len(x_shape) != 4 or len(dy_shape) != 4:
+        raise ShapeError(f"{op}: input and grad_output must be (N, C, H, W), got {x_shape} and {dy_shape}")
+    groups = _groups(groups, op)
+    stride, dilation = _positive_pair(stride, op, "stride"), _positive_pair(dilation, op, "dilation")
+    kernel = _positive_pair(kernel_size, op, "kernel_size")
+    if isinstance(padding, (tuple, list)) and len(padding) == 2 and all(isinstance(p, (tuple, list)) for p in padding):
+        pad = tuple(pair(tuple(p), op, "padding") for p in padding)
+        if min(min(p) for p in pad) < 0:
+            raise ShapeError(f"{op}: padding must be non-negative, got {padding}")
+    else:
+        pad = conv_padding(padding, op, kernel, stride, dilation)
+    if x_shape[0] != dy_shape[0]:
+        raise ShapeError(f"{op}: input {x_shape} and grad_output {dy_shape} have different batch sizes")
+    if x_shape[1] % groups or dy_shape[1] % groups:
+        raise ShapeError(f"{op}: channels of input {x_shape} and grad_output {dy_shape} must be divisible by "
+                         f"groups = {groups}")
+    out = tuple(conv_out_size(op, axis, n, k, s, p, d) for axis, n, k, s, p, d in
+                zip(("height", "width"), x_shape[2:], kernel, stride, pad, dilation))
+    if tuple(dy_shape[2:]) != out:
+        raise ShapeError(f"{op}: grad_output {dy_shape} must have conv2d's output size {out} for input {x_shape}, "
+                         f"kernel {kernel}, stride {stride}, padding {pad}, dilation {dilation}")
+    return dict(kernel=kernel, stride=stride, padding=pad, dilation=dilation, groups=groups)

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import backend
 from ..autograd import Function
+from .compare import where
 
 
 def _binary_dtype_check(name: str, a: np.ndarray, b: np.ndarray) -> None:
@@ -22,7 +23,19 @@ def _broadcast_error(name: str, a: np.ndarray, b: np.ndarray) -> ValueError:
                       "dimensions must be equal or 1)")
 
 
+def _promoted(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """PyTorch's category rule, the one place it is applied: an integer or bool operand meeting a
+    floating one takes the floating dtype (NumPy would widen int64 + float32 to float64)."""
+    ka, kb = a.dtype.kind, b.dtype.kind
+    if ka in "biu" and kb == "f":
+        return a.astype(b.dtype), b
+    if kb in "biu" and ka == "f":
+        return a, b.astype(a.dtype)
+    return a, b
+
+
 def _broadcasting(name: str, fn: Any, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    a, b = _promoted(a, b)
     try:
         return fn(a, b)
     except ValueError as err:
@@ -71,7 +84,10 @@ class Div(Function):
     rule_latex = r"\delta_a = \delta / b,\quad \delta_b = -\delta\, a / b^2"
 
     def forward(ctx, a, b):
-        return _broadcasting("div", np.true_divide, a, b)
+        out = _broadcasting("div", np.true_divide, a, b)
+        if a.dtype.kind in "biu" and b.dtype.kind in "biu":
+            return out.astype(backend.DEFAULT_FLOAT)  # true division of integers: float32, as PyTorch
+        return out
 
     def backward(ctx, g):
         a, b = ctx.inputs
@@ -102,6 +118,8 @@ class PowConst(Function):
     def backward(ctx, g):
         (x,) = ctx.inputs
         p = ctx.attrs["exponent"]
+        if p == 0:  # x⁰ = 1 is constant: δ_x = 0 everywhere, also at x = 0 (PyTorch's value, not 0·∞)
+            return type(g)._make(backend.zeros(x.shape, g.data), False)
         return g * p * x ** (p - 1)
 
 
@@ -114,8 +132,18 @@ class Pow(Function):
 
     def backward(ctx, g):
         a, b = ctx.inputs
-        return (g * b * a ** (b - 1) if ctx.needs_input_grad[0] else None,
-                g * ctx.output * a.log() if ctx.needs_input_grad[1] else None)
+        numeric = a.dtype != object and b.dtype != object
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_a = g * b * a ** (b - 1)
+            if numeric:  # where b = 0, aᵇ is constant: δ_a = 0 (also at a = 0, as PyTorch)
+                grad_a = where(type(g)(np.broadcast_to(b.data == 0, grad_a.shape)), 0.0, grad_a)
+        if ctx.needs_input_grad[1]:
+            grad_b = g * ctx.output * a.log()
+            if numeric:  # 0ᵇ is 0 (b > 0) or 1 (b = 0) around b ≥ 0: δ_b = 0 there, as PyTorch
+                flat = (a.data == 0) & (b.data >= 0)
+                grad_b = where(type(g)(np.broadcast_to(flat, grad_b.shape)), 0.0, grad_b)
+        return grad_a, grad_b
 
 
 class Exp(Function):
@@ -186,15 +214,16 @@ class Tanh(Function):
 
 
 class Sigmoid(Function):
-    rule_unicode = "f'(u) = σ(u)(1 − σ(u)): δ_u = δ·y·(1 − y)"
-    rule_latex = r"\delta_u = \delta \odot \sigma(u)\,(1 - \sigma(u))"
+    """1 − σ(u) is taken as σ(−u), not 1 − y: in float32 y rounds to 1 for u > 17 and 1 − y would be 0."""
+
+    rule_unicode = "f'(u) = σ(u)(1 − σ(u)) = σ(u)·σ(−u): δ_u = δ·y·σ(−u)"
+    rule_latex = r"\delta_u = \delta \odot \sigma(u)\,(1 - \sigma(u)) = \delta \odot \sigma(u)\,\sigma(-u)"
 
     def forward(ctx, x):
         return backend.sigmoid(x)
 
     def backward(ctx, g):
-        y = ctx.output
-        return g * y * (1 - y)
+        return g * ctx.output * Sigmoid.apply(-ctx.inputs[0])
 
 
 class Relu(Function):
@@ -226,6 +255,9 @@ class LeakyRelu(Function):
     rule_latex = r"\delta_u = \delta \odot \begin{cases}1 & u > 0\\ a & u \le 0\end{cases}"
 
     def forward(ctx, x, negative_slope):
+        if x.dtype.kind in "biu":
+            raise TypeError(f"leaky_relu: not defined for dtype {x.dtype} (shape {x.shape}), as in PyTorch: the slope "
+                            f"{negative_slope} would truncate to an integer; cast first, e.g. x.float()")
         return backend.leaky_relu(x, negative_slope)
 
     def backward(ctx, g):

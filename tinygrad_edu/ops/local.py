@@ -15,6 +15,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import backend
 from ..autograd import Function
+from ..errors import ShapeError
 from .linalg import matmul
 from .movement import permute, reshape
 
@@ -22,15 +23,22 @@ IntPair = Union[int, tuple[int, int]]
 
 
 def pair(value: Any, op: str, name: str) -> tuple[int, int]:
-    """An int or a 2-sequence of ints as (height, width), as PyTorch's _pair."""
-    if isinstance(value, (int, np.integer)):
+    """An int or a 2-sequence of ints as (height, width), as PyTorch's _pair; a float, a bool or a sequence of
+    another length is refused (truncating 1.5 to 1 would be a silent change of the layer)."""
+    if _is_int(value):
         return int(value), int(value)
-    values = tuple(value)
-    if len(values) == 1:
-        return int(values[0]), int(values[0])
-    if len(values) != 2:
-        raise ValueError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
-    return int(values[0]), int(values[1])
+    if not isinstance(value, (tuple, list)) or not all(_is_int(v) for v in value):
+        raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+    if len(value) == 1:
+        return int(value[0]), int(value[0])
+    if len(value) != 2:
+        raise ShapeError(f"{op}: {name} must be an int or a pair of ints (height, width), got {len(value)} "
+                         f"values {tuple(value)}")
+    return int(value[0]), int(value[1])
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
 def out_size(op: str, axis: str, n: int, k: int, s: int, p: int, d: int = 1) -> int:

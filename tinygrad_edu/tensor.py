@@ -301,7 +301,10 @@ class Tensor:
             return self.clone() if copy else self
         from .ops.elementwise import Cast
 
-        return Cast.apply(self, dtype=np.dtype(dtype))
+        dtype = np.dtype(dtype)
+        if dtype.kind not in "fcO":  # integer and bool values carry no gradient, as in PyTorch
+            return Tensor._make(self.data.astype(dtype), False)
+        return Cast.apply(self, dtype=dtype)
 
     def cpu(self) -> "Tensor":
         return self

@@ -78,35 +78,52 @@ class SumTo(Function):
 
 
 class GetItem(Function):
+    """x[pre][key]: `pre` (ints, slices, None) first, then the index arrays of `key`, as PyTorch orders them."""
+
     rule_unicode = "δ_x = δ placed at the indexed entries, 0 elsewhere (repeats add)"
     rule_latex = r"\delta_x[\text{key}] \mathrel{+}= \delta"
 
-    def forward(ctx, x, key):
-        try:
-            return np.asarray(x[key])
-        except IndexError as err:
-            raise IndexError(f"getitem: {err} (tensor of shape {x.shape})") from None
+    def forward(ctx, x, key, pre=None):
+        return np.asarray((x if pre is None else x[pre])[key])
 
     def backward(ctx, g):
-        return IndexAdd.apply(g, shape=ctx.inputs[0].shape, key=ctx.attrs["key"])
+        return IndexAdd.apply(g, shape=ctx.inputs[0].shape, key=ctx.attrs["key"], pre=ctx.attrs.get("pre"))
 
 
 class IndexAdd(Function):
-    """zeros(shape) with g added at `key`: the adjoint of indexing."""
+    """zeros(shape) with g added at `[pre][key]`: the adjoint of indexing."""
 
     rule_unicode = "δ_g = δ[key]"
     rule_latex = r"\delta_g = \delta[\text{key}]"
 
-    def forward(ctx, g, shape, key):
+    def forward(ctx, g, shape, key, pre=None):
+        out = backend.zeros(shape, g)
+        view = out if pre is None else out[pre]
         if _is_basic(key):
-            out = backend.zeros(shape, g)
-            out[key] = g
+            view[key] = g
             return out
-        positions = np.arange(int(np.prod(shape))).reshape(shape)[key]
-        return backend.scatter_add(shape, positions, np.broadcast_to(g, positions.shape))
+        positions = np.arange(view.size).reshape(view.shape)[key]
+        view[...] = backend.scatter_add(view.shape, positions, np.broadcast_to(g, positions.shape))
+        return out
 
     def backward(ctx, g):
-        return GetItem.apply(g, key=ctx.attrs["key"])
+        return GetItem.apply(g, key=ctx.attrs["key"], pre=ctx.attrs.get("pre"))
+
+
+class IndexPut(Function):
+    """zeros(shape) with g written at `[pre][key]`, the last write winning on repeats: what scatter and
+    `x[key] = v` place (PyTorch leaves the winner of a repeat unspecified; every written entry gets δ back)."""
+
+    rule_unicode = "δ_g = δ[key] (each written entry reads the δ of the place it went to)"
+    rule_latex = r"\delta_g = \delta[\text{key}]"
+
+    def forward(ctx, g, shape, key, pre=None):
+        out = backend.zeros(shape, g)
+        (out if pre is None else out[pre])[key] = g
+        return out
+
+    def backward(ctx, g):
+        return GetItem.apply(g, key=ctx.attrs["key"], pre=ctx.attrs.get("pre"))
 
 
 def _is_basic(key: Any) -> bool:
@@ -197,22 +214,141 @@ def squeeze(x, dim: Optional[int] = None):
 
 
 def getitem(x, key: Any):
-    key = _unwrap_key(key)
-    return GetItem.apply(x, key=key)
+    """x[key] with PyTorch's rules (see _torch_key); one GetItem node."""
+    pre, post = _torch_key(key, x.shape)
+    return GetItem.apply(x, key=post, pre=pre)
 
 
-def _unwrap_key(key: Any) -> Any:
+def _torch_key(key: Any, shape: tuple[int, ...]) -> tuple[Optional[tuple], Any]:
+    """Split an index into (pre, post) so that x[pre][post] is PyTorch's x[key].
+
+    PyTorch applies ints, slices and None first (an int removes its dimension before any index tensor
+    is used), then all index tensors at once with NumPy's rule on what is left: adjacent index tensors put
+    their broadcast shape in place, separated ones put it first. `x[0, :, idx]` thus keeps the slice axis
+    first, where NumPy alone would move idx's axis to the front. A bool scalar is PyTorch's unsqueeze plus an
+    index [0] (True) or [] (False). Bounds, mask shapes and broadcasting are checked here, so the errors
+    name getitem, the index and the shape."""
+    raw = key if isinstance(key, tuple) else (key,)
+    if all(type(k) in _BASIC for k in raw):
+        return None, _checked_basic(raw, shape)
+    items = [_index_item(k) for k in raw]
+    if sum(k is Ellipsis for k in items) > 1:
+        raise IndexError(f"getitem: an index can only have a single ellipsis ('...') (tensor of shape {shape})")
+    taken = sum(k.ndim if isinstance(k, np.ndarray) and k.dtype == bool else 1
+                for k in items if not (k is None or k is Ellipsis or isinstance(k, bool)))
+    if taken > len(shape):
+        raise IndexError(f"getitem: too many indices for a tensor of shape {shape} ({taken} indexed dimensions)")
+    if any(k is Ellipsis for k in items):
+        at = next(i for i, k in enumerate(items) if k is Ellipsis)
+        items[at:at + 1] = [slice(None)] * (len(shape) - taken)
+    pre: list[Any] = []
+    post: list[Any] = []
+    arrays: list[np.ndarray] = []
+    dim = 0
+    for k in items:
+        if k is None:
+            pre.append(None)
+            post.append(slice(None))
+        elif isinstance(k, bool):
+            pre.append(None)
+            post.append(np.zeros(int(k), dtype=np.int64))
+            arrays.append(post[-1])
+        elif isinstance(k, int):
+            _check_range(np.asarray(k), dim, shape)
+            pre.append(k)
+            dim += 1
+        elif isinstance(k, slice):
+            pre.append(k)
+            post.append(slice(None))
+            dim += 1
+        elif k.dtype == bool:
+            if k.shape != shape[dim:dim + k.ndim]:
+                raise IndexError(f"getitem: the mask of shape {k.shape} does not match the shape {shape} of the "
+                                 f"indexed tensor at dimension {dim}")
+            pre.extend([slice(None)] * k.ndim)
+            post.append(k)
+            arrays.append(k)
+            dim += k.ndim
+        else:
+            _check_range(k, dim, shape)
+            pre.append(slice(None))
+            post.append(k)
+            arrays.append(k)
+            dim += 1
+    if not arrays:
+        return None, tuple(pre)
+    shapes = [(int(a.sum()),) if a.dtype == bool else a.shape for a in arrays]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise IndexError(f"getitem: index tensors of shapes {', '.join(map(str, shapes))} do not broadcast "
+                         f"together (tensor of shape {shape})") from None
+    while post and isinstance(post[-1], slice):
+        post.pop()
+    trivial = all(isinstance(p, slice) and p == slice(None) for p in pre)
+    return (None if trivial else tuple(pre)), tuple(post)
+
+
+_BASIC = {int, slice, type(None), type(Ellipsis)}
+
+
+def _checked_basic(items: tuple, shape: tuple[int, ...]) -> tuple:
+    """The fast path: ints, slices, None and one Ellipsis index alike in NumPy and PyTorch; check the ints."""
+    taken = sum(type(k) is int or type(k) is slice for k in items)
+    if taken > len(shape):
+        raise IndexError(f"getitem: too many indices for a tensor of shape {shape} ({taken} indexed dimensions)")
+    dim, ellipsis = 0, False
+    for k in items:
+        if k is Ellipsis:
+            if ellipsis:
+                raise IndexError(f"getitem: an index can only have a single ellipsis ('...') (tensor of shape {shape})")
+            ellipsis, dim = True, dim + len(shape) - taken
+        elif type(k) is int:
+            if not -shape[dim] <= k < shape[dim]:
+                raise IndexError(f"getitem: index {k} is out of range for dimension {dim} with size {shape[dim]} "
+                                 f"(tensor of shape {shape})")
+            dim += 1
+        elif k is not None:
+            dim += 1
+    return items
+
+
+def _index_item(k: Any) -> Any:
+    """One entry of an index as int, bool, slice, None, Ellipsis, or an int64/bool ndarray (PyTorch's kinds)."""
     from ..tensor import Tensor
 
-    if isinstance(key, tuple):
-        return tuple(_unwrap_key(k) for k in key)
-    if isinstance(key, Tensor):
-        key = key.data
-    if isinstance(key, list):
-        key = np.asarray(key)
-    if isinstance(key, np.ndarray) and key.dtype.kind == "f":
-        raise IndexError(f"getitem: index arrays must hold integers or booleans, got {key.dtype}")
-    return key
+    if k is None or k is Ellipsis or isinstance(k, slice):
+        return k
+    if isinstance(k, (bool, np.bool_)):
+        return bool(k)
+    if isinstance(k, (int, np.integer)):
+        return int(k)
+    if isinstance(k, Tensor):
+        k = k.data
+    elif isinstance(k, (list, tuple)):
+        k = np.asarray([v.data if isinstance(v, Tensor) else v for v in k])
+        if k.size == 0:
+            k = k.astype(np.int64)
+    if not isinstance(k, np.ndarray):
+        raise IndexError(f"getitem: only integers, slices (`:`), ellipsis (`...`), None and long or bool tensors "
+                         f"are valid indices (got {type(k).__name__})")
+    if k.dtype == np.uint8 or k.dtype == bool:
+        k = k.astype(bool)
+        return bool(k) if k.ndim == 0 else k
+    if k.dtype.kind not in "iu":
+        raise IndexError(f"getitem: tensors used as indices must be long, int, byte or bool tensors, got {k.dtype}")
+    return int(k) if k.ndim == 0 else k.astype(np.int64, copy=False)
+
+
+def _check_range(k: np.ndarray, dim: int, shape: tuple[int, ...]) -> None:
+    if k.size == 0:
+        return
+    n = shape[dim]
+    low, high = int(k.min()), int(k.max())
+    bad = high if high >= n else low
+    if low < -n or high >= n:
+        raise IndexError(f"getitem: index {bad} is out of range for dimension {dim} with size {n} "
+                         f"(tensor of shape {shape})")
 
 
 def cat(tensors: Sequence[Any], dim: int = 0):

@@ -5,12 +5,14 @@ import numpy as np
 import tinygrad_edu.functional as F
 from tinygrad_edu.symbolic import Claim, Derivation
 from tinygrad_edu.symbolic.activations import ACTIVATIONS, derivative
-from tinygrad_edu.symbolic.sums import correlate, input_delta, weight_grad
+from tinygrad_edu.symbolic.sums import conv, correlate, input_delta, weight_grad
 
 GRID = [{"d": 3, "H": 2, "beta": 1, "alpha": 0, "K": 1, "M": 1}, {"d": 4, "H": 2, "beta": 2, "alpha": 0, "K": 2, "M": 1},
         {"d": 3, "H": 3, "beta": 1, "alpha": 1, "K": 1, "M": 2}, {"d": 5, "H": 3, "beta": 2, "alpha": 1, "K": 1, "M": 1},
         {"d": 4, "H": 3, "beta": 2, "alpha": 0, "K": 2, "M": 2}]
 SPOT = {"d": 11, "H": 3, "beta": 2, "alpha": 1, "K": 3, "M": 4}
+WIDE_SPOT = {"d": 16, "H": 3, "beta": 1, "alpha": 1, "K": 3, "M": 4}
+"""Stride 1 with padding on floats: the library's fast "wide" im2col layout (padded width ≤ 1.25 × output width)."""
 
 
 def conv_forward(case, numbers):
@@ -46,7 +48,8 @@ def pool_after_conv(case, numbers):
     pooled = F.max_pool2d(F.relu(u), 2)
     delta = numbers.delta("delta", pooled.shape)
     pooled.backward(delta)
-    z = numbers.step(u.data) * u.data
+    u_by_sum = conv(Z.data[0], W.data, stride=case["beta"], padding=case["alpha"])[None]
+    z = numbers.step(u_by_sum) * u_by_sum
     routed = numbers.zeros(u.shape)
     for m in range(u.shape[1]):
         for i in range(pooled.shape[2]):
@@ -54,7 +57,7 @@ def pool_after_conv(case, numbers):
                 cells = [(2 * i + p, 2 * j + q) for p in range(2) for q in range(2)]
                 a, b = max(cells, key=lambda ab: z[0, m, ab[0], ab[1]])
                 routed[0, m, a, b] += delta.data[0, m, i, j]
-    return u.grad, routed * numbers.step(u.data)
+    return u.grad, routed * numbers.step(u_by_sum)
 
 
 def conv_after_pool(case, numbers):
@@ -104,22 +107,25 @@ CONV = Derivation(
     claims=[
         Claim("F35,F45,F26,F50,F8", "conv forward u_ijm = Σ_k Σ_pq W_pqkm Z_{β(i−1)+p, β(j−1)+q, k} + b_m",
               r"u_{ijm} = \sum_{k,p,q} W_{pqkm} Z_{\beta(i-1)+p,\beta(j-1)+q,k} + b_m", conv_forward,
-              grid=GRID, spot=SPOT, name="conv-forward"),
+              grid=GRID, spot=SPOT, name="conv-forward", ops=("Conv2d",)),
         Claim("F46,F40,F44,F13", "conv→conv: δ_r = ⟨δ_{r+1}, W_{r+1,ijk}⟩ ⊙ f'(u_r)",
               r"\delta_{r,ijk} = \langle \delta_{r+1}, W_{r+1,ijk}\rangle f'(u_{r,ijk})", conv_after_conv,
-              grid=with_activation(GRID, ("tanh", "sigmoid", "relu")), spot=dict(SPOT, f="tanh"), name="conv-conv"),
+              grid=with_activation(GRID, ("tanh", "sigmoid", "relu")), spot=dict(WIDE_SPOT, f="tanh"), name="conv-conv",
+              ops=("Conv2d", "ConvTranspose2d", "backend.tanh", "backend.sigmoid", "backend.step")),
         Claim("F44,F40,F36", "conv→ReLU→max pool: δ_r = W_poolᵀ δ_{r+1} ⊙ f'(u_r)",
               r"\delta_{r} = W_{\text{pool}}^{\top}\delta_{r+1} \odot f'(u_r)", pool_after_conv,
               grid=[{"d": 5, "H": 2, "beta": 1, "alpha": 0, "K": 1, "M": 1},
                     {"d": 4, "H": 3, "beta": 1, "alpha": 1, "K": 2, "M": 2},
                     {"d": 7, "H": 3, "beta": 2, "alpha": 1, "K": 1, "M": 1}],
-              spot={"d": 12, "H": 3, "beta": 1, "alpha": 1, "K": 2, "M": 3}, name="conv-pool"),
+              spot={"d": 12, "H": 3, "beta": 1, "alpha": 1, "K": 2, "M": 3}, name="conv-pool",
+              ops=("MaxPool2d", "Relu", "backend.step")),
         Claim("F44,F46", "pool→conv: the pooling layer's δ = ⟨δ_{r+1}, W_{r+1,ijk}⟩ (identity activation)",
               r"\delta_{r,ijk} = \langle \delta_{r+1}, W_{r+1,ijk}\rangle", conv_after_pool,
-              grid=[dict(case, d=case["d"] // 2 + 2) for case in GRID[:4]], spot=dict(SPOT, d=6), name="pool-conv"),
+              grid=[dict(case, d=case["d"] // 2 + 2) for case in GRID[:4]], spot=dict(SPOT, d=6), name="pool-conv",
+              ops=("AvgPool2d", "ConvTranspose2d")),
         Claim("F47", "∂E/∂w_pqkm = Σ_st δ_stm Z_{β(s−1)+p, β(t−1)+q, k}, ∂E/∂b_m = Σ_st δ_stm",
               r"\frac{\partial E}{\partial w_{pqkm}} = \sum_{s,t}\delta_{stm}Z_{\beta(s-1)+p,\beta(t-1)+q,k},\ "
               r"\frac{\partial E}{\partial b_m} = \sum_{s,t}\delta_{stm}", parameter_gradients,
-              grid=GRID, spot=SPOT, name="conv-params"),
+              grid=GRID, spot=WIDE_SPOT, name="conv-params", ops=("Conv2dWeight",)),
     ],
 )

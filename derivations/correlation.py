@@ -47,10 +47,13 @@ def convolution_2d_claim(case, numbers):
 
 
 def commutativity(case, numbers):
-    """x ∗ w = w ∗ x for the full (zero-padded) convolution: both orders through conv2d."""
+    """x ∗ w = w ∗ x for the full (zero-padded) convolution: both orders through conv2d equal the one index sum
+    Σ_uv w_uv x_{i−u+1, j−v+1}."""
     n, U = case["n"], case["U"]
     x, w = numbers.tensor("x", (1, 1, n, n)), numbers.tensor("w", (1, 1, U, U))
-    return F.conv2d(x, flipped(w), padding=U - 1), F.conv2d(w, flipped(x), padding=n - 1).data
+    by_sum = convolution_2d(n, U, numbers, x.data[0, 0], w.data[0, 0])
+    return (np.stack([F.conv2d(x, flipped(w), padding=U - 1).data[0, 0], F.conv2d(w, flipped(x), padding=n - 1).data[0, 0]]),
+            np.stack([by_sum, by_sum]))
 
 
 def cross_correlation(case, numbers):
@@ -70,12 +73,20 @@ def cross_correlation(case, numbers):
 
 
 def mean_filter(case, numbers):
-    """Every weight 1/(U·V): conv2d with the 3×3 filter of 1/9 is the window mean, i.e. avg_pool2d with stride 1."""
+    """Every weight 1/(U·V): conv2d with the 3×3 filter of 1/9 is the window mean (1/U²) Σ_{u,v} x_{i+u, j+v}, and
+    its backward spreads δ/U² over each window."""
     n, U = case["n"], case["U"]
     x = numbers.tensor("x", (1, 1, n, n))
     weight = tg.Tensor(np.full((1, 1, U, U), numbers.constant(1) / U ** 2, dtype=x.data.dtype))
     y = F.conv2d(x, weight)
-    return y, F.avg_pool2d(x, U, stride=1).data
+    delta = numbers.delta("delta", y.shape)
+    y.backward(delta)
+    m, area, X, D = n - U + 1, numbers.constant(U ** 2), x.data[0, 0], delta.data[0, 0]
+    means, spread = numbers.zeros((m, m)), numbers.zeros((n, n))
+    for i, j, u, v in np.ndindex(m, m, U, U):
+        means[i, j] += X[i + u, j + v] / area
+        spread[i + u, j + v] += D[i, j] / area
+    return np.concatenate([y.data.ravel(), x.grad.data.ravel()]), np.concatenate([means.ravel(), spread.ravel()])
 
 
 def worked_filters(case, numbers):
@@ -109,19 +120,20 @@ CORRELATION = Derivation(
         Claim("F21", "1-D convolution y_t = Σ_k w_k x_{t−k+1}, including the decaying filter (1, 1/2, 1/4)",
               r"y_t = \sum_{k=1}^{K} w_k x_{t-k+1}", convolution_1d,
               grid=[{"n": 3, "K": 2}, {"n": 4, "K": 3}, {"n": 5, "K": 3, "decay": True}],
-              spot={"n": 40, "K": 5}),
+              spot={"n": 40, "K": 5}, ops=("Conv2d",)),
         Claim("F22", "2-D convolution y_ij = Σ_uv w_uv x_{i−u+1, j−v+1}", r"y_{ij} = \sum_{u,v} w_{uv}x_{i-u+1,j-v+1}",
-              convolution_2d_claim, grid=GRID, spot={"n": 10, "U": 4}),
+              convolution_2d_claim, grid=GRID, spot={"n": 10, "U": 4}, ops=("Conv2d",)),
         Claim("F22", "convolution commutes: x ∗ w = w ∗ x", r"x * w = w * x", commutativity, grid=GRID,
-              spot={"n": 9, "U": 4}, name="commutativity"),
+              spot={"n": 9, "U": 4}, name="commutativity", ops=("Conv2d",)),
         Claim("F24,F50", "cross-correlation y_ij = Σ w_uv x_{i+u−1, j+v−1} = convolution with the kernel rotated 180°",
               r"x \star w = x * \operatorname{rot}_{180} w", cross_correlation, grid=GRID, spot={"n": 10, "U": 3},
-              name="flip"),
-        Claim("F23", "mean filter: weights 1/(U·V) give the window mean", r"w_{uv} = \frac{1}{UV}", mean_filter,
-              grid=[{"n": 3, "U": 3}, {"n": 4, "U": 2}, {"n": 5, "U": 3}], spot={"n": 12, "U": 3}),
+              name="flip", ops=("Conv2d",)),
+        Claim("F23", "mean filter: weights 1/(U·V) give the window mean; δ spread as δ/(U·V)", r"w_{uv} = \frac{1}{UV}",
+              mean_filter, grid=[{"n": 3, "U": 3}, {"n": 4, "U": 2}, {"n": 5, "U": 3}], spot={"n": 12, "U": 3},
+              ops=("Conv2d", "ConvTranspose2d")),
         Claim("F7", "edge filter gives 0.5 at a 0→1 edge; Laplacian centre −8, sum 0, 0 on a flat region",
               r"\begin{bmatrix}0&0&0\\-0.5&0&0.5\\0&0&0\end{bmatrix},\ "
               r"\begin{bmatrix}1&1&1\\1&-8&1\\1&1&1\end{bmatrix}", worked_filters,
-              grid=[{"n": 10, "edge": 5}, {"n": 6, "edge": 3}], spot={"n": 10, "edge": 6}),
+              grid=[{"n": 10, "edge": 5}, {"n": 6, "edge": 3}], spot={"n": 10, "edge": 6}, ops=("Conv2d",)),
     ],
 )

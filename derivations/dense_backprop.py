@@ -26,7 +26,10 @@ def dense_delta(case, numbers):
     u2 = F.linear(ACTIVATIONS[f](u1), W2, b2)
     delta2 = numbers.delta("delta", n2)
     u2.backward(delta2)
-    expected = (W2.data.T @ delta2.data) * derivative(f, u1.data, numbers)
+    u1_by_sum = np.array([sum(W1.data[i, j] * z.data[j] for j in range(n0)) + b1.data[i] for i in range(n1)],
+                         dtype=z.data.dtype)
+    expected = np.array([sum(W2.data[k, j] * delta2.data[k] for k in range(n2)) for j in range(n1)],
+                        dtype=z.data.dtype) * derivative(f, u1_by_sum, numbers)
     return u1.grad, expected
 
 
@@ -53,12 +56,15 @@ def flatten_gradient(case, numbers):
 
 
 def inner_product(case, numbers):
-    """⟨A, B⟩ = Σ a_ij b_ij = tr(AᵀB) (F38), the engine's sum of a product against the trace."""
+    """⟨A, B⟩ = Σ a_ij b_ij = tr(AᵀB) (F38): the engine's sum of a product and its trace of AᵀB, both against the
+    index sum."""
     r, c = case["r"], case["c"]
     A, B = numbers.tensor("a", (r, c)), numbers.tensor("b", (r, c))
     product = A.T @ B
     trace = product[np.arange(c), np.arange(c)].sum()
-    return (A * B).sum(), trace.data
+    by_sum = sum(A.data[i, j] * B.data[i, j] for i in range(r) for j in range(c))
+    return np.array([(A * B).sum().data[()], trace.data[()]], dtype=A.data.dtype), np.array([by_sum, by_sum],
+                                                                                          dtype=A.data.dtype)
 
 
 def activation_derivative(case, numbers):
@@ -88,24 +94,28 @@ DENSE = Derivation(
             "z[0, k-1, i-1, j-1] (NCHW), flattened in C, H, W order.",
     claims=[
         Claim("F37,F55", "dense forward u_i = Σ_j w_ij z_j + b_i", r"u_i = \sum_j w_{ij} z_j + b_i", dense_forward,
-              grid=[{"n": 1, "m": 1}, {"n": 2, "m": 3}, {"n": 3, "m": 2}], spot={"n": 40, "m": 30}),
+              grid=[{"n": 1, "m": 1}, {"n": 2, "m": 3}, {"n": 3, "m": 2}], spot={"n": 40, "m": 30}, ops=("MatMul",)),
         Claim("F39,F40", "δ_r = W_{r+1}ᵀ δ_{r+1} ⊙ f'(u_r)", r"\delta_r = (W_{r+1}^{\top}\delta_{r+1}) \odot f'(u_r)",
               dense_delta, grid=[{"n0": 2, "n1": 3, "n2": 2, "f": f} for f in ("sigmoid", "tanh", "relu")]
               + [{"n0": 1, "n1": 1, "n2": 1, "f": "sigmoid"}, {"n0": 3, "n1": 2, "n2": 3, "f": "tanh"}],
-              spot={"n0": 30, "n1": 40, "n2": 20, "f": "tanh"}, name="dense-delta"),
+              spot={"n0": 30, "n1": 40, "n2": 20, "f": "tanh"}, name="dense-delta",
+              ops=("MatMul", "backend.tanh", "backend.sigmoid", "backend.step")),
         Claim("F42,F12", "dense on Z ∈ ℝ^{d×d×K}: u_i = ⟨W_i, Z⟩ + b_i", r"u_i = \langle W_i, Z\rangle + b_i",
               flatten_dense, grid=[{"d": 2, "K": 1, "m": 2}, {"d": 2, "K": 2, "m": 1}, {"d": 3, "K": 2, "m": 2}],
-              spot={"d": 7, "K": 5, "m": 9}),
+              spot={"d": 7, "K": 5, "m": 9}, ops=("MatMul", "Reshape")),
         Claim("F12", "flatten's backward: ∂E/∂Z = Σ_i δ_i W_i in the d×d×K layout",
               r"\frac{\partial E}{\partial Z} = \sum_i \delta_i W_i", flatten_gradient,
-              grid=[{"d": 2, "K": 2, "m": 2}, {"d": 3, "K": 1, "m": 3}], spot={"d": 6, "K": 4, "m": 5}),
+              grid=[{"d": 2, "K": 2, "m": 2}, {"d": 3, "K": 1, "m": 3}], spot={"d": 6, "K": 4, "m": 5},
+              ops=("MatMul", "Reshape")),
         Claim("F38", "⟨A, B⟩ = Σ a_ij b_ij = tr(AᵀB)", r"\langle A, B\rangle = \operatorname{tr}(A^{\top}B)",
-              inner_product, grid=[{"r": 1, "c": 1}, {"r": 2, "c": 3}, {"r": 3, "c": 2}], spot={"r": 20, "c": 30}),
+              inner_product, grid=[{"r": 1, "c": 1}, {"r": 2, "c": 3}, {"r": 3, "c": 2}], spot={"r": 20, "c": 30},
+              ops=("Mul", "MatMul")),
         Claim("F10", "f' of sigmoid, tanh, ReLU: σ(1 − σ), 1 − tanh², step",
               r"\sigma' = \sigma(1-\sigma),\ \tanh' = 1 - \tanh^2,\ \mathrm{relu}' = [u > 0]",
-              activation_derivative, grid=[{"f": f, "n": 2} for f in ACTIVATIONS], spot={"f": "sigmoid", "n": 100}),
+              activation_derivative, grid=[{"f": f, "n": 2} for f in ACTIVATIONS], spot={"f": "sigmoid", "n": 100},
+              ops=("Sigmoid", "Tanh", "Relu", "backend.sigmoid", "backend.tanh", "backend.step")),
         Claim("F53,F10", "ReLU y = max(0, x), δ routed where x > 0 (exact inputs)",
               r"y = \max(0, x),\quad \delta_x = [x > 0]\,\delta_y", relu_values,
-              grid=[{"n": 4}, {"n": 7}], spot={"n": 200}),
+              grid=[{"n": 4}, {"n": 7}], spot={"n": 200}, ops=("Relu", "backend.relu", "backend.step")),
     ],
 )

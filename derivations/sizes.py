@@ -8,6 +8,7 @@ import tinygrad_edu.functional as F
 from tinygrad_edu.nn import Flatten, Linear
 from tinygrad_edu.nn.models import LeNet5
 from tinygrad_edu.symbolic import Claim, Derivation
+from tinygrad_edu.symbolic.sums import conv, conv_input_grad, conv_weight_grad
 
 
 def conv_output_size(case, numbers):
@@ -22,15 +23,22 @@ def conv_output_size(case, numbers):
 
 
 def dilated_conv(case, numbers):
-    """Dilation d puts d − 1 holes between taps: effective size m + (m − 1)(d − 1); the dilated conv equals the
-    conv with that holed kernel, value for value (F34, F63)."""
-    n, m, d = case["n"], case["m"], case["d"]
-    x, w = numbers.tensor("x", (1, 1, n, n)), numbers.tensor("w", (1, 1, m, m))
-    y = F.conv2d(x, w, dilation=d)
-    size = m + (m - 1) * (d - 1)
-    holed = np.zeros((1, 1, size, size), dtype=w.data.dtype) * numbers.constant(1)
-    holed[0, 0, ::d, ::d] = w.data[0, 0]
-    return y.data, F.conv2d(x, tg.Tensor(holed)).data
+    """Dilation (d_h, d_w) puts d − 1 holes between taps: effective size m + (m − 1)(d − 1) per axis; the dilated
+    conv is the index sum u_ij = Σ_pq w_pq x_{s·i + d_h·p, s·j + d_w·q}, and its gradients ∂E/∂w_pq = Σ_ij δ_ij
+    x_{s·i+d_h·p, s·j+d_w·q}, ∂E/∂x by the same taps (F34, F63)."""
+    n, (mh, mw), (dh, dw) = case["n"], case["m"], case["d"]
+    s, p = case.get("s", 1), case.get("p", 0)
+    x, w = numbers.tensor("x", (1, 1, n, n)), numbers.tensor("w", (1, 1, mh, mw))
+    y = F.conv2d(x, w, stride=s, padding=p, dilation=(dh, dw))
+    delta = numbers.delta("delta", y.shape)
+    y.backward(delta)
+    spans = [mh + (mh - 1) * (dh - 1), mw + (mw - 1) * (dw - 1)]
+    sizes = [(n + 2 * p - span) // s + 1 for span in spans]
+    X, Wt, D = x.data[0], w.data, delta.data[0]
+    return (np.concatenate([list(y.shape[2:]), y.data.ravel(), x.grad.data.ravel(), w.grad.data.ravel()]),
+            np.concatenate([sizes, conv(X, Wt, s, p, (dh, dw)).ravel(),
+                            conv_input_grad(D, Wt, (n, n), s, p, (dh, dw)).ravel(),
+                            conv_weight_grad(D, X, (mh, mw), s, p, (dh, dw)).ravel()]))
 
 
 def receptive_field_by_autograd(layers, numbers):
@@ -112,10 +120,12 @@ SIZES = Derivation(
               grid=[{"kind": k, "n": n, "m": m} for k in ("narrow", "wide") for n, m in [(4, 2), (5, 3)]]
               + [{"kind": "equal", "n": n, "m": m} for n, m in [(4, 3), (5, 5)]] + GENERAL,
               spot={"kind": "general", "n": 64, "m": 7, "s": 3, "p": 3}, name="output-size"),
-        Claim("F34", "dilation d: a kernel of m taps spans m + (m−1)(d−1), equal to the holed kernel",
-              r"m_{\text{eff}} = m + (m-1)(d-1)", dilated_conv,
-              grid=[{"n": 5, "m": 2, "d": 2}, {"n": 6, "m": 2, "d": 3}, {"n": 7, "m": 3, "d": 2}],
-              spot={"n": 20, "m": 3, "d": 3}),
+        Claim("F34", "dilation (d_h, d_w): m taps span m + (m−1)(d−1); forward and gradients as index sums",
+              r"m_{\text{eff}} = m + (m-1)(d-1),\ u_{ij} = \sum_{pq} w_{pq} x_{si+d_hp,\,sj+d_wq}", dilated_conv,
+              grid=[{"n": 5, "m": (2, 2), "d": (2, 2)}, {"n": 6, "m": (2, 3), "d": (3, 1)},
+                    {"n": 7, "m": (3, 2), "d": (2, 3), "s": 2, "p": 1}],
+              spot={"n": 20, "m": (3, 2), "d": (3, 2), "p": 2}, name="dilation",
+              ops=("Conv2d", "ConvTranspose2d", "Conv2dWeight")),
         Claim("F63,F34", "receptive field r_{k−1} = s_k r_k + (f_k − s_k), r_L = 1 (dilated f: d(f−1)+1)",
               r"r_{k-1} = s_k r_k + (f_k - s_k)", receptive_field,
               grid=[{"layers": [(3, 1, 1)]}, {"layers": [(3, 1, 1), (3, 1, 1)]}, {"layers": [(3, 2, 1), (3, 1, 1)]},

@@ -3,6 +3,7 @@ formula side is perturbed (a claim that cannot fail would prove nothing)."""
 from __future__ import annotations
 
 import functools
+import time
 
 import numpy as np
 import pytest
@@ -32,13 +33,17 @@ def claims_of(derivation_id: str) -> list:
 
 
 def check_claim(derivation_id: str, index: int) -> None:
-    """The claim holds; perturbed, it fails exactly (at the first size, naming the element) and numerically."""
+    """The claim holds, proved exactly; perturbed, it fails exactly within seconds (at the first size, naming the
+    element and a counterexample) and numerically."""
     claim = derivations()[derivation_id].claims[index]
     result = claim.check()
     assert result.passed, str(result.failure or result.spot.failure)
+    assert result.proof == "exact", result.note
     assert result.spot is None or result.spot.max_error < 1e-9
+    start = time.perf_counter()
     exact = claim.check(perturb=bump_last, numeric=False)
-    assert not exact.passed and exact.failure is not None
+    assert time.perf_counter() - start < 5
+    assert not exact.passed and exact.failure is not None and exact.failure.counterexample is not None
     assert exact.failure.case == exact.cases[0] and exact.failure.reason == "values differ"
     assert EPSILON in sympy.sympify(exact.failure.difference).free_symbols
     if claim.spot is not None:

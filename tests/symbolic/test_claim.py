@@ -1,4 +1,7 @@
 """Claim: exact comparison over a grid, the numeric spot check, and failures that say where and how."""
+import threading
+import time
+
 import numpy as np
 import pytest
 import sympy
@@ -7,6 +10,7 @@ from hypothesis import strategies as st
 
 import tinygrad_edu.functional as F
 from tinygrad_edu.symbolic import Claim, simplified_difference
+from tinygrad_edu.symbolic import claim as claim_module
 from tinygrad_edu.symbolic.claim import compare_exact, compare_numeric, describe
 
 u, v = sympy.symbols("u v", real=True)
@@ -32,7 +36,7 @@ def test_first_differing_element_is_reported_with_both_sides():
     failure = compare_exact("n=2", actual, expected)
     assert failure.index == (1, 0) and failure.actual == u + v and failure.expected == u - v
     assert failure.difference == 2 * v
-    assert "element [1, 0]" in str(failure) and "autograd − formula = 2*v" in str(failure)
+    assert "element (2, 1) [index 1, 0]" in str(failure) and "counterexample at u = " in str(failure) and "autograd − formula = 2*v" in str(failure)
 
 
 def test_shape_mismatch_is_a_failure_naming_both_shapes():
@@ -96,3 +100,63 @@ def test_any_single_changed_entry_is_found(coefficients, data):
     expected[index] = expected[index] + symbols_[index] ** 2
     assert compare_exact("x", actual, actual) is None
     assert compare_exact("x", actual, expected).index == (index,)
+
+
+def tanh_mlp(case, numbers, drop_derivative):
+    """A lecturer's two-layer tanh MLP, E = ½‖y − t‖²; ∂E/∂V with or without the hidden factor (1 − tanh²(u₁))."""
+    x, t = numbers.tensor("x", 2, requires_grad=False), numbers.tensor("t", 2, requires_grad=False)
+    V, W = numbers.tensor("v", (3, 2)), numbers.tensor("w", (2, 3))
+    y = F.tanh(F.linear(F.tanh(F.linear(x, V)), W))
+    (((y - t) ** 2).sum() / 2).backward()
+    u1 = V.data @ x.data
+    u2 = W.data @ numbers.tanh(u1)
+    delta2 = (numbers.tanh(u2) - t.data) * (1 - numbers.tanh(u2) ** 2)
+    delta1 = W.data.T @ delta2 * (1 if drop_derivative else 1 - numbers.tanh(u1) ** 2)
+    return V.grad, np.outer(delta1, x.data)
+
+
+def test_a_dropped_tanh_derivative_fails_within_seconds_with_a_counterexample():
+    claim = Claim("F39", "wrong", "", lambda c, n: tanh_mlp(c, n, True), grid=[{"n": 2}], spot={"n": 2})
+    start = time.perf_counter()
+    result = claim.check()
+    assert time.perf_counter() - start < 5
+    assert not result.passed and result.failure.counterexample is not None
+    assert "counterexample at t_1 = " in str(result.failure)
+    right = Claim("F39", "right", "", lambda c, n: tanh_mlp(c, n, False), grid=[{"n": 2}], spot={"n": 2}).check()
+    assert right.passed and right.proof == "exact"
+
+
+def test_simplification_past_the_budget_counts_as_numeric_only_even_off_the_main_thread(monkeypatch):
+    monkeypatch.setattr(claim_module, "_prove", lambda checked, seed: time.sleep(60))
+    claim = Claim("F10", "σ'", "", sigmoid_gradient, grid=[{"n": 2}], spot={"n": 5})
+    outcome = {}
+    worker = threading.Thread(target=lambda: outcome.update(result=claim.check(budget=0.5)))
+    start = time.perf_counter()
+    worker.start()
+    worker.join(20)
+    assert time.perf_counter() - start < 5
+    result = outcome["result"]
+    assert result.passed and result.proof == "numeric" and "over 0.5 s" in result.note
+
+
+def test_numpy_functions_on_symbols_are_an_authoring_error_with_the_line():
+    def with_np_tanh(case, numbers):
+        u = numbers.tensor("u", 2)
+        F.tanh(u).sum().backward()
+        return u.grad, 1 - np.tanh(u.data) ** 2
+
+    result = Claim("F10", "tanh'", "", with_np_tanh, grid=[{"n": 2}]).check()
+    assert not result.passed and result.authoring_error
+    reason = result.failure.reason
+    assert reason.startswith("authoring error: TypeError") and "numbers.exp/log/tanh" in reason
+    assert f"{__file__}:" in reason and "np.tanh(u.data)" in reason
+
+
+def test_an_index_slip_names_the_line_and_the_convention():
+    def off_by_one(case, numbers):
+        w = numbers.tensor("w", (2, 2))
+        return w, np.array([[w.data[i, j] for j in range(1, 3)] for i in range(1, 3)], dtype=object)
+
+    result = Claim("F1", "w", "", off_by_one, grid=[{"n": 2}]).check()
+    assert result.authoring_error and "IndexError" in result.failure.reason
+    assert "0-based" in result.failure.reason and "w.data[i, j]" in result.failure.reason

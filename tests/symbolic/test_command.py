@@ -35,7 +35,8 @@ def test_markdown_report_is_written_to_a_file(tmp_path, capsys):
 def test_the_wrong_formula_example_fails_and_shows_where(capsys):
     assert run(parse([str(EXAMPLE)])) == 1
     out = capsys.readouterr().out
-    assert "no kernel flip" in out and "element [0, 0, 0, 0]" in out
+    assert "no kernel flip" in out and "element (1, 1, 1, 1) [index 0, 0, 0, 0]" in out
+    assert "counterexample at delta_1111 = " in out
     assert "autograd − formula = delta_1111*(w_1111 - w_1122)" in out
     assert "(exp(2*u_1) + exp(u_1) + 1)" in out
 
@@ -52,3 +53,14 @@ def test_the_shipped_set_passes_and_accounts_for_every_lecture_id(capsys):
     assert "0 failed or missing" in out and out.rstrip().endswith("PASS")
     statuses = [line.split()[1] for line in out.splitlines() if line.startswith("  F")]
     assert len(statuses) == 64 and set(statuses) <= {"verified", "not"}
+
+
+def test_the_write_your_own_check_example_runs_and_is_short(capsys):
+    import runpy
+
+    path = EXAMPLE.parent / "own_claim.py"
+    runpy.run_path(str(path), run_name="__main__")
+    assert capsys.readouterr().out.strip() == "holds, proved exactly"
+    code = path.read_text(encoding="utf-8")
+    body = code[code.index("def dense_sigmoid_gradient"):code.index('if __name__')].strip().splitlines()
+    assert len([line for line in body if line.strip()]) <= 10

@@ -48,3 +48,20 @@ def test_json_round_trips(folder):
     data = json.loads(format_json(run(load(folder))))
     assert data["passed"] is False and data["claims"][0]["ids"] == ["F1"]
     assert data["claims"][0]["sizes"] == ["n=2"] and data["coverage"]["F3"] == "missing"
+
+
+def test_progress_is_reported_as_each_claim_finishes(folder):
+    from tinygrad_edu.symbolic.verify import progress_line
+
+    write(folder, "other.py", "other")
+    seen = []
+    run(load(folder), progress=lambda row, done, total: seen.append(progress_line(row, done, total)))
+    assert len(seen) == 2 and seen[0].startswith("[1/2] ok") and seen[1].startswith("[2/2] ok")
+
+
+def test_an_authoring_error_is_reported_apart_from_a_failure(tmp_path):
+    write(tmp_path, "broken.py", "broken", op="[5]")
+    report = run(load(tmp_path))
+    table = format_table(report)
+    assert not report.passed and "ERROR" in table and "authoring error: IndexError" in table
+    assert "1 with an authoring error" in table

@@ -1,5 +1,6 @@
-"""`tinygrad-edu verify [PATH] [--only ID] [--format table|markdown|json] [-o FILE]`: check the lecture's
-formulas against autograd and exit non-zero if any claim fails or a lecture ID is unaccounted for."""
+"""`tinygrad-edu verify [PATH] [--only ID] [--format table|markdown|json] [-o FILE] [--budget S] [--quiet]`: check
+the lecture's formulas against autograd and exit non-zero if any claim fails or a lecture ID is unaccounted for.
+A progress line per claim goes to standard error as it finishes; the report goes to standard output."""
 from __future__ import annotations
 
 import argparse
@@ -16,6 +17,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--only", metavar="ID", help="one derivation id, lecture ID (e.g. F39) or claim name")
     p.add_argument("--format", choices=("table", "markdown", "json"), default="table")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report here instead of standard output")
+    p.add_argument("--budget", type=float, default=None, metavar="SECONDS",
+                   help="simplification time per claim before it counts as checked numerically only (default 20)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines on standard error")
     p.set_defaults(run=run)
     return p
 
@@ -23,12 +27,18 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """0 when every selected claim holds and every lecture ID is verified or explained, 1 otherwise,
     2 on a usage error."""
+    from .claim import BUDGET
     from .derivation import load
-    from .verify import FORMATTERS
+    from .verify import FORMATTERS, progress_line
     from .verify import run as run_derivations
 
+    def show(row: Any, done: int, total: int) -> None:
+        print(progress_line(row, done, total), file=sys.stderr, flush=True)
+
+    budget = BUDGET if getattr(args, "budget", None) is None else args.budget
     try:
-        report = run_derivations(load(args.path), only=args.only)
+        report = run_derivations(load(args.path), only=args.only, budget=budget,
+                                 progress=None if getattr(args, "quiet", False) else show)
     except ValueError as err:
         print(f"tinygrad-edu verify: {err}", file=sys.stderr)
         return 2

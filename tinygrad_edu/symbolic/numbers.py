@@ -1,5 +1,10 @@
 """Where a Claim's inputs come from: SymPy symbols (the exact check at small sizes) or random float64 arrays
-(the numeric spot check at a larger size), behind one interface so a claim is written once for both."""
+(the numeric spot check at a larger size), behind one interface so a claim is written once for both.
+
+The formula side's functions are here too, written from scratch so that a formula never goes through the
+library it checks: `exp`, `log`, `sqrt`, `tanh`, `sigmoid` = 1/(1 + e^{−u}) (from exp), `step` = [u > 0] (0 at 0),
+`zeros`, `constant` (1/9 stays exact). They take arrays or single values, of symbols or of floats, and NumPy's
+own functions (np.tanh, ...) do not work on symbols, so a formula uses these."""
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -7,9 +12,16 @@ from typing import Any, Sequence
 import numpy as np
 import sympy
 
-from .. import backend
 from ..tensor import Tensor
 from .tensors import image, kernel, symbols
+
+
+def _each(fn: Any, a: Any) -> Any:
+    """fn on every entry of an object array (or on one value)."""
+    array = np.asarray(a, dtype=object)
+    if array.ndim == 0:
+        return fn(sympy.sympify(array[()]))
+    return np.vectorize(lambda v: fn(sympy.sympify(v)), otypes=[object])(array)
 
 
 class Numbers:
@@ -43,18 +55,20 @@ class Numbers:
         """The upstream gradient δ (no grad of its own)."""
         return self.tensor(name, shape, start=start, requires_grad=False)
 
-    def zeros(self, shape: Sequence[int]) -> np.ndarray:
-        return np.full(tuple(shape), sympy.Integer(0), dtype=object)
+    def zeros(self, shape: Sequence[int] | int) -> np.ndarray:
+        """Exact zeros (an int is a 1-D length)."""
+        return np.full((shape,) if isinstance(shape, int) else tuple(shape), sympy.Integer(0), dtype=object)
 
     def constant(self, value: Any) -> Any:
         """An exact number: 1/9 stays 1/9."""
         return sympy.nsimplify(value)
 
-    exp = staticmethod(lambda a: backend.exp(np.asarray(a, dtype=object)))
-    log = staticmethod(lambda a: backend.log(np.asarray(a, dtype=object)))
-    tanh = staticmethod(lambda a: backend.tanh(np.asarray(a, dtype=object)))
-    sigmoid = staticmethod(lambda a: backend.sigmoid(np.asarray(a, dtype=object)))
-    step = staticmethod(lambda a: backend.step(np.asarray(a, dtype=object)))
+    exp = staticmethod(lambda a: _each(sympy.exp, a))
+    log = staticmethod(lambda a: _each(sympy.log, a))
+    sqrt = staticmethod(lambda a: _each(sympy.sqrt, a))
+    tanh = staticmethod(lambda a: _each(sympy.tanh, a))
+    sigmoid = staticmethod(lambda a: _each(lambda u: 1 / (1 + sympy.exp(-u)), a))
+    step = staticmethod(lambda a: _each(lambda u: sympy.Heaviside(u, 0), a))
 
 
 class Floats(Numbers):
@@ -75,14 +89,16 @@ class Floats(Numbers):
     def kernel(self, name: str, size: int, channels: int, filters: int, requires_grad: bool = True) -> Tensor:
         return self.tensor(name, (filters, channels, size, size), requires_grad=requires_grad)
 
-    def zeros(self, shape: Sequence[int]) -> np.ndarray:
-        return np.zeros(tuple(shape))
+    def zeros(self, shape: Sequence[int] | int) -> np.ndarray:
+        return np.zeros((shape,) if isinstance(shape, int) else tuple(shape))
 
     def constant(self, value: Any) -> Any:
         return float(value)
 
     exp = staticmethod(lambda a: np.exp(np.asarray(a, dtype=np.float64)))
     log = staticmethod(lambda a: np.log(np.asarray(a, dtype=np.float64)))
+    sqrt = staticmethod(lambda a: np.sqrt(np.asarray(a, dtype=np.float64)))
     tanh = staticmethod(lambda a: np.tanh(np.asarray(a, dtype=np.float64)))
     sigmoid = staticmethod(lambda a: 1.0 / (1.0 + np.exp(-np.asarray(a, dtype=np.float64))))
+    """1/(1 + e^{−u}) (the library computes ½(1 + tanh(u/2)): another formula, the same numbers)."""
     step = staticmethod(lambda a: (np.asarray(a, dtype=np.float64) > 0).astype(np.float64))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
-from .claim import Claim, ClaimResult
+from .claim import BUDGET, INDEXING, Claim, ClaimResult
 from .derivation import Derivation, DerivationSet
 
 
@@ -34,11 +34,18 @@ def _selected(derivation: Derivation, claim: Claim, only: Optional[str]) -> bool
     return only is None or only in (derivation.id, claim.name) or only in claim.formulas
 
 
-def run(derivations: DerivationSet, only: Optional[str] = None) -> Report:
+def run(derivations: DerivationSet, only: Optional[str] = None, progress: Optional[Callable[[Row, int, int], None]] = None,
+        budget: Optional[float] = BUDGET) -> Report:
     """Check every claim (or those of the derivation / lecture ID / claim name `only`) and account for each
-    catalogued lecture ID; an ID with neither a claim nor a stated reason is "missing", which fails."""
+    catalogued lecture ID; an ID with neither a claim nor a stated reason is "missing", which fails.
+    `progress(row, done, total)` is called as each claim finishes; `budget` bounds each claim's simplification."""
     start = time.perf_counter()
-    rows = [Row(d, c.check()) for d in derivations.derivations for c in d.claims if _selected(d, c, only)]
+    selected = [(d, c) for d in derivations.derivations for c in d.claims if _selected(d, c, only)]
+    rows = []
+    for d, c in selected:
+        rows.append(Row(d, c.check(budget=budget)))
+        if progress is not None:
+            progress(rows[-1], len(rows), len(selected))
     if only is not None and not rows and not any(only in d.not_checkable for d in derivations.derivations):
         raise ValueError(f"verify --only {only}: no derivation, claim or lecture ID of that name in "
                          f"{derivations.location}")
@@ -68,13 +75,24 @@ def _sizes(result: ClaimResult) -> str:
 
 
 def _outcome(result: ClaimResult) -> str:
-    return "ok" if result.passed else "FAIL"
+    """ok (proved exactly), ok* (checked numerically only), FAIL (a counterexample), ERROR (the claim's code)."""
+    if result.passed:
+        return "ok" if result.proof in ("exact", "none") else "ok*"
+    return "ERROR" if result.authoring_error else "FAIL"
+
+
+def progress_line(row: Row, done: int, total: int) -> str:
+    """`[ 3/70] ok    F46, F40  conv→conv: δ_r = …  0.17 s`: one claim's result as soon as it is known."""
+    width = len(str(total))
+    return (f"[{done:>{width}}/{total}] {_outcome(row.result):<5} {_clip(', '.join(row.result.claim.formulas), 16):<16} "
+            f"{_clip(row.result.claim.statement, 60):<60} {row.result.seconds:.2f} s")
 
 
 def _failure_text(row: Row) -> str:
     result = row.result
     failure = result.failure or (result.spot.failure if result.spot else None)
-    kind = "exact" if result.failure else f"numeric (relative error {result.spot.max_error:.3g})"
+    kind = ("authoring error" if result.authoring_error else "exact" if result.failure
+            else f"numeric (relative error {result.spot.max_error:.3g})")
     return f"{', '.join(result.claim.formulas)} [{row.derivation.id}] {result.claim.statement}\n  {kind} {failure}"
 
 
@@ -92,13 +110,30 @@ def format_table(report: Report) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     failures = [_failure_text(r) for r in report.rows if not r.result.passed]
     if failures:
-        lines += ["", "Failures:"] + failures
+        lines += ["", f"Failures ({INDEXING}):"] + failures
+    lines += _numeric_only(report)
     if report.coverage:
         lines += ["", "Lecture formulas:"] + [f"  {i:<4} {status}" for i, status in report.coverage.items()]
-    passed = sum(r.result.passed for r in report.rows)
-    lines += ["", f"{passed}/{len(report.rows)} claims hold; {_coverage_summary(report)}; "
+    lines += ["", f"{_proof_summary(report)}; {_coverage_summary(report)}; "
                   f"{report.seconds:.1f} s — {'PASS' if report.passed else 'FAIL'}"]
     return "\n".join(lines)
+
+
+def _numeric_only(report: Report) -> list[str]:
+    notes = [f"  {', '.join(r.result.claim.formulas)} [{r.derivation.id}] {r.result.claim.statement}: {r.result.note}"
+             for r in report.rows if r.result.passed and r.result.proof == "numeric"]
+    return ["", "ok* = checked numerically only (0 at random rational points and at the spot size, not proved):"] + notes \
+        if notes else []
+
+
+def _proof_summary(report: Report) -> str:
+    exact = sum(r.result.passed and r.result.proof in ("exact", "none") for r in report.rows)
+    numeric = sum(r.result.passed and r.result.proof == "numeric" for r in report.rows)
+    errors = sum(r.result.authoring_error for r in report.rows)
+    text = f"{exact + numeric}/{len(report.rows)} claims hold"
+    if numeric:
+        text += f" ({numeric} numerically only)"
+    return text + (f", {errors} with an authoring error" if errors else "")
 
 
 def _coverage_summary(report: Report) -> str:
@@ -113,13 +148,17 @@ def _cell(latex: str) -> str:
     return "$" + latex.replace("|", r"\vert ").replace("\n", " ") + "$" if latex else ""
 
 
+def _badge(result: ClaimResult) -> str:
+    return {"ok": "✅", "ok*": "✅ (numeric only)", "FAIL": "❌", "ERROR": "❌ authoring error"}[_outcome(result)]
+
+
 def format_markdown(report: Report) -> str:
     """A report that renders on GitHub: per derivation its source, formula ($$…$$), mapping and claims."""
     lines = ["# Lecture formulas, checked", "",
-             f"{sum(r.result.passed for r in report.rows)}/{len(report.rows)} claims hold; "
-             f"{_coverage_summary(report)}; {report.seconds:.1f} s. "
-             "Each claim is checked exactly (SymPy, the difference simplified to 0) at every listed size and "
-             "numerically (float64) at a larger one.", ""]
+             f"{_proof_summary(report)}; {_coverage_summary(report)}; {report.seconds:.1f} s. "
+             "Each claim is evaluated at random rational points and proved exactly (SymPy, the difference "
+             "simplified to 0) at every listed size, and checked numerically (float64) at a larger one; "
+             "ok* marks a claim whose simplification did not finish (checked numerically only).", ""]
     derivations = list(dict.fromkeys(r.derivation.id for r in report.rows))
     by_id = {r.derivation.id: r.derivation for r in report.rows}
     for did in derivations:
@@ -130,7 +169,7 @@ def format_markdown(report: Report) -> str:
         for r in (row for row in report.rows if row.derivation.id == did):
             c = r.result.claim
             lines.append(f"| {', '.join(c.formulas)} | {c.statement.replace('|', '∣')} | {_cell(c.latex)} | "
-                         f"{_sizes(r.result)} | {'✅' if r.result.passed else '❌'} | {r.result.seconds:.2f} s |")
+                         f"{_sizes(r.result)} | {_badge(r.result)} | {r.result.seconds:.2f} s |")
         lines.append("")
     failures = [_failure_text(r) for r in report.rows if not r.result.passed]
     if failures:
@@ -146,13 +185,14 @@ def format_json(report: Report) -> str:
         f = r.failure or (r.spot.failure if r.spot else None)
         return None if f is None else {"case": f.case, "index": list(f.index), "autograd": str(f.actual),
                                        "formula": str(f.expected), "difference": str(f.difference),
-                                       "reason": f.reason}
+                                       "reason": f.reason, "authoring": f.authoring,
+                                       "counterexample": None if f.counterexample is None else str(f.counterexample)}
 
     claims = [{"ids": list(r.result.claim.formulas), "derivation": r.derivation.id, "source": r.derivation.source,
                "statement": r.result.claim.statement, "latex": r.result.claim.latex, "sizes": r.result.cases,
                "numeric": None if r.result.spot is None else {"case": r.result.spot.case,
                                                              "max_relative_error": r.result.spot.max_error},
-               "passed": r.result.passed, "seconds": round(r.result.seconds, 4), "failure": failure(r.result)}
+               "passed": r.result.passed, "proof": r.result.proof, "note": r.result.note, "seconds": round(r.result.seconds, 4), "failure": failure(r.result)}
               for r in report.rows]
     return json.dumps({"passed": report.passed, "seconds": round(report.seconds, 3), "claims": claims,
                        "coverage": report.coverage}, indent=2, ensure_ascii=False)

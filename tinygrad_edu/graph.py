@@ -1,9 +1,12 @@
 """Reading a recorded graph, shared by its readers (viz, inspect, symbolic): the tensors a result depends
-on in forward order, and the names a model gives its parameters. Ops never import this."""
+on in forward order, the names a model gives its parameters, the user's variable names and module outputs.
+Ops never import this."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+import sys
+from typing import Any, Iterable, Mapping, Optional
 
+from .autograd import is_engine_file
 from .tensor import Tensor
 
 
@@ -39,3 +42,52 @@ def parameter_names(source: Any, reader: str = "graph") -> dict[int, str]:
     if isinstance(source, Mapping):
         return {id(t): str(n) for n, t in source.items()}
     raise TypeError(f"{reader}: names must be a Module or a mapping name → Tensor, got {type(source).__name__}")
+
+
+def variable_names(namespace: Optional[Mapping[str, Any]]) -> dict[int, str]:
+    """Tensor id → the name of a variable holding it in `namespace` (a frame's locals, a script's globals);
+    private names (`_x`) are skipped and the first name bound to a tensor wins."""
+    found: dict[int, str] = {}
+    for key, value in (namespace or {}).items():
+        if isinstance(value, Tensor) and isinstance(key, str) and not key.startswith("_") and id(value) not in found:
+            found[id(value)] = key
+    return found
+
+
+def caller_variables() -> dict[int, str]:
+    """Tensor id → variable name in the innermost frame outside the library (the code that asked for the view):
+    its locals, then its module's globals. Read when a view is built, so `loss = ...` shows as "loss"."""
+    frame = sys._getframe(1)
+    while frame is not None and is_engine_file(frame.f_code.co_filename):
+        frame = frame.f_back
+    if frame is None:
+        return {}
+    names = variable_names(frame.f_globals)
+    names.update(variable_names(frame.f_locals))
+    return names
+
+
+def module_output_names(tensors: Iterable[Tensor]) -> dict[int, str]:
+    """Tensor id → "c1.out" for a tensor computed inside a module call and used outside it (or the last one
+    computed): the output of the innermost module call it leaves (a second call of the same module: c1.out#2)."""
+    tensors = list(tensors)
+    users: dict[int, list[tuple[tuple[str, str], ...]]] = {}
+    for t in tensors:
+        if t._ctx is not None:
+            for parent in t._ctx.inputs:
+                users.setdefault(id(parent), []).append(t._ctx.scope)
+    names: dict[int, str] = {}
+    taken: dict[str, int] = {}
+    for t in tensors:
+        scope = t._ctx.scope if t._ctx is not None else ()
+        if not scope:
+            continue
+        consumers = users.get(id(t), [])
+        for depth in range(len(scope), 0, -1):
+            if not consumers or any(c[:depth] != scope[:depth] for c in consumers):
+                name, kind = scope[depth - 1]
+                stem = f"{name or kind}.out"
+                taken[stem] = taken.get(stem, 0) + 1
+                names[id(t)] = stem if taken[stem] == 1 else f"{stem}#{taken[stem]}"
+                break
+    return names

@@ -16,20 +16,31 @@ def test_the_step_subcommand_registers_its_options():
         sub.parse_args(["--model", "mlp", "--script", "a.py"])
 
 
+def zoo_steps(model):
+    from tinygrad_edu.demos import zoo_loss
+    from tinygrad_edu.inspect import steps
+
+    loss, net = zoo_loss(model)
+    return steps(loss, names=net)
+
+
 def test_without_a_terminal_it_prints_every_step(capsys):
+    recorded = zoo_steps("mlp")
+    n = len(recorded)
     assert main(["step", "--model", "mlp"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("backward pass of loss: 13 steps\n\nstep 0: Div")
-    assert out.count("\nstep ") == 13 and "step 12: Permute" in out
+    assert out.startswith(f"backward pass of loss: {n} steps\n\nstep 1: {recorded[0].op}")
+    assert out.count("\nstep ") == n and f"step {n}: {recorded[n - 1].op}" in out and f"step {n + 1}:" not in out
     assert "rule: C = A·B: δ_A = δ·Bᵀ, δ_B = Aᵀ·δ" in out
 
 
 def test_break_on_keeps_only_those_steps(capsys):
+    recorded = zoo_steps("lenet5")
+    convs = [f"step {s.index + 1}" for s in recorded if s.op == "Conv2d"]
     assert main(["step", "--model", "lenet5", "--break-on", "Conv2d"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("backward pass of loss: 28 steps, 3 at breakpoints (break on op=Conv2d)")
-    assert [line.split(":")[0] for line in out.splitlines() if line.startswith("step ")] == \
-           ["step 14", "step 18", "step 22"]
+    assert out.startswith(f"backward pass of loss: {len(recorded)} steps, 3 at breakpoints (break on op=Conv2d)")
+    assert [line.split(":")[0] for line in out.splitlines() if line.startswith("step ")] == convs
     assert "Conv2d in module c3" in out and "→ c3.weight: 16×6×5×5" in out
 
 
@@ -82,6 +93,43 @@ def test_a_non_scalar_tensor_is_refused_with_the_rule(tmp_path, capsys):
 def test_html_writes_one_page(tmp_path, capsys):
     out = tmp_path / "pages" / "mlp.html"
     assert main(["step", "--model", "mlp", "--html", str(out)]) == 0
-    assert f"wrote {out} (13 steps)" in capsys.readouterr().out
+    assert f"wrote {out} ({len(zoo_steps('mlp'))} steps)" in capsys.readouterr().out
     text = out.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and 'id="stepper-data"' in text
+
+
+def test_a_script_that_raises_shows_its_own_traceback(tmp_path, capsys):
+    script = tmp_path / "broken.py"
+    script.write_text(textwrap.dedent("""
+        import tinygrad_edu as tg
+
+        def forward(x):
+            return x.reshape(3, 3)
+
+        x = tg.Tensor([1.0, 2.0], requires_grad=True)
+        loss = forward(x).sum()
+    """))
+    assert main(["step", "--script", str(script), "--tensor", "loss"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):\n") and "usage:" not in err
+    assert f'File "{script}", line 8, in <module>' in err and f'File "{script}", line 5, in forward' in err
+    assert "script.py" not in err and "runpy" not in err and "exec(code" not in err
+    assert "Error" in err.splitlines()[-1] and "reshape" in err
+
+
+def test_a_script_that_runs_too_long_stops_at_the_timeout(tmp_path, capsys):
+    script = tmp_path / "forever.py"
+    script.write_text("import time\nwhile True:\n    time.sleep(0.01)\n")
+    assert main(["step", "--script", str(script), "--tensor", "loss", "--timeout", "0.3"]) == 1
+    err = capsys.readouterr().err
+    assert "did not finish within 0.3 s (it was at line 3: time.sleep(0.01))" in err and "--timeout SECONDS" in err
+    assert main(["step", "--script", str(script), "--tensor", "loss", "--timeout", "0"]) == 2
+
+
+def test_step_script_names_tensors_by_the_scripts_variables(tmp_path, capsys):
+    script = tmp_path / "names.py"
+    script.write_text("import tinygrad_edu as tg\nx = tg.Tensor([1.0, 2.0], requires_grad=True)\n"
+                      "w = tg.Tensor([3.0, 4.0], requires_grad=True)\nloss = (x * w).sum()\n")
+    assert main(["step", "--script", str(script), "--tensor", "loss"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("backward pass of loss: 2 steps") and "→ x: 2" in out and "→ w: 2" in out

@@ -8,7 +8,7 @@ import sympy
 import tinygrad_edu as tg
 from tinygrad_edu import viz
 from tinygrad_edu.inspect import steps
-from tinygrad_edu.inspect.html import CELL_BUDGET, heat_map, page, page_data, write_html
+from tinygrad_edu.inspect.html import CELL_BUDGET, heat_map, page, page_data, script_json, write_html
 from tinygrad_edu.inspect.slices import grid_slice
 from tests.inspect.chromium import Browser, find_chromium
 from tests.inspect.models import cnn_loss, mlp_loss
@@ -147,7 +147,9 @@ def test_chromium_loads_the_page_and_arrow_keys_step(browser, tmp_path, needs_ma
     browser.press("ArrowRight", 39)
     now = state(browser)
     assert now["step"] == 2 and now["node"] == data["steps"][2]["node"]
-    assert now["heading"].startswith(recorded[2].op) and now["listed"].strip().startswith(f"2 {recorded[2].op}")
+    header = browser.evaluate("document.getElementById('position').textContent")
+    assert f" · step 3 of {len(recorded)} · {recorded[2].op}" in header
+    assert now["heading"].startswith(recorded[2].op) and now["listed"].strip().startswith(f"3 {recorded[2].op}")
     browser.press("ArrowLeft", 37)
     assert state(browser)["step"] == 1
     browser.press("End", 35)
@@ -162,7 +164,7 @@ def test_chromium_breakpoints_slices_and_the_url_fragment(browser, tmp_path):
     recorded = steps(loss, names=model)
     convs = [s.index for s in recorded if s.op == "Conv2d"]
     path = write_html(recorded, tmp_path / "cnn.html", names=model)
-    load(browser, path, f"#step={convs[0]}")
+    load(browser, path, f"#step={convs[0] + 1}")
     shown = state(browser)
     assert shown["step"] == convs[0] and shown["heading"].startswith("Conv2d in SmallCNN")
     assert shown["maps"] == 3 and "(1/" in shown["slice"]
@@ -189,3 +191,50 @@ def test_chromium_shows_a_poisoned_pass_without_errors(browser, tmp_path):
     assert state(browser)["heading"].startswith("Sqrt")
     assert browser.evaluate("document.querySelector('#steps li.nonfinite') !== null")
     assert browser.errors() == []
+
+
+HOSTILE_NAMES = ["<!--<script>", "</script><b>x", "a\u2028b\u2029c", "lone\ud800", "</SCRIPT >&amp;", "<![CDATA[", "-->"]
+
+
+def test_the_embedded_data_is_inert_whatever_the_names():
+    found = script_json({"names": HOSTILE_NAMES})
+    assert not set(found) & {"<", ">", "&", "\u2028", "\u2029"} and found.isascii()
+    assert json.loads(found)["names"] == HOSTILE_NAMES
+
+
+def test_chromium_loads_a_page_whose_names_are_hostile(browser, tmp_path):
+    xs = [tg.Tensor(np.array([1.0, 2.0]) * (k + 1), requires_grad=True, name=name) for k, name in enumerate(HOSTILE_NAMES)]
+    loss = xs[0]
+    for x in xs[1:]:
+        loss = loss * x
+    loss = loss.sum()
+    loss.name = "<!--<script>loss\ud800"
+    recorded = steps(loss)
+    path = write_html(recorded, tmp_path / "hostile.html")
+    load(browser, path)
+    assert browser.errors() == []
+    assert browser.evaluate("document.querySelectorAll('#steps li').length") == len(recorded)
+    assert browser.evaluate("document.title").startswith("backward pass of <!--<script>loss\ufffd")
+    browser.press("End", 35)
+    shown = browser.evaluate("document.querySelector('#detail table.stats').textContent")
+    for name in HOSTILE_NAMES[:2]:
+        assert name in shown
+    assert state(browser)["step"] == len(recorded) - 1 and browser.errors() == []
+
+
+def test_a_graph_too_slow_to_lay_out_leaves_the_page_with_the_list_and_the_reason(monkeypatch):
+    import subprocess
+
+    from tinygrad_edu.viz import rendering
+
+    if rendering.find_renderer("svg") is None:
+        pytest.skip("needs a renderer to time out")
+
+    def slow(*args, **kwargs):
+        raise subprocess.TimeoutExpired(args[0], kwargs["timeout"])
+
+    monkeypatch.setattr(rendering.subprocess, "run", slow)
+    model, loss = mlp_loss()
+    html = page(steps(loss, names=model), names=model, timeout=0.5)
+    assert "The graph is not drawn: the graph has" in html and "within 0.5 s" in html
+    assert len(embedded_data(html)["steps"]) == len(steps(loss))

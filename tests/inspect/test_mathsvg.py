@@ -42,6 +42,8 @@ def test_every_rule_of_the_library_renders_as_svg(name, latex, needs_matplotlib)
     (r"y \odot \big(\delta\big)", r"y \odot (\delta)"),
     (r"u \le 0, v \ge{1}, \left", r"u \leq 0, v \geq{1}, \left"),
     (r"\begin{cases}1 & u > 0\\ a & u \le 0\end{cases}", r"\{1\ (u > 0);\ a\ (u \leq 0)\}"),
+    (r"x > h \lor h < l \land \lnot m", r"x > h \vee h < l \wedge \neg m"),
+    (r"\frac12 \tfrac 3 4 + \frac{1}{s}", r"\frac{1}{2} \frac{3}{4} + \frac{1}{s}"),
 ])
 def test_rewrites_into_what_mathtext_parses(latex, rewritten):
     assert mathtext_latex(latex) == rewritten

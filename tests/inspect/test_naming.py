@@ -35,3 +35,47 @@ def test_parameter_names_from_a_module_or_mapping():
     assert parameter_names(None) == {}
     with pytest.raises(TypeError, match="Module or a mapping"):
         parameter_names(["w"])
+
+
+# ---- the user's own names (issue 14): variables, module outputs ----------------------------------------------
+def test_steps_call_tensors_by_the_callers_variable_names():
+    from tinygrad_edu.inspect import steps
+
+    x = tg.Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    w = tg.Tensor(np.array([0.5, -1.0]), requires_grad=True)
+    u = x * w
+    loss = u.tanh().sum()
+    recorded = steps(loss)
+    assert recorded.label(loss) == "loss" and "backward pass of loss" in repr(recorded)
+    mul = next(s for s in recorded if s.op == "Mul")
+    assert mul.output_name == "u" and mul.input_names == ("x", "w")
+    assert recorded.label(x) == "x" and steps(loss, variables={}).label(x).startswith("t")
+    assert steps(loss, variables={"weights": w}).label(w) == "weights"
+
+
+def test_a_tensors_own_name_wins_and_private_or_later_names_do_not():
+    from tinygrad_edu.graph import variable_names
+
+    a = tg.Tensor([1.0], requires_grad=True, name="alpha")
+    b = a * 2
+    _hidden = b
+    also = b
+    assert variable_names({"a": a, "b": b, "_hidden": _hidden, "also": also, "n": 3}) == {id(a): "a", id(b): "b"}
+    assert tensor_labels(b, variables=variable_names(locals()))[id(a)] == "alpha"
+
+
+def test_a_module_calls_output_is_named_after_the_module():
+    from tests.inspect.models import SmallCNN
+    from tinygrad_edu.graph import module_output_names
+    import tinygrad_edu.functional as F
+
+    tg.manual_seed(0)
+    model = SmallCNN().double()
+    logits = model(tg.Tensor(np.ones((1, 1, 8, 8))))
+    names = module_output_names(forward_order(F.relu(logits)))
+    outputs = {name for name in names.values()}
+    assert {"c1.out", "pool.out", "c2.out", "fc.out"} <= outputs
+    assert names[id(logits)] == "fc.out"
+    pair = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 2))
+    out = pair(tg.Tensor(np.ones((1, 2))))
+    assert sorted(module_output_names(forward_order(out)).values()) == ["0.out", "1.out"]

@@ -59,8 +59,8 @@ class Tmux:
 def terminal():
     opened = []
 
-    def start(*args: str) -> Tmux:
-        t = Tmux([sys.executable, "-m", "tinygrad_edu.cli", "step", *args])
+    def start(*args: str, width: int = 150, height: int = 45) -> Tmux:
+        t = Tmux([sys.executable, "-m", "tinygrad_edu.cli", "step", *args], width, height)
         opened.append(t)
         return t
 
@@ -69,31 +69,42 @@ def terminal():
         t.close()
 
 
+def _count(model: str, op: str = "") -> tuple[int, list[int]]:
+    """(number of steps, 1-based numbers of the steps of `op`) of the zoo model's backward pass."""
+    from tinygrad_edu.demos import zoo_loss
+    from tinygrad_edu.inspect import steps
+
+    loss, net = zoo_loss(model)
+    recorded = steps(loss, names=net)
+    return len(recorded), [s.index + 1 for s in recorded if s.op == op]
+
+
 def test_tmux_drives_the_stepper_with_keys(terminal):
+    n, matmuls = _count("mlp", "MatMul")
     t = terminal("--model", "mlp")
-    first = t.wait_for("step 0 of 12")
+    first = t.wait_for(f"step 1 of {n}")
     assert "backward of loss (scalar)" in first and "rule: δ_a = δ/b" in first
     t.keys("n")
-    t.wait_for("step 1 of 12")
+    t.wait_for(f"step 2 of {n}")
     t.keys("Right", "Right")
-    t.wait_for("step 3 of 12")
+    t.wait_for(f"step 4 of {n}")
     t.keys("Left")
-    t.wait_for("step 2 of 12")
-    t.keys("g", "7", "Enter")
-    screen = t.wait_for("step 7 of 12")
-    assert "▶   7 MatMul" in screen and any(glyph in screen for glyph in "░▒▓█")
+    t.wait_for(f"step 3 of {n}")
+    t.keys("g", *str(matmuls[0]), "Enter")
+    screen = t.wait_for(f"step {matmuls[0]} of {n}")
+    assert f"▶{matmuls[0]:>4} MatMul" in screen and any(glyph in screen for glyph in "░▒▓█")
     t.keys("b")
     t.wait_for("break on op=MatMul")
     t.keys("c")
-    t.wait_for("step 10 of 12")
+    t.wait_for(f"step {matmuls[1]} of {n}")
     t.keys("Home")
-    t.wait_for("step 0 of 12")
+    t.wait_for(f"step 1 of {n}")
     t.keys("c")
-    t.wait_for("step 7 of 12")
+    t.wait_for(f"step {matmuls[0]} of {n}")
     t.keys("End")
-    t.wait_for("step 12 of 12")
+    t.wait_for(f"step {n} of {n}")
     t.keys("r")
-    t.wait_for("step 10 of 12")
+    t.wait_for(f"step {matmuls[1]} of {n}")
     t.keys("q")
     deadline = time.monotonic() + 10
     while t.alive() and time.monotonic() < deadline:
@@ -102,12 +113,25 @@ def test_tmux_drives_the_stepper_with_keys(terminal):
 
 
 def test_tmux_lenet5_opens_at_the_first_conv2d_breakpoint(terminal):
+    n, convs = _count("lenet5", "Conv2d")
     t = terminal("--model", "lenet5", "--break-on", "Conv2d")
     screen = t.wait_for("Conv2d in LeNet5 › c5")
-    assert "step 14 of 27" in screen and "break on op=Conv2d" in screen
+    assert f"step {convs[0]} of {n}" in screen and "break on op=Conv2d" in screen
     assert "rule: y = W ⋆ x: δ_x = conv_transpose2d(δ, W)" in screen
     assert "→ c5.weight   120×16×5×5" in screen
     t.keys("c")
     screen = t.wait_for("Conv2d in LeNet5 › c3")
-    assert "step 18 of 27" in screen and "→ c3.weight   16×6×5×5" in screen
+    assert f"step {convs[1]} of {n}" in screen and "→ c3.weight   16×6×5×5" in screen
+    t.keys("q")
+
+
+def test_tmux_at_80_by_24_shows_the_header_and_the_keys(terminal):
+    """A real 80×24 terminal: the header's "step k of N" and the key line's "q quit" are both on screen."""
+    n, _ = _count("mlp")
+    t = terminal("--model", "mlp", width=80, height=24)
+    screen = t.wait_for(f"step 1 of {n}: Div")
+    lines = screen.rstrip("\n").splitlines()
+    assert lines[-1].rstrip().endswith("q quit") and len(lines) <= 24
+    t.keys("End")
+    assert t.wait_for(f"step {n} of {n}").rstrip("\n").splitlines()[-1].rstrip().endswith("q quit")
     t.keys("q")

@@ -39,8 +39,8 @@ def test_the_frame_shows_position_rule_gradients_and_grids():
     conv = next(step for step in s.steps if step.op == "Conv2d")
     s.steps.goto(conv.index)
     text = s.text(160, 50)
-    assert f"step {conv.index} of {len(s.steps) - 1}" in text
-    assert f"▶{conv.index:>4} Conv2d" in text.replace(" ", " ")
+    assert f"step {conv.index + 1} of {len(s.steps)}: Conv2d" in text
+    assert f"▶{conv.index + 1:>4} Conv2d" in text.replace(" ", " ")
     assert "rule: y = W ⋆ x: δ_x = conv_transpose2d(δ, W)" in text
     assert f"δ arrives at {conv.output_name}   {conv.stats_out}" in text
     for name, stats in zip(conv.input_names, conv.stats_in):
@@ -66,19 +66,21 @@ def test_next_prev_and_the_ends_of_the_pass():
     press(s, "p", "KEY_LEFT")
     assert s.steps.position == 1
     press(s, "KEY_END", "n")
-    assert s.steps.position == last and s.message == f"at the last step ({last}): the backward pass ends here"
+    assert s.steps.position == last and s.message == f"at the last step ({last + 1}): the backward pass ends here"
     press(s, "KEY_HOME", "p")
     assert s.steps.position == 0 and "at the first step" in s.message
 
 
 def test_goto_types_a_number_and_reports_bad_ones():
-    s = press(stepper(), "g", "1", "2", "KEY_BACKSPACE", "\n")
+    s = press(stepper(), "g", "2", "2", "KEY_BACKSPACE", "\n")
     assert s.steps.position == 1 and s.typing is None
-    assert "goto step: 4_" in press(s, "g", "4").text()
+    assert "goto step: 5_" in press(s, "g", "5").text()
     press(s, "\n")
     assert s.steps.position == 4
     press(s, "g", "9", "9", "\n")
-    assert s.steps.position == 4 and "step 99 is out of range 0.." in s.message
+    assert s.steps.position == 4 and s.message == f"goto: there is no step 99; the steps are 1 to {len(s.steps)}"
+    press(s, "g", "0", "\n")
+    assert s.steps.position == 4 and "no step 0" in s.message
     press(s, "g", "3", "\x1b")
     assert s.steps.position == 4 and s.typing is None
     press(s, "g", "x")
@@ -117,7 +119,8 @@ def test_first_nonfinite_jumps_to_the_poisoned_step():
     press(s, "f")
     bad = s.steps.first_nonfinite()
     assert bad is not None and s.steps.position == bad.index and bad.op == "Sqrt"
-    assert "!!" in s.text(120, 40) and f"{bad.index} Sqrt" in s.text(120, 40)
+    assert "!!" in s.text(120, 40) and f"{bad.index + 1} Sqrt" in s.text(120, 40)
+    assert s.message == f"first NaN/Inf: step {bad.index + 1} (Sqrt)"
     clean = stepper()
     press(clean, "f")
     assert clean.message == "no NaN or Inf anywhere in this backward pass"
@@ -169,3 +172,24 @@ def test_a_narrow_pane_wraps_the_statistics_instead_of_cutting_them():
     for stats in shown:
         assert f"zeros={100 * stats.zero_fraction:.0f}%" in text
     assert text == s.text(100, 50) and all(len(line) <= 100 for line in text.splitlines())
+
+
+@pytest.mark.parametrize("ascii_only", [False, True])
+def test_at_80_by_24_the_header_and_footer_fit_and_steps_count_1_to_n(ascii_only):
+    """The issue's 80×24 terminal: the header says "step k of N" with N the real count (not N − 1), the key line
+    ends in "q quit", and the current step's rule and one heat map are on screen."""
+    s = stepper(cnn_loss)
+    s.ascii_only = ascii_only
+    s.steps.break_on(op="Conv2d")
+    n = len(s.steps)
+    for index in (0, n // 2, n - 1):
+        s.steps.goto(index)
+        lines = s.text(80, 24).splitlines()
+        assert lines[0].startswith(f" step {index + 1} of {n}: {s.steps[index].op}")
+        assert lines[-1].rstrip().endswith("q quit") and len(lines) <= 24
+        assert any(line.split("|" if ascii_only else "│", 1)[-1].startswith("rule:") for line in lines)
+    listed = [line for line in s.text(80, 24).splitlines()[1:] if (">" if ascii_only else "▶") in line[:3]]
+    assert listed and listed[0][2:].lstrip(" *●").startswith(f"{n} ")
+    assert s.text(40, 10).splitlines()[-1].rstrip().endswith("q quit")
+    full = s.text(200, 24).splitlines()
+    assert full[-1].rstrip().endswith("q quit") and "Home/End" in full[-1] and "tinygrad-edu step" in full[0]

@@ -73,3 +73,32 @@ def test_escaping_helpers():
     assert labels.pretty_symbols("J_01*x_23 + b") == "J₀₁*x₂₃ + b"
     assert labels.number(0.000123456) == "0.000123" and labels.number(np.int64(7)) == "7"
     assert labels.summary(np.array([3.0, 4.0])) == "‖·‖ 5  min 3  max 4"
+
+
+@pytest.mark.parametrize("name", ["n" * 20000, "é" * 9000, '"' * 17000, "<&>" * 6000])
+def test_a_name_longer_than_dots_limit_is_cut_with_an_ellipsis(name, renderer):
+    """dot refuses any quoted or HTML string over 16384 bytes; every label stays under it and ends in …"""
+    model = Wrapper(name[:300])
+    x = tg.Tensor(np.ones((1, 2)), requires_grad=True, name=name)
+    y = model(x).sum()
+    for view in (draw(y, values=True, grads=True), draw(y, collapse=True), draw((x * x).sum(), expand=True)):
+        text = all_text(to_svg(view))
+        assert "…" in text and name[:50] in text.replace("\n", "")
+
+
+def test_a_rule_or_label_row_over_the_limit_gives_way():
+    rows = [labels.html("n" * 20000), labels.html("short")] + [labels.heat_map(np.ones((16, 16)))] * 3
+    label = labels.html_table(rows, bold_first=True)
+    assert len(label.encode("utf-8")) < labels.DOT_LIMIT and "short" in label and "<TABLE BORDER=\"1\"" not in label
+    assert labels.html("ab" * 10, limit=8) == "ababa…" and labels.plain("x" * 3000).endswith("…")
+
+
+@pytest.mark.parametrize("name", ["lone\ud800surrogate", "\udfff", "pair\ud83d\ude00split"])
+def test_lone_surrogates_are_replaced(name, renderer):
+    model = Wrapper(name)
+    x = tg.Tensor(np.ones((1, 2)), requires_grad=True, name=name)
+    y = model(x).sum()
+    text = all_text(to_svg(draw(y, names={name: next(model.parameters())})))
+    assert name.replace("\ud800", "\ufffd").replace("\udfff", "\ufffd").replace("\ud83d", "\ufffd") \
+        .replace("\ude00", "\ufffd").split("\ufffd")[0] in text and "\ufffd" in text
+    assert "\ufffd" in all_text(to_svg(draw((x * x).sum(), expand=True)))

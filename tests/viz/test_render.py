@@ -115,3 +115,79 @@ def test_ipython_displays_the_graph_as_svg(any_renderer):
     y, *_ = tiny_graph()
     data, _ = formatters.DisplayFormatter().format(draw(y))
     assert counts(ET.fromstring(data["image/svg+xml"])) == {"node": 9, "edge": 8, "cluster": 0}
+
+
+# ---- the graphviz package's habits: .render(filename), .view(), .pipe() -----------------------------------
+def test_render_view_and_pipe_take_the_graphviz_packages_arguments(tmp_path, renderer, monkeypatch):
+    """`draw(...).render('name')` saves the DOT source as `name` and the picture as `name.<format>`, as
+    graphviz.Digraph.render does (torchviz users write exactly this); `.view()` opens the picture."""
+    y, *_ = tiny_graph()
+    graph = draw(y)
+    opened = []
+    monkeypatch.setattr(graph, "_view", lambda path, format, quiet: opened.append((path, format)))
+    png = graph.render(str(tmp_path / "name"), format="png")
+    assert png == str(tmp_path / "name.png") and (tmp_path / "name.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "name").read_text(encoding="utf-8") == graph.source
+    svg = graph.render("pic", directory=tmp_path, format="svg", cleanup=True)
+    assert svg == str(tmp_path / "pic.svg") and not (tmp_path / "pic").exists()
+    assert counts(ET.fromstring((tmp_path / "pic.svg").read_bytes()))["node"] == 9
+    out = graph.render(outfile=tmp_path / "sub" / "o.svg")
+    assert out == str(tmp_path / "sub" / "o.svg") and (tmp_path / "sub" / "o.gv").exists()
+    with pytest.warns(UserWarning, match="svg") if renderer.name != "dot" else _no_warning():
+        viewed = graph.view(str(tmp_path / "v"))
+    assert opened == [(viewed, "pdf" if renderer.name == "dot" else "svg")] and viewed.startswith(str(tmp_path / "v."))
+    assert graph.pipe(format="svg").startswith(b"<?xml") and graph.pipe(format="svg", encoding="utf-8").startswith("<?xml")
+    with pytest.raises(FileExistsError):
+        graph.render(str(tmp_path / "name"), format="png", raise_if_result_exists=True)
+
+
+class _no_warning:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_render_without_any_renderer_raises_the_hint_after_saving_the_source(tmp_path, monkeypatch):
+    monkeypatch.setattr(rendering, "renderers", lambda: [])
+    y, *_ = tiny_graph()
+    with pytest.raises(rendering.NoRendererError, match="apt-get install graphviz"):
+        draw(y).render(str(tmp_path / "g"), format="svg")
+    assert (tmp_path / "g").read_text(encoding="utf-8").startswith("digraph")
+
+
+# ---- graphs too big to lay out ---------------------------------------------------------------------------------
+def test_graph_size_counts_the_node_and_edge_statements():
+    y, *_ = tiny_graph()
+    assert rendering.graph_size(draw(y)) == (9, 8)
+
+
+def test_a_graph_over_the_node_limit_is_refused_with_its_size_and_what_to_do(tmp_path, any_renderer):
+    y, *_ = tiny_graph()
+    with pytest.raises(rendering.LayoutError) as err:
+        render(draw(y), tmp_path / "g.svg", max_nodes=5)
+    text = str(err.value)
+    assert "9 nodes and 8 edges" in text and "collapse" in text and "--format dot" in text
+    assert (tmp_path / "g.gv").read_text(encoding="utf-8") == draw(y).source and not (tmp_path / "g.svg").exists()
+
+
+def test_a_layout_that_runs_out_of_time_is_a_layout_error_not_timeout_expired(tmp_path, monkeypatch, any_renderer):
+    import subprocess
+
+    def slow(*args, **kwargs):
+        raise subprocess.TimeoutExpired(args[0], kwargs["timeout"])
+
+    monkeypatch.setattr(rendering.subprocess, "run", slow)
+    y, *_ = tiny_graph()
+    with pytest.raises(rendering.LayoutError, match=r"did not lay it out within 0\.5 s.*Draw less"):
+        rendering.pipe(draw(y), "svg", timeout=0.5)
+    assert "text/plain" in draw(y)._repr_mimebundle_()
+
+
+def test_engine_options_go_to_the_system_graphviz(tmp_path):
+    if rendering._which("dot") is None:
+        pytest.skip("needs the system Graphviz")
+    y, *_ = tiny_graph()
+    assert draw(y).pipe(format="svg", engine="neato").startswith(b"<?xml")
+    assert draw(y).render(str(tmp_path / "n"), format="svg", engine="neato") == str(tmp_path / "n.svg")

@@ -25,7 +25,7 @@ def mlp_loss(seed=0):
 
 def test_tiny_graph_has_exact_nodes_and_edges(renderer):
     y, *_ = tiny_graph()
-    svg = to_svg(draw(y))
+    svg = to_svg(draw(y, variables={}))
     assert counts(svg) == {"node": 9, "edge": 8, "cluster": 0}
     text = all_text(svg)
     for word in ("a", "b", "c", "Mul", "Add", "Sum", "output", "2 float32", "scalar float32"):
@@ -149,3 +149,16 @@ def test_a_resnet_of_a_few_hundred_nodes_collapses_and_renders(any_renderer):
     assert len(view.collapsed) == 24 and all(re.fullmatch(r"[0-5]\.(conv|bn)[12]: \w+", c) for c in view.collapsed)
     assert view.node_count == counts(svg)["node"] == 63
     assert "modules collapsed" in all_text(svg)
+
+
+def test_tensors_take_the_callers_variable_names_and_module_outputs_theirs(any_renderer):
+    tg.manual_seed(0)
+    model = Sequential(Linear(4, 3), ReLU(), Linear(3, 2))
+    images = tg.randn(5, 4)
+    logits = model(images)
+    loss = F.cross_entropy(logits, np.arange(5) % 2)
+    lines = all_text(to_svg(draw(loss, names=model, collapse=False))).split("\n")
+    assert {"images", "logits", "loss", "0.out", "1.out", "0.weight"} <= set(lines)
+    assert "input" not in lines and "output" not in lines
+    plain = all_text(to_svg(draw(loss, names=model, collapse=False, variables={}))).split("\n")
+    assert "input" in plain and "output" in plain and "2.out" in plain and "images" not in plain

@@ -6,7 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from ..demos import MODELS, script_tensor, zoo_loss
+from ..demos import MODELS, zoo_loss
+from ..viz.script import ScriptError, script_tensor
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -23,6 +24,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="break at steps of this op (e.g. Conv2d); repeatable. The terminal view opens at the first "
                         "one; the text listing shows only those steps")
     p.add_argument("--text", action="store_true", help="print the steps as text even on a terminal")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                   help="stop the --script, and the graph's layout for --html, after this many seconds each "
+                        "(default 120)")
     p.set_defaults(run=run)
     return p
 
@@ -37,24 +41,32 @@ def text_listing(steps: Any, only_breaks: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Record the backward pass and show it as the options ask; 0 on success, 2 on a usage error."""
+    """Record the backward pass and show it as the options ask; 0 on success, 1 when the user's script fails,
+    2 on a usage error."""
     from . import steps as record
 
     try:
         if args.tensor and not args.script:
             raise ValueError("step --tensor goes with --script PATH")
-        root, names = (script_tensor("step", args.script, args.tensor) if args.script
-                       else zoo_loss(args.model or "lenet5"))
-        recorded = record(root, names=names)
+        if args.timeout <= 0:
+            raise ValueError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
+        if args.script:
+            root, names, variables = script_tensor("step", args.script, args.tensor, args.timeout)
+        else:
+            (root, names), variables = zoo_loss(args.model or "lenet5"), {}
+        recorded = record(root, names=names, variables=variables)
         for op in args.break_on:
             recorded.break_on(op=op)
+    except ScriptError as err:
+        print(err.report.rstrip("\n"), file=sys.stderr)
+        return 1
     except (ValueError, RuntimeError, TypeError) as err:
         print(f"tinygrad-edu step: {err}", file=sys.stderr)
         return 2
     if args.html:
         from .html import write_html
 
-        path = write_html(recorded, args.html, names=names)
+        path = write_html(recorded, args.html, names=names, timeout=args.timeout)
         print(f"wrote {path} ({len(recorded)} steps): open it in a browser, ←/→ step")
         return 0
     if args.text or not (sys.stdout.isatty() and sys.stdin.isatty()):

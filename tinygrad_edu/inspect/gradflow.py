@@ -132,6 +132,12 @@ class GradientFlow:
     def __str__(self) -> str:
         return self.table() if self._norms else f"GradientFlow({len(self.names)} parameters, nothing recorded)"
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the table, in columns."""
+        from .notebook import gradient_flow_html
+
+        return gradient_flow_html(self)
+
     def plot(self, path: Union[str, Path], index: int = -1, title: Optional[str] = None) -> Path:
         """Write a PNG (or any format matplotlib knows from the suffix): left, each parameter's ‖grad‖ in one
         record on a log scale in layer order; right, each module's norm over the records."""

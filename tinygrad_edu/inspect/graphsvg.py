@@ -27,15 +27,18 @@ def node_names(root: Tensor) -> dict[int, str]:
     return {id(fn): f"f{offset + i}" for i, fn in enumerate(graph.functions)}
 
 
-def graph_picture(root: Tensor, names: Any = None) -> Optional[GraphPicture]:
-    """The drawn graph, or None when no Graphviz renderer for SVG is installed (the page then lists the steps)."""
-    from ..viz import draw, find_renderer
+def graph_picture(root: Tensor, names: Any = None, titles: Optional[dict[int, str]] = None,
+                  timeout: Optional[float] = 120.0) -> Optional[GraphPicture]:
+    """The drawn graph (tensors called as `titles`: id → name), or None when no Graphviz renderer for SVG is
+    installed (the page then lists the steps). A graph too big to lay out raises viz.rendering.LayoutError."""
+    from ..viz import find_renderer
     from ..viz.rendering import pipe
+    from ..viz.tensor_view import tensor_view
 
     if find_renderer("svg") is None:
         return None
-    view = draw(root, show=("name", "shape"), collapse=False, names=names)
-    svg = pipe(view, "svg").decode("utf-8")
+    view = tensor_view(root, show=("name", "shape"), collapse=False, names=names, titles=titles)
+    svg = pipe(view, "svg", timeout=timeout).decode("utf-8")
     start = svg.find("<svg")
     if start < 0:
         raise RuntimeError(f"inspect.html: the renderer's output has no <svg> element (starts {svg[:80]!r})")

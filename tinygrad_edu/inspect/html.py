@@ -10,6 +10,8 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
+from ..viz.labels import clean
+from ..graph import forward_order
 from .graphsvg import GraphPicture, graph_picture
 from .mathsvg import latex_svg
 from .slices import grid_slice
@@ -79,26 +81,43 @@ def page_data(steps: Steps, picture: Optional[GraphPicture]) -> dict[str, Any]:
             "steps": [step_data(s, rules, picture.node_of.get(id(s.fn)) if picture else None) for s in steps]}
 
 
-def page(steps: Steps, names: Any = None, graph: bool = True) -> str:
-    """The whole page as one HTML string: the template with the data, the graph SVG and the title filled in."""
+def page(steps: Steps, names: Any = None, graph: bool = True, timeout: Optional[float] = 120.0) -> str:
+    """The whole page as one HTML string: the template with the data, the graph SVG and the title filled in.
+    The graph is left out (the page says why) without a renderer or when it is too big to lay out in `timeout`."""
+    from ..viz.rendering import LayoutError
+
     if len(steps) == 0:
         raise ValueError("inspect.html: the backward pass has no steps (the tensor was not made by any op)")
-    picture = graph_picture(steps.root, names) if graph else None
-    data = json.dumps(page_data(steps, picture), separators=(",", ":")).replace("</", "<\\/")
+    titles = {id(t): steps.label(t) for t in forward_order(steps.root)}
+    why = ("No Graphviz renderer is installed, so the graph is not drawn (apt-get install graphviz); the list on "
+           "the left shows every step.")
+    try:
+        picture = graph_picture(steps.root, names, titles, timeout) if graph else None
+    except LayoutError as err:
+        picture, why = None, f"The graph is not drawn: {err}. The list on the left shows every step."
+    data = script_json(page_data(steps, picture))
     title = f"backward pass of {steps.label(steps.root)} — tinygrad-edu step"
-    svg = picture.svg if picture else ('<p class="nograph">No Graphviz renderer is installed, so the graph is not '
-                                      'drawn (apt-get install graphviz); the list on the left shows every step.</p>')
-    fill = {"TITLE": _escape(title), "GRAPH_SVG": svg, "STEPPER_DATA": data}
+    svg = picture.svg if picture else f'<p class="nograph">{_escape(clean(why))}</p>'
+    fill = {"TITLE": _escape(clean(title)), "GRAPH_SVG": svg, "STEPPER_DATA": data}
     return re.sub(r"__(TITLE|GRAPH_SVG|STEPPER_DATA)__", lambda m: fill[m.group(1)],
                   TEMPLATE.read_text(encoding="utf-8"))
 
 
-def write_html(steps: Steps, path: Union[str, Path], names: Any = None, graph: bool = True) -> Path:
+def write_html(steps: Steps, path: Union[str, Path], names: Any = None, graph: bool = True,
+               timeout: Optional[float] = 120.0) -> Path:
     """Write the stepper page for `steps` to `path` (UTF-8) and return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page(steps, names, graph), encoding="utf-8")
+    path.write_text(page(steps, names, graph, timeout), encoding="utf-8")
     return path
+
+
+def script_json(data: Any) -> str:
+    """`data` as JSON that is inert inside a <script> element whatever its strings hold: ASCII only (so
+    U+2028 and lone surrogates are \\u escapes) and no < > & at all (no `</script>`, `<!--`, `<script`
+    can change how the HTML parser reads the element)."""
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _escape(text: str) -> str:

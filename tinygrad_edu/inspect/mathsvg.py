@@ -14,6 +14,9 @@ _CASES = re.compile(r"\\begin\{cases\}(.*?)\\end\{cases\}", re.S)
 _MATHREL = re.compile(r"\\mathrel\{([^{}]*)\}")
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 _SHORT = re.compile(r"\\(le|ge)(?![a-zA-Z])")
+_LOGIC = re.compile(r"\\(lor|land|lnot)(?![a-zA-Z])")
+_LOGIC_NAMES = {"lor": r"\vee", "land": r"\wedge", "lnot": r"\neg"}
+_FRAC_DIGITS = re.compile(r"\\frac\s*(\w)\s*(\w)")
 
 
 def _cases(match: re.Match[str]) -> str:
@@ -23,14 +26,15 @@ def _cases(match: re.Match[str]) -> str:
 
 
 def mathtext_latex(latex: str) -> str:
-    """Rewrite LaTeX that mathtext cannot parse (\\textstyle, \\tfrac, \\big, \\mathrel, \\le, cases) into what
-    it can."""
+    """Rewrite LaTeX that mathtext cannot parse (\\textstyle, \\tfrac, \\big, \\mathrel, \\le, \\lor, \\frac12,
+    cases) into what it can."""
     text = _CASES.sub(_cases, latex)
     text = _MATHREL.sub(r"\1", text)
     text = _SHORT.sub(r"\\\1q", text)
+    text = _LOGIC.sub(lambda m: _LOGIC_NAMES[m.group(1)], text)
     for old, new in _PLAIN:
         text = text.replace(old, new)
-    return text
+    return _FRAC_DIGITS.sub(r"\\frac{\1}{\2}", text)
 
 
 @lru_cache(maxsize=256)

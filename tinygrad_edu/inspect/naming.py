@@ -1,26 +1,33 @@
 """Readable, stable labels for the tensors of a graph: the tensor's own name, a parameter's qualified
-name from a model, a written-in number's value, else "t<k>" numbered in forward (topological) order."""
+name from a model, a written-in number's value, else "t<k>" numbered in forward (topological) order; control
+characters and lone surrogates replaced, so every label prints and encodes."""
 from __future__ import annotations
 
 from typing import Any, Optional
 
 import numpy as np
 
-from ..graph import forward_order, parameter_names
+from ..graph import forward_order, module_output_names, parameter_names
 from ..tensor import Tensor
+from ..viz.labels import clean
 
 
-def tensor_labels(root: Tensor, names: Any = None) -> dict[int, str]:
-    """Tensor id → label for every tensor below `root`; the same graph always gets the same labels."""
+def tensor_labels(root: Tensor, names: Any = None, variables: Optional[dict[int, str]] = None) -> dict[int, str]:
+    """Tensor id → label for every tensor below `root`; the same graph always gets the same labels. In order:
+    the tensor's own name, its parameter name from `names`, the user's variable name (`variables`: id → name),
+    the module call it is the output of (c1.out), a written-in number, else t<k>."""
     known = parameter_names(names, "inspect")
+    variables = variables or {}
+    tensors = forward_order(root)
+    outputs = module_output_names(tensors)
     labels: dict[int, str] = {}
     counter = 0
-    for t in forward_order(root):
-        label = t.name or known.get(id(t)) or _constant_text(t)
+    for t in tensors:
+        label = t.name or known.get(id(t)) or variables.get(id(t)) or outputs.get(id(t)) or _constant_text(t)
         if label is None:
             label = f"t{counter}"
             counter += 1
-        labels[id(t)] = label
+        labels[id(t)] = clean(label)
     return labels
 
 

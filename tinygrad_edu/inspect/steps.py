@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Optional, Union, overload
+from typing import Any, Callable, Iterator, Mapping, Optional, Union, overload
 
 import numpy as np
 
 from .. import backend
 from ..autograd import Function, backward_steps
+from ..graph import caller_variables, variable_names
 from ..tensor import Tensor
 from .breakpoints import Breakpoint
+from ..viz.labels import clean
 from .naming import forward_order, tensor_labels
 from .sites import source_line
 from .stats import GradStats, json_number
@@ -19,7 +21,8 @@ from .stats import GradStats, json_number
 
 @dataclass(frozen=True)
 class Step:
-    """One node of the backward pass: δ arrives at `fn`'s output, `fn`'s rule turns it into `grads_in`."""
+    """One node of the backward pass: δ arrives at `fn`'s output, `fn`'s rule turns it into `grads_in`.
+    `index` is its 0-based place (as `steps[index]`); what people read counts 1…N ("step 1: Div")."""
 
     index: int
     op: str
@@ -58,10 +61,21 @@ class Step:
                 "stats_out": self.stats_out.to_dict(),
                 "stats_in": [None if s is None else s.to_dict() for s in self.stats_in]}
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the step as a card (rule typeset, statistics, heat maps)."""
+        from .notebook import step_html
+
+        return step_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from .notebook import step_markdown
+
+        return step_markdown(self)
+
     def __str__(self) -> str:
         module = f" in module {self.module}" if self.module else ""
         code = f"  {self.source_line}" if self.source_line else ""
-        lines = [f"step {self.index}: {self.op}{module} at {self.where()}{code}",
+        lines = [f"step {self.index + 1}: {self.op}{module} at {self.where()}{code}",
                  f"  rule: {self.rule_unicode}" if self.rule_unicode else "  rule: (none stated)",
                  f"  δ at {self.output_name}: {self.stats_out}"]
         for name, stats in zip(self.input_names, self.stats_in):
@@ -98,6 +112,12 @@ class Steps:
 
     def __repr__(self) -> str:
         return f"Steps({len(self)} steps of the backward pass of {self.label(self.root)}, position {self.position})"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the HTML stepper inline (graph, rules, heat maps; arrow keys step)."""
+        from .notebook import steps_html
+
+        return steps_html(self)
 
     def label(self, t: Tensor) -> str:
         """The name this listing uses for a tensor of the graph."""
@@ -198,17 +218,20 @@ class Steps:
                 "steps": [step.to_dict(max_elements) for step in self._steps]}
 
 
-def steps(t: Tensor, gradient: Optional[Any] = None, names: Any = None) -> Steps:
+def steps(t: Tensor, gradient: Optional[Any] = None, names: Any = None,
+          variables: Optional[Mapping[str, Any]] = None) -> Steps:
     """Run the backward pass of `t` and record it step by step, in the engine's order, without touching any
     `.grad` and keeping the graph (so `t.backward()` still works afterwards). `gradient` is the upstream δ
-    (default 1 for a scalar); `names` (a Module or name → Tensor mapping) names the parameters."""
+    (default 1 for a scalar); `names` (a Module or name → Tensor mapping) names the parameters; tensors held in
+    `variables` (default: the caller's locals and globals) are called by their variable names."""
+    found = caller_variables() if variables is None else variable_names(variables)
     seed = _seed_gradient(t, gradient)
     tensors = forward_order(t)
     freed = next((x for x in reversed(tensors) if x._ctx is not None and x._ctx.freed), None)
     if freed is not None:
         raise RuntimeError(f"inspect.steps: the graph through {freed._ctx.name} (output shape {freed.shape}) was freed "
                            "by an earlier backward(); call steps() before backward(), or backward(retain_graph=True)")
-    labels = tensor_labels(t, names)
+    labels = tensor_labels(t, names, found)
     capture: dict[int, Any] = {id(x): None for x in tensors if x.requires_grad}
     recorded: list[Step] = []
     for raw in backward_steps(t, seed, retain_graph=True, capture=capture):
@@ -238,7 +261,7 @@ def _seed_gradient(t: Tensor, gradient: Optional[Any]) -> Tensor:
 
 def _make_step(index: int, fn: Function, out: Tensor, grad: Tensor, input_grads: tuple[Optional[Tensor], ...],
                labels: dict[int, str]) -> Step:
-    path = tuple(name or kind for name, kind in fn.scope)
+    path = tuple(clean(name or kind) for name, kind in fn.scope)
     arrays = tuple(None if g is None else g.data for g in input_grads)
     return Step(index=index, op=fn.name, fn=fn, module=path[-1] if path else None, module_path=path,
                 site=fn.site, source_line=source_line(fn.site), rule_unicode=fn.rule_unicode,

@@ -16,6 +16,10 @@ Line = list[Segment]
 
 FOOTER = "n/→ next  p/← prev  g goto  Home/End  b break on op  c/r next/prev break  f first NaN  [ ] slice  q quit"
 FOOTER_ASCII = "n/> next  p/< prev  g goto  Home/End  b break on op  c/r next/prev break  f first NaN  [ ] slice  q quit"
+FOOTERS = (FOOTER, "n/→ next  p/← prev  g goto  Home/End  b break  c/r breaks  f NaN  [ ] slice  q quit",
+           "n/→ next  p/← prev  g goto  b break  c/r breaks  f NaN  [ ] slice  q quit",
+           "n/→ next  p/← prev  g goto  b break  c/r breaks  q quit", "n next  p prev  g goto  q quit", "n p g q")
+"""The key line, longest first: the frame shows the longest that fits, so "q quit" is always on screen."""
 CELLS = {0: "··", 1: "░░", 2: "▒▒", 3: "▓▓", 4: "██", 5: "!!"}
 CELLS_ASCII = {0: "..", 1: "--", 2: "==", 3: "##", 4: "@@", 5: "!!"}
 LEGEND = "grid: ░▒▓█ = |δ| up to the grid's max (red > 0, blue < 0), ·· = 0, !! = NaN/Inf"
@@ -70,16 +74,17 @@ class Stepper:
             if not text:
                 self.message = "goto: no step number typed"
                 return
-            try:
-                self.steps.goto(int(text))
-            except IndexError as err:
-                self.message = str(err)
+            number, total = int(text), len(self.steps)
+            if 1 <= number <= total:
+                self.steps.goto(number - 1)
+            else:
+                self.message = f"goto: there is no step {number}; the steps are 1 to {total}"
         else:
             self.message = f"goto: type digits then Enter (Esc cancels), not {key!r}"
 
     def next(self) -> None:
         if self.steps.next() is None:
-            self.message = f"at the last step ({len(self.steps) - 1}): the backward pass ends here"
+            self.message = f"at the last step ({len(self.steps)}): the backward pass ends here"
 
     def prev(self) -> None:
         if self.steps.position <= 0:
@@ -125,7 +130,7 @@ class Stepper:
             self.message = "no NaN or Inf anywhere in this backward pass"
         else:
             self.steps.goto(bad.index)
-            self.message = f"first NaN/Inf: step {bad.index} ({bad.op})"
+            self.message = f"first NaN/Inf: step {bad.index + 1} ({bad.op})"
 
     def next_slice(self) -> None:
         self.slice += 1
@@ -147,27 +152,40 @@ class Stepper:
         right = width - left - 1
         position = self._position_lines(left, body)
         detail = self._detail_lines(right, body)
-        lines = [_fit([(self._header(), "title")], width)]
+        lines = [_fit([(self._header(width), "title")], width)]
         for row in range(body):
             segs = position[row] if row < len(position) else []
             segs2 = detail[row] if row < len(detail) else []
             lines.append(_fit(segs, left) + [("|" if self.ascii_only else "│", "dim")] + _fit(segs2, right))
         prompt = f"goto step: {self.typing}_  (Enter jumps, Esc cancels)" if self.typing is not None else self.message
         lines.append(_fit([(prompt, "warn" if self.typing is None else "bold")], width))
-        lines.append(_fit([(FOOTER_ASCII if self.ascii_only else FOOTER, "key")], width))
+        lines.append(_fit([(self._footer(width), "key")], width))
         return lines
+
+    def _footer(self, width: int) -> str:
+        """The longest key line that fits `width` (ASCII arrows in ASCII mode)."""
+        for text in FOOTERS:
+            text = text.replace("→", ">").replace("←", "<") if self.ascii_only else text
+            if len(text) <= width:
+                return text
+        return FOOTERS[-1]
 
     def text(self, width: int = 120, height: int = 40) -> str:
         """The frame as plain text (what capture-pane shows without colours)."""
         return "\n".join("".join(text for text, _ in line).rstrip() for line in self.frame(width, height))
 
-    def _header(self) -> str:
+    def _header(self, width: int) -> str:
+        """Where we are first ("step 15 of 28", counted 1…N), then what is stepped and the breakpoints, parts
+        dropped from the end rather than cut when the terminal is narrow."""
         root = self.steps.root
         shape = "×".join(str(n) for n in root.shape) or "scalar"
         points = "; ".join(str(p) for p in self.steps.breakpoints) or "no breakpoints"
-        bar = "|" if self.ascii_only else "│"
-        return (f" tinygrad-edu step {bar} backward of {self.steps.label(root)} ({shape}) {bar} "
-                f"step {self.steps.position} of {len(self.steps) - 1} {bar} {points}")
+        bar = " | " if self.ascii_only else " │ "
+        parts = [f" step {self.steps.position + 1} of {len(self.steps)}: {self.step.op}",
+                 f"backward of {self.steps.label(root)} ({shape})", points, "tinygrad-edu step"]
+        while len(parts) > 1 and len(bar.join(parts)) > width:
+            parts.pop()
+        return bar.join(parts)
 
     def _position_lines(self, width: int, height: int) -> list[Line]:
         n = len(self.steps)
@@ -182,7 +200,7 @@ class Stepper:
             where = step.module or ""
             bad = " !" if step.has_nonfinite else ""
             lines.append([(marker, "current" if here else ""), (dot, "break"),
-                          (f"{step.index:>3} {step.op:<12} {where}{bad}", "current" if here else "")])
+                          (f"{step.index + 1:>3} {step.op:<12} {where}{bad}", "current" if here else "")])
         return lines
 
     def _detail_lines(self, width: int, height: int) -> list[Line]:

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any, Optional
 
-from ..demos import MODELS, script_tensor, zoo_loss
+from ..demos import MODELS, zoo_loss
+from .script import ScriptError, script_tensor
 
 FORMATS = ("svg", "png", "pdf", "dot")
 
@@ -31,6 +32,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="comma-separated module names or classes to draw as one node; 'all' or 'none' "
                         "(default: collapse automatically past --max-nodes)")
     p.add_argument("--max-nodes", type=int, default=150, help="auto-collapse threshold (default 150)")
+    p.add_argument("--max-elements", type=int, default=64, metavar="N",
+                   help="with --level scalar: the largest tensor drawn element by element (default 64)")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                   help="stop the --script, and the layout, after this many seconds each (default 120)")
     p.add_argument("--format", choices=FORMATS, help="output format (default: from -o's suffix, else svg)")
     p.add_argument("-o", "--output", metavar="PATH", help="where to write (default: ./<model or tensor>.<format>)")
     p.set_defaults(run=run)
@@ -48,28 +53,50 @@ def _collapse(text: Optional[str]) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the graph the options ask for, draw it and write it; 0 on success, 2 on a usage error."""
+    """Build the graph the options ask for, draw it and write it; 0 on success, 1 when the user's script fails
+    or the graph is too big to lay out, 2 on a usage error."""
     from . import draw, render
     from .lecture import conv_coupling_example
+    from .rendering import MAX_LAYOUT_NODES, LayoutError
+    from .scalar_view import TooManyElements
 
     try:
+        if args.timeout <= 0:
+            raise ValueError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
         expand = args.level == "scalar"
+        variables: Any = {}
         if args.expand_conv_example:
             root, names, stem, expand = conv_coupling_example()[0], None, "conv-coupling", True
         elif args.model:
             root, names = zoo_loss(args.model)
             stem = args.model
         else:
-            root, names = script_tensor("graph", args.script, args.tensor)
+            root, names, variables = script_tensor("graph", args.script, args.tensor, args.timeout)
             stem = args.tensor
         show = ("name", "shape", "dtype", "rule") if args.rules else ("name", "shape", "dtype")
         graph = draw(root, show=show, values=args.values, grads=args.grads, expand=expand,
-                     collapse=_collapse(args.collapse), names=names, max_nodes=args.max_nodes)
+                     collapse=_collapse(args.collapse), names=names, max_nodes=args.max_nodes, variables=variables,
+                     max_elements=args.max_elements)
+    except TooManyElements as err:
+        print(f"tinygrad-edu graph --level scalar: {err.what} (shape {'×'.join(map(str, err.shape))}) has "
+              f"{err.count} elements, more than --max-elements {err.limit}. The scalar view draws one node per "
+              "element, so it suits small examples: try `tinygrad-edu graph --expand-conv-example` (the lecture's "
+              "4×4 input and 2×2 kernel), `--script yours.py --tensor NAME --level scalar` on a small tensor, "
+              f"`--level tensor` for this graph, or a larger --max-elements (graphs over {MAX_LAYOUT_NODES} nodes "
+              "are not laid out)", file=sys.stderr)
+        return 2
+    except ScriptError as err:
+        print(err.report.rstrip("\n"), file=sys.stderr)
+        return 1
     except ValueError as err:
         print(f"tinygrad-edu graph: {err}", file=sys.stderr)
         return 2
     suffix = Path(args.output).suffix.lstrip(".") if args.output else ""
     fmt = args.format or (suffix if suffix in FORMATS else "svg")
-    result = render(graph, args.output or f"{stem}.{fmt}", fmt)
+    try:
+        result = render(graph, args.output or f"{stem}.{fmt}", fmt, timeout=args.timeout)
+    except LayoutError as err:
+        print(f"tinygrad-edu graph: {err}", file=sys.stderr)
+        return 1
     print(result.message)
     return 0

@@ -1,8 +1,9 @@
 """`viz.draw`: the one entry point, choosing the tensor-level or the expanded (scalar) picture."""
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
+from ..graph import caller_variables, variable_names
 from ..tensor import Tensor
 from .clusters import CollapseSpec
 from .rendering import GraphView
@@ -11,7 +12,7 @@ from .rendering import GraphView
 def draw(t: Tensor, show: Sequence[str] = ("name", "shape", "dtype"), values: bool = False, grads: bool = False,
          expand: bool = False, collapse: CollapseSpec = None, highlight: Any = None, names: Any = None,
          max_nodes: int = 150, rankdir: Optional[str] = None, weights: str = "labels",
-         max_elements: int = 64) -> GraphView:
+         max_elements: int = 64, variables: Optional[Mapping[str, Any]] = None) -> GraphView:
     """A graphviz.Digraph of the graph that produced `t` (Jupyter shows it inline; `viz.render` writes it).
 
     Tensor level (default): ops as ellipses, tensors as boxes showing `show` ⊆ (name, shape, dtype, rule,
@@ -20,18 +21,20 @@ def draw(t: Tensor, show: Sequence[str] = ("name", "shape", "dtype"), values: bo
     flowing along them. `collapse`: module names or class names, True for all, False for none; by default
     modules collapse (deepest first) once the picture passes `max_nodes`. `highlight=(a, b)` marks the
     paths from tensor a to tensor b (a alone: to `t`). `names`: a Module (or name → tensor mapping) naming
-    the Parameters.
+    the Parameters. Tensors are called by the user's variable names: those in `variables` (a namespace such
+    as `globals()`; default: the caller's locals and globals), else a module call's output is `c1.out`.
 
     `expand=True`: one node per element and an edge per non-zero local Jacobian entry, labelled with it;
     Parameters become named symbols on the edge labels (`weights="labels"`) or nodes (`weights="nodes"`).
     Tensors over `max_elements` entries are refused.
     """
+    found = caller_variables() if variables is None else variable_names(variables)
     if expand:
         from .scalar_view import scalar_view
 
         return scalar_view(t, values=values, names=names, weights=weights, max_elements=max_elements,
-                           rankdir=rankdir or "LR")
+                           rankdir=rankdir or "LR", titles=found)
     from .tensor_view import tensor_view
 
     return tensor_view(t, show=show, values=values, grads=grads, collapse=collapse, highlight=highlight,
-                       names=names, max_nodes=max_nodes, rankdir=rankdir or "TB")
+                       names=names, max_nodes=max_nodes, rankdir=rankdir or "TB", titles=found)

@@ -4,38 +4,87 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import graphviz
 import numpy as np
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _SUBSCRIPT = str.maketrans("0123456789,", "₀₁₂₃₄₅₆₇₈₉‚")
 _SYMBOL_INDEX = re.compile(r"(?<=[^\W\d_])_(\d[\d,]*)")
 
 
-def plain(text: Any) -> str:
-    """A DOT escString showing `text` literally: backslashes doubled, newlines as line breaks, never
-    read as an HTML label (the quotes are escaped by the graphviz package when it quotes the string)."""
-    s = _CONTROL.sub("\ufffd", str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
-    return graphviz.nohtml(s.replace("\\", "\\\\").replace("\n", "\\n"))
+DOT_LIMIT = 16384
+"""Bytes: dot refuses a quoted or HTML-like string longer than this ("longer than 16384?")."""
+TEXT_LIMIT = 1024
+"""Bytes of one escaped piece of text (a name, a rule) in a label; longer ones end in an ellipsis."""
 
 
-def html(text: Any) -> str:
-    """Text for inside an HTML-like label: & < > " escaped, newlines as <BR/>, backslashes doubled
-    (dot expands escString sequences such as \\N even inside HTML labels)."""
-    s = _CONTROL.sub("\ufffd", str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
+def clean(text: Any) -> str:
+    """`text` as a string that any renderer and any UTF-8 file take: line ends as \\n, tabs as spaces,
+    control characters and lone surrogates (not encodable in UTF-8) as U+FFFD."""
+    return _CONTROL.sub("\ufffd", str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
+
+
+def _fitted(text: str, escape: Callable[[str], str], limit: int) -> str:
+    """escape(text), or escape(the longest prefix of text + "…") when that is over `limit` bytes in the DOT
+    file (a double quote costs two: the graphviz package writes it as \\")."""
+    def size(s: str) -> int:
+        return len(s.encode("utf-8")) + s.count('"')
+
+    escaped = escape(text)
+    if size(escaped) <= limit:
+        return escaped
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if size(escape(text[:middle] + "…")) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return escape(text[:low] + "…")
+
+
+def _escape_plain(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("\n", "\\n")
+
+
+def _escape_html(s: str) -> str:
     s = s.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     return s.replace("\n", "<BR/>")
 
 
+def plain(text: Any, limit: int = TEXT_LIMIT) -> str:
+    """A DOT escString showing `text` literally: backslashes doubled, newlines as line breaks, never
+    read as an HTML label (the quotes are escaped by the graphviz package when it quotes the string);
+    cut with an ellipsis past `limit` bytes."""
+    return graphviz.nohtml(_fitted(clean(text), _escape_plain, limit))
+
+
+def html(text: Any, limit: int = TEXT_LIMIT) -> str:
+    """Text for inside an HTML-like label: & < > " escaped, newlines as <BR/>, backslashes doubled
+    (dot expands escString sequences such as \\N even inside HTML labels); cut with an ellipsis past `limit` bytes."""
+    return _fitted(clean(text), _escape_html, limit)
+
+
 def html_table(rows: Sequence[str], bold_first: bool = False) -> str:
-    """An HTML-like label as a borderless one-column table (used when a row is itself a table)."""
-    cells = []
-    for i, row in enumerate(rows):
-        body = f"<B>{row}</B>" if bold_first and i == 0 else row
-        cells.append(f"<TR><TD>{body}</TD></TR>")
-    return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(cells) + "</TABLE>>"
+    """An HTML-like label as a borderless one-column table (used when a row is itself a table). Past dot's
+    DOT_LIMIT, nested tables (heat maps) are dropped first, then trailing rows give way to "…"."""
+    def build(kept: Sequence[str]) -> str:
+        cells = []
+        for i, row in enumerate(kept):
+            body = f"<B>{row}</B>" if bold_first and i == 0 else row
+            cells.append(f"<TR><TD>{body}</TD></TR>")
+        return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(cells) + "</TABLE>>"
+
+    budget = DOT_LIMIT - 64
+    label = build(rows)
+    if len(label.encode("utf-8")) <= budget:
+        return label
+    rows = [r for r in rows if not r.startswith("<TABLE")]
+    while len(rows) > 1 and len(build(rows + ["…"]).encode("utf-8")) > budget:
+        rows = rows[:-1]
+    return build(rows + ["…"])
 
 
 def number(value: Any, digits: int = 3) -> str:

@@ -2,10 +2,12 @@
 (SVG and PNG), else the DOT source is written with a one-line note on how to get a renderer."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
 import sysconfig
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, Optional, Union
@@ -70,13 +72,51 @@ def _source(graph: Union[graphviz.Digraph, str]) -> str:
     return graph if isinstance(graph, str) else graph.source
 
 
-def pipe(graph: Union[graphviz.Digraph, str], format: str = "svg", timeout: float = 120.0) -> bytes:
-    """The rendered bytes of `graph` (DOT source or a Digraph) in `format`."""
+MAX_LAYOUT_NODES = 5000
+"""Past this many nodes laying a graph out takes minutes (dot is worse than linear in the node count):
+`pipe` refuses up front and says how to draw less."""
+LAYOUT_TIMEOUT = 120.0
+_NODE = re.compile(r'^\s*(?!(?:graph|node|edge|subgraph)\b)("(?:[^"\\]|\\.)*"|[\w.]+)\s*(\[|$)')
+_EDGE = re.compile(r"\s->\s")
+
+
+class LayoutError(RuntimeError):
+    """The graph is too big to lay out in reasonable time: refused up front, or the renderer ran out of time."""
+
+
+def graph_size(graph: Union[graphviz.Digraph, str]) -> tuple[int, int]:
+    """(nodes, edges) declared in the DOT source, one statement a line as the graphviz package writes it."""
+    nodes = edges = 0
+    for line in _source(graph).splitlines():
+        if _EDGE.search(line):
+            edges += 1
+        elif _NODE.match(line):
+            nodes += 1
+    return nodes, edges
+
+
+def _too_big(nodes: int, edges: int, why: str) -> str:
+    return (f"the graph has {nodes} nodes and {edges} edges: {why}. Draw less: collapse modules "
+            "(draw(..., collapse=True); `tinygrad-edu graph --collapse all`), draw an earlier tensor, or keep the "
+            "DOT source (render(graph, 'g.dot'); `graph --format dot`) and lay it out yourself "
+            "(`dot -Tsvg g.dot -o g.svg`, or `sfdp` for very large graphs)")
+
+
+def pipe(graph: Union[graphviz.Digraph, str], format: str = "svg", timeout: Optional[float] = LAYOUT_TIMEOUT,
+         max_nodes: Optional[int] = MAX_LAYOUT_NODES) -> bytes:
+    """The rendered bytes of `graph` (DOT source or a Digraph) in `format`. A graph over `max_nodes` nodes, or
+    one the renderer cannot lay out within `timeout` seconds, raises LayoutError saying what to do (None: no limit)."""
     renderer = find_renderer(format)
     if renderer is None:
         raise NoRendererError(f"cannot render {format}: {_why_not(format)}")
-    done = subprocess.run([renderer.path, f"-T{format}"], input=_source(graph).encode("utf-8"),
-                          capture_output=True, timeout=timeout)
+    nodes, edges = graph_size(graph)
+    if max_nodes is not None and nodes > max_nodes:
+        raise LayoutError(_too_big(nodes, edges, f"more than {max_nodes} take minutes to lay out, so it is not tried"))
+    try:
+        done = subprocess.run([renderer.path, f"-T{format}"], input=_source(graph).encode("utf-8"),
+                              capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise LayoutError(_too_big(nodes, edges, f"{renderer.name} did not lay it out within {timeout:g} s")) from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip()
         raise RuntimeError(f"{renderer.name} failed to render {format} (exit {done.returncode}): {message}")
@@ -102,9 +142,11 @@ class RenderResult(NamedTuple):
         return self.message
 
 
-def render(graph: Union[graphviz.Digraph, str], path: Union[str, Path], format: Optional[str] = None) -> RenderResult:
+def render(graph: Union[graphviz.Digraph, str], path: Union[str, Path], format: Optional[str] = None,
+           timeout: Optional[float] = LAYOUT_TIMEOUT, max_nodes: Optional[int] = MAX_LAYOUT_NODES) -> RenderResult:
     """Write `graph` to `path` as svg, png or pdf (format from the argument, else the file's suffix, else svg).
-    Without a renderer for that format, write the DOT source next to it (suffix .gv) and say how to get one."""
+    Without a renderer for that format, write the DOT source next to it (suffix .gv) and say how to get one.
+    A graph too big to lay out (see `pipe`) raises LayoutError, after writing the DOT source next to it."""
     path = Path(path)
     format = (format or path.suffix.lstrip(".") or "svg").lower()
     suffix = path.suffix.lstrip(".").lower()
@@ -119,17 +161,87 @@ def render(graph: Union[graphviz.Digraph, str], path: Union[str, Path], format: 
         source_path = path.with_suffix(".gv")
         source_path.write_text(_source(graph), encoding="utf-8")
         return RenderResult(source_path, None, f"wrote the DOT source to {source_path}; {_why_not(format)}")
-    path.write_bytes(pipe(graph, format))
+    try:
+        path.write_bytes(pipe(graph, format, timeout, max_nodes))
+    except LayoutError as err:
+        source_path = path.with_suffix(".gv")
+        source_path.write_text(_source(graph), encoding="utf-8")
+        raise LayoutError(f"{err}; the DOT source is in {source_path}") from None
     return RenderResult(path, renderer.name, f"wrote {path} ({format}, drawn by {renderer.name})")
 
 
 class GraphView(graphviz.Digraph):
-    """A graphviz.Digraph that renders through `render`'s choice of program, so Jupyter shows it inline
-    with the system dot or with graphviz-pure, and shows the DOT source and a hint with neither."""
+    """A graphviz.Digraph that renders through `render`'s choice of program (the system dot, else
+    graphviz-pure), so Jupyter shows it inline and `.render(filename)`, `.pipe()`, `.view()` take the graphviz
+    package's arguments on a machine with either; with neither, Jupyter shows the DOT source and a hint."""
 
-    def save(self, path: Union[str, Path], format: Optional[str] = None) -> RenderResult:
-        """Write the picture (see `render`)."""
-        return render(self, path, format)
+    def _wants_system_graphviz(self, engine: Optional[str], renderer: Optional[str], formatter: Optional[str],
+                               neato_no_op: Any) -> bool:
+        """Options only the graphviz package's own call of the system Graphviz understands."""
+        special = (engine not in (None, "dot") or self.engine != "dot" or renderer is not None
+                   or formatter is not None or neato_no_op is not None)
+        if special and _which("dot") is None:
+            raise NoRendererError("engine/renderer/formatter options need the system Graphviz: apt-get install graphviz")
+        return special
+
+    def _output_format(self, format: Optional[str]) -> str:
+        """The asked format, else this graph's (graphviz's default is pdf; svg when no installed renderer writes it)."""
+        if format:
+            return format.lower()
+        wanted = (self.format or "pdf").lower()
+        if find_renderer(wanted) is None and find_renderer("svg") is not None:
+            warnings.warn(f"viz: no installed renderer writes {wanted}, so the picture is svg "
+                          "(apt-get install graphviz writes every format)", stacklevel=3)
+            return "svg"
+        return wanted
+
+    def pipe(self, format: Optional[str] = None, renderer: Optional[str] = None, formatter: Optional[str] = None,
+             neato_no_op: Any = None, quiet: bool = False, *, engine: Optional[str] = None,
+             encoding: Optional[str] = None) -> Union[bytes, str]:
+        """The picture's bytes (str with `encoding`), as graphviz.Digraph.pipe."""
+        if self._wants_system_graphviz(engine, renderer, formatter, neato_no_op):
+            return super().pipe(format, renderer=renderer, formatter=formatter, neato_no_op=neato_no_op, quiet=quiet,
+                                engine=engine, encoding=encoding)
+        data = pipe(self, self._output_format(format))
+        return data.decode(encoding) if encoding else data
+
+    def render(self, filename: Union[str, Path, None] = None, directory: Union[str, Path, None] = None,
+               view: bool = False, cleanup: bool = False, format: Optional[str] = None,
+               renderer: Optional[str] = None, formatter: Optional[str] = None, neato_no_op: Any = None,
+               quiet: bool = False, quiet_view: bool = False, *, outfile: Union[str, Path, None] = None,
+               engine: Optional[str] = None, raise_if_result_exists: bool = False,
+               overwrite_source: bool = False) -> str:
+        """As graphviz.Digraph.render: save the DOT source to `filename` (in `directory`), write the picture to
+        `filename.format` (or `outfile`, its suffix giving the format), open it with `view`, and return its path."""
+        if self._wants_system_graphviz(engine, renderer, formatter, neato_no_op):
+            return super().render(filename, directory=directory, view=view, cleanup=cleanup, format=format,
+                                  renderer=renderer, formatter=formatter, neato_no_op=neato_no_op, quiet=quiet,
+                                  quiet_view=quiet_view, outfile=outfile, engine=engine,
+                                  raise_if_result_exists=raise_if_result_exists, overwrite_source=overwrite_source)
+        if format is None and outfile is not None and Path(outfile).suffix:
+            format = Path(outfile).suffix.lstrip(".")
+        format = self._output_format(format)
+        if outfile is not None and filename is None:
+            filename = Path(outfile).with_suffix(".gv")
+        source = Path(self.save(filename, directory=directory))
+        target = Path(outfile) if outfile is not None else Path(f"{source}.{format}")
+        if raise_if_result_exists and target.exists():
+            raise FileExistsError(f"output file exists: {target}")
+        if find_renderer(format) is None:
+            raise NoRendererError(f"cannot render {format}: {_why_not(format)} (the DOT source is in {source})")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(pipe(self, format))
+        if cleanup:
+            source.unlink()
+        if view:
+            self._view(str(target), format=format, quiet=quiet_view)
+        return str(target)
+
+    def view(self, filename: Union[str, Path, None] = None, directory: Union[str, Path, None] = None,
+             cleanup: bool = False, quiet: bool = False, quiet_view: bool = False) -> str:
+        """As graphviz.Digraph.view: render, then open the picture with the system's viewer."""
+        return self.render(filename, directory=directory, view=True, cleanup=cleanup, quiet=quiet,
+                           quiet_view=quiet_view)
 
     def _repr_image_svg_xml(self) -> str:
         return pipe(self, "svg").decode("utf-8")
@@ -150,5 +262,5 @@ class GraphView(graphviz.Digraph):
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, Any]:
         try:
             return super()._repr_mimebundle_(include, exclude, **kwargs)
-        except NoRendererError as err:
+        except (NoRendererError, LayoutError) as err:
             return {"text/plain": f"{err}\n{self.source}"}

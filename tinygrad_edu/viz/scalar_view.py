@@ -2,7 +2,7 @@
 labelled with it — the lecture's coupling picture J_{IJ,ij} (seed 000 §4.1.1, F2–F4), computed from the ops."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 import sympy
@@ -64,7 +64,8 @@ def edge_text(value: sympy.Expr) -> str:
 class _Plan:
     """Which tensors get nodes, what each is called, and what stands for its elements on labels."""
 
-    def __init__(self, graph: GraphData, named: dict[int, str], weights: str, max_elements: int) -> None:
+    def __init__(self, graph: GraphData, named: dict[int, str], weights: str, max_elements: int,
+                 titles: dict[int, str]) -> None:
         self.base: dict[int, str] = {}
         self.role: dict[int, str] = {}
         self.drawn: list[Tensor] = []
@@ -76,7 +77,7 @@ class _Plan:
             if graph.is_constant(t) or (t._ctx is None and t.dtype.kind not in "fcO"):
                 continue
             _check_size(t, named, max_elements)
-            base = named.get(id(t)) or t.name or self._default_base(graph, t, counters)
+            base = named.get(id(t)) or t.name or titles.get(id(t)) or self._default_base(graph, t, counters)
             self.base[id(t)] = base
             parameter = graph.is_parameter(t)
             self.values[id(t)] = _weight_symbols(t, base) if parameter else _numbers(t.data)
@@ -116,23 +117,32 @@ class _Plan:
         return stem if counters[stem] == 1 else f"{stem}{counters[stem]}"
 
 
+class TooManyElements(ValueError):
+    """A tensor is too big for the expanded view; `what` names it, `count` is its element count."""
+
+    def __init__(self, what: str, shape: tuple[int, ...], count: int, limit: int) -> None:
+        super().__init__(f"viz.draw(expand=True): {what} (shape {labels.shape_text(shape)}) has {count} elements, "
+                         f"more than max_elements={limit}; expand small examples only (e.g. a 4×4 input "
+                         "and a 2×2 kernel) or pass a larger max_elements")
+        self.what, self.shape, self.count, self.limit = what, shape, count, limit
+
+
 def _check_size(t: Tensor, named: dict[int, str], max_elements: int) -> None:
     if t.numel() > max_elements:
         name = named.get(id(t)) or t.name
         what = f"tensor {name!r}" if name else (f"the output of {t._ctx.name}" if t._ctx is not None else "a leaf tensor")
-        raise ValueError(f"viz.draw(expand=True): {what} (shape {labels.shape_text(t.shape)}) has {t.numel()} elements, "
-                         f"more than max_elements={max_elements}; expand small examples only (e.g. a 4×4 input "
-                         "and a 2×2 kernel) or pass a larger max_elements")
+        raise TooManyElements(what, t.shape, t.numel(), max_elements)
 
 
 def scalar_view(root: Tensor, values: bool = False, names: Any = None, weights: str = "labels",
-                max_elements: int = 64, rankdir: str = "LR") -> GraphView:
-    """One node per element of every small tensor below `root`, an edge per non-zero ∂out/∂in entry."""
+                max_elements: int = 64, rankdir: str = "LR", titles: Optional[dict[int, str]] = None) -> GraphView:
+    """One node per element of every small tensor below `root`, an edge per non-zero ∂out/∂in entry; `titles`
+    (tensor id → name, e.g. the user's variable names) names tensors that have no name of their own."""
     if weights not in ("labels", "nodes"):
         raise ValueError(f"viz.draw: weights must be 'labels' or 'nodes', got {weights!r}")
     graph = walk(root)
     named = parameter_names(names, "viz")
-    plan = _Plan(graph, named, weights, max_elements)
+    plan = _Plan(graph, named, weights, max_elements, titles or {})
     view = GraphView(graph_attr=dict(styles.GRAPH, rankdir=rankdir, ranksep="1.2"),
                      node_attr=dict(styles.NODE, margin="0.04,0.02"), edge_attr=styles.EDGE)
     drawn_ids = {id(t): n for n, t in enumerate(plan.drawn)}

@@ -13,7 +13,7 @@ from ..tensor import Tensor
 from . import labels, styles
 from .clusters import (CollapseSpec, Scope, all_scopes, auto_collapse, chosen, cluster_label, common_scope,
                        owner_after_collapse)
-from ..graph import parameter_names
+from ..graph import module_output_names, parameter_names
 from .graph_walk import GraphData, Gradients, gradients, magnitude, path_nodes, walk
 from .rendering import GraphView
 
@@ -73,7 +73,8 @@ def _role(graph: GraphData, t: Tensor) -> str:
 
 
 def _owner(graph: GraphData, t: Tensor, role: str, names: dict[int, str]) -> Scope:
-    """Produced tensors sit with their op; Parameters, named buffers and constants with their users."""
+    """Produced tensors sit with their op; Parameters, tensors named by `names` (a model's buffers) and
+    constants with their users."""
     if t._ctx is not None:
         return t._ctx.scope
     if role in ("parameter", "constant") or id(t) in names:
@@ -163,8 +164,9 @@ def _highlight(graph: GraphData, highlight: Any) -> tuple[set[int], set[int]]:
 
 def tensor_view(root: Tensor, show: Sequence[str] = ("name", "shape", "dtype"), values: bool = False,
                 grads: bool = False, collapse: CollapseSpec = None, highlight: Any = None, names: Any = None,
-                max_nodes: int = 150, rankdir: str = "TB") -> GraphView:
-    """The graph that produced `root`, one node per tensor and per op (see `viz.draw`)."""
+                max_nodes: int = 150, rankdir: str = "TB", titles: Optional[dict[int, str]] = None) -> GraphView:
+    """The graph that produced `root`, one node per tensor and per op (see `viz.draw`); `titles` (tensor id →
+    name, e.g. the user's variable names) names tensors that have no name of their own."""
     unknown = set(show) - set(SHOW_FIELDS)
     if unknown:
         raise ValueError(f"viz.draw: show={sorted(unknown)} is not one of {list(SHOW_FIELDS)}")
@@ -177,11 +179,13 @@ def tensor_view(root: Tensor, show: Sequence[str] = ("name", "shape", "dtype"), 
     lay.collapsed = auto_collapse(scopes, lay.count, max_nodes) if auto else chosen(collapse, scopes)
     on_path_t, on_path_f = _highlight(graph, highlight)
     on_path = on_path_t | on_path_f
-    return _emit(graph, lay, named, found, show, values, on_path, auto, max_nodes, rankdir)
+    shown = module_output_names(graph.tensors)
+    shown.update(titles or {})
+    return _emit(graph, lay, named, shown, found, show, values, on_path, auto, max_nodes, rankdir)
 
 
-def _emit(graph: GraphData, lay: _Layout, named: dict[int, str], found: Optional[Gradients], show: Sequence[str],
-          values: bool, on_path: set[int], auto: bool, max_nodes: int, rankdir: str) -> GraphView:
+def _emit(graph: GraphData, lay: _Layout, named: dict[int, str], titles: dict[int, str], found: Optional[Gradients],
+          show: Sequence[str], values: bool, on_path: set[int], auto: bool, max_nodes: int, rankdir: str) -> GraphView:
     ids: dict[Any, str] = {}
     members: dict[Scope, list[_Node]] = {}
     placed: dict[Scope, list[tuple[str, dict[str, str]]]] = {}
@@ -201,7 +205,8 @@ def _emit(graph: GraphData, lay: _Layout, named: dict[int, str], found: Optional
             attrs["label"] = labels.plain(labels.summary(node.tensor.data).lstrip("= "))
         else:
             t = node.tensor
-            title = named.get(id(t)) or t.name or ("" if node.role == "activation" else node.role)
+            title = (named.get(id(t)) or t.name or titles.get(id(t))
+                     or ("" if node.role == "activation" else node.role))
             grad = found.tensors.get(id(t)) if found else None
             attrs["label"] = _tensor_label(t, title, show, values, grad)
         if key in on_path:
@@ -259,11 +264,17 @@ def _edges(lay: _Layout, ids: dict[Any, str], on_path: set[int]) -> list[tuple[s
 
 
 def _assemble(placed: dict[Scope, list[tuple[str, dict[str, str]]]], edges: list, rankdir: str) -> GraphView:
-    """Nodes into nested clusters, built deepest first so each cluster is complete before its parent takes it."""
+    """Nodes into nested clusters, built deepest first so each cluster is complete before its parent takes it.
+    Clusters are numbered and nested in the order their first node appears (forward order), never in set or
+    hash order, so the same graph gives the same DOT bytes in every run."""
     view = GraphView(graph_attr=dict(styles.GRAPH, rankdir=rankdir), node_attr=styles.NODE, edge_attr=styles.EDGE)
-    scopes = all_scopes(s for s in placed if s)
+    appearance: dict[Scope, int] = {}
+    for scope in placed:
+        for depth in range(1, len(scope) + 1):
+            appearance.setdefault(scope[:depth], len(appearance))
+    scopes = sorted(appearance, key=appearance.__getitem__)
     clusters: dict[Scope, GraphView] = {}
-    for n, scope in enumerate(sorted(scopes, key=lambda s: (len(s), s))):
+    for n, scope in enumerate(scopes):
         c = GraphView(name=f"cluster_{n}", graph_attr=dict(styles.cluster_style(len(scope) - 1),
                                                           label=labels.plain(cluster_label(scope))))
         clusters[scope] = c
@@ -271,7 +282,7 @@ def _assemble(placed: dict[Scope, list[tuple[str, dict[str, str]]]], edges: list
         target = clusters[scope] if scope else view
         for node_id, attrs in nodes:
             target.node(node_id, **attrs)
-    for scope in sorted(scopes, key=len, reverse=True):
+    for scope in sorted(scopes, key=lambda s: (-len(s), appearance[s])):
         parent = clusters[scope[:-1]] if len(scope) > 1 else view
         parent.subgraph(clusters[scope])
     for s, d, attrs in edges:

@@ -6,6 +6,8 @@ so the backward pass can itself be recorded (`create_graph=True`) and runs uncha
 """
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 import sys
 import threading
@@ -24,9 +26,11 @@ class _GradMode(threading.local):
 
 
 class _ModuleScope(threading.local):
-    """The nn.Module calls now running, outermost first, as (qualified name, class name) pairs."""
+    """The nn.Module calls (and composite functional calls) now running, outermost first, as (qualified name,
+    class name) pairs, and a process-wide number for each call (two calls of one module differ there)."""
 
     current: tuple[tuple[str, str], ...] = ()
+    calls: tuple[int, ...] = ()
 
 
 class _AnomalyMode(threading.local):
@@ -53,15 +57,42 @@ def anomaly_mode() -> Iterator[None]:
         _anomaly_mode.depth -= 1
 
 
+_call_numbers = itertools.count(1)
+COMPOSITE = "composite:"
+#: rule texts of the functional compositions (name → (unicode, latex)), for readers that draw one as one node
+composite_rules: dict[str, tuple[str, str]] = {}
+
+
 @contextmanager
 def module_scope(name: str, kind: str) -> Iterator[None]:
-    """Ops recorded inside carry this module in `fn.scope` (viz draws one cluster per module call)."""
-    previous = _module_scope.current
+    """Ops recorded inside carry this module in `fn.scope` and this call's number in `fn.scope_calls`
+    (viz draws one cluster per module call)."""
+    previous, previous_calls = _module_scope.current, _module_scope.calls
     _module_scope.current = previous + ((name, kind),)
+    _module_scope.calls = previous_calls + (next(_call_numbers),)
     try:
         yield
     finally:
-        _module_scope.current = previous
+        _module_scope.current, _module_scope.calls = previous, previous_calls
+
+
+def composite(name: str, rule_unicode: str, rule_latex: str) -> Callable[[Callable], Callable]:
+    """Mark a functional composition (cross_entropy, linear, batch_norm, ...): the primitives one call records
+    carry the scope (name, "composite:" + name), so readers can draw and step the call as one node with the
+    composite's own rule (e.g. δ = softmax(u) − y) and expand it into its primitives on demand."""
+    composite_rules[name] = (rule_unicode, rule_latex)
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            if not _grad_mode.enabled:
+                return fn(*args, **kwargs)
+            with module_scope(name, COMPOSITE + name):
+                return fn(*args, **kwargs)
+
+        return recorded
+
+    return decorate
 
 
 def current_scope() -> tuple[tuple[str, str], ...]:
@@ -156,6 +187,7 @@ class Function:
     input_versions: Sequence[int] = ()
     input_checksums: Sequence[Any] = ()
     scope: tuple[tuple[str, str], ...] = ()
+    scope_calls: tuple[int, ...] = ()
     #: (filename, line) of the user's code that recorded this op: the first frame outside the package
     site: Optional[tuple[str, int]] = None
 
@@ -229,6 +261,7 @@ class Function:
             ctx.needs_input_grad = tuple([t.requires_grad for t in inputs])
             ctx._output = weakref.ref(out)
             ctx.scope = _module_scope.current
+            ctx.scope_calls = _module_scope.calls
             ctx.site = _user_site()
             out._ctx = ctx
             for observe in Function._observers:
@@ -260,6 +293,7 @@ def _apply_tensor_style(cls: type, args: tuple, kwargs: dict) -> "Tensor":
     ctx._engine_needs = tuple(t.requires_grad for t in inputs)
     ctx._output = weakref.ref(result)
     ctx.scope = _module_scope.current
+    ctx.scope_calls = _module_scope.calls
     ctx.site = _user_site()
     user_backward = cls.backward
 

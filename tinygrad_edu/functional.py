@@ -4,10 +4,20 @@ from __future__ import annotations
 from typing import Optional
 
 from .ops import cross_entropy, log_softmax, mse_loss, nll_loss, softmax
+from .ops.activation import celu, elu, gelu, hardtanh, logsigmoid, mish, relu6, selu, silu, softplus
+from .ops.interpolate import interpolate
+from .ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, huber_loss, kl_div, l1_loss, one_hot,
+                       smooth_l1_loss, softmin)
+from .ops.padding import pad
 from .ops.conv import conv1d, conv2d, conv2d_weight, conv_transpose2d
 from .ops.local import fold, locally_connected2d, unfold
-from .ops.normalization import batch_norm, dropout, local_response_norm
-from .ops.pool import adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d, spatial_pyramid_pool2d
+from .ops.embedding import embedding
+from .ops.normalization import batch_norm, dropout, group_norm, layer_norm, local_response_norm
+from .ops.pool import avg_pool2d, max_pool2d
+from .ops.pool1d import avg_pool1d, max_pool1d
+from .ops.pool_unpool import max_unpool2d
+from .ops.pool_adaptive import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool2d,
+                                spatial_pyramid_pool2d)
 from .ops.elementwise import LeakyRelu, Relu, Sigmoid, Tanh
 from .tensor import Tensor
 
@@ -27,7 +37,8 @@ def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tens
     return out
 
 
-def relu(input: Tensor) -> Tensor:
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """max(x, 0). `inplace` is accepted for PyTorch code; the result is a new tensor and the input is kept."""
     return Relu.apply(input)
 
 
@@ -39,11 +50,18 @@ def tanh(input: Tensor) -> Tensor:
     return Tanh.apply(input)
 
 
-def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x for x > 0, negative_slope·x otherwise (floating input only, as PyTorch). `inplace` as in relu."""
     return LeakyRelu.apply(input, negative_slope=negative_slope)
 
 
 __all__ = ["linear", "conv1d", "conv2d", "conv_transpose2d", "conv2d_weight", "relu", "sigmoid", "tanh", "leaky_relu", "softmax", "log_softmax", "cross_entropy",
            "nll_loss", "mse_loss", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
-           "spatial_pyramid_pool2d", "dropout", "local_response_norm", "batch_norm", "unfold", "fold",
-           "locally_connected2d"]
+           "spatial_pyramid_pool2d",
+           "max_unpool2d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d",
+           "dropout", "local_response_norm", "batch_norm", "unfold", "fold",
+           "locally_connected2d",
+           "softmin", "elu", "celu", "selu", "gelu", "silu", "mish", "softplus", "logsigmoid", "hardtanh", "relu6",
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "l1_loss", "smooth_l1_loss",
+           "huber_loss", "one_hot", "pad", "interpolate",
+           "layer_norm", "group_norm", "embedding"]

@@ -180,3 +180,27 @@ def test_symbolic_sigmoid_stays_one_over_one_plus_exp():
 def test_leaky_relu_refuses_integers_instead_of_truncating_the_slope():
     with pytest.raises(TypeError, match=r"leaky_relu: not defined for dtype int64 .* the slope 0.01 would truncate"):
         F.leaky_relu(tg.tensor([-3, 2]))
+
+
+@pytest.mark.torch
+def test_log_of_sigmoid_is_finite_where_torchs_is(torch):
+    """A hand-written ln σ(u) (as in the lecture's binary cross-entropy) stays finite down to u = −80 in float32."""
+    x = tg.Tensor(np.linspace(-80, 80, 33).astype(np.float32), requires_grad=True)
+    y = x.sigmoid().log()
+    xt = to_torch(torch, x)
+    yt = xt.sigmoid().log()
+    assert np.all(np.isfinite(y.data)) and np.all(np.isfinite(yt.detach().numpy()))
+    assert_close(y, yt, rtol=1e-6, atol=1e-6)
+    y.sum().backward()
+    yt.sum().backward()
+    assert np.all(np.isfinite(x.grad.data))
+    assert_close(x.grad, xt.grad, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.torch
+def test_relu_passes_no_gradient_below_zero_even_an_infinite_one(torch):
+    x0, g0 = np.array([-1.0, 0.0, 2.0]), np.array([np.inf, -np.inf, 3.0])
+    x, xt = tg.tensor(x0, requires_grad=True), torch.tensor(x0, requires_grad=True)
+    x.relu().backward(tg.tensor(g0))
+    xt.relu().backward(torch.tensor(g0))
+    np.testing.assert_array_equal(x.grad.data, xt.grad.numpy())

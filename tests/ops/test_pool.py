@@ -1,44 +1,75 @@
-"""Pooling: max/avg/adaptive/pyramid against PyTorch (values, gradients, second derivatives), central
-differences, the lecture's pooling masks on exact and symbolic inputs (F36), and the error messages."""
-import re
-
+"""Window pooling: max_pool2d / avg_pool2d / max_unpool2d against PyTorch over sizes, kernels, strides,
+paddings, dilations, ceil_mode and the divisor rules (values, indices, gradients, second derivatives),
+central differences, inf/NaN/−∞ and integer inputs, and the lecture's pooling masks on exact and symbolic
+inputs (F36)."""
 import numpy as np
 import pytest
 import sympy
-from hypothesis import assume, given, strategies as st
+from hypothesis import given, strategies as st
 
 import tinygrad_edu as tg
-from tinygrad_edu.ops.pool import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d,
-                                   spatial_pyramid_pool2d)
+import tinygrad_edu.functional as F
+from tinygrad_edu.errors import ShapeError
+from tinygrad_edu.ops.pool import avg_pool2d, max_pool2d
 from tests.helpers import assert_close, numeric_grad, rand64
 
 
-def torch_pools(torch):
-    F = torch.nn.functional
-    return {"max": (max_pool2d, F.max_pool2d), "avg": (avg_pool2d, F.avg_pool2d)}
+def axis_case(draw, dilated):
+    """(input size, kernel, stride, padding, dilation) along one axis, with at least one window."""
+    k, s = draw(st.integers(1, 4)), draw(st.integers(1, 3))
+    p, d = draw(st.integers(0, k // 2)), draw(st.integers(1, 3)) if dilated else 1
+    n = max(1, d * (k - 1) + 1 - 2 * p) + draw(st.integers(0, 4))
+    return n, k, s, p, d
 
 
 @st.composite
-def pool_case(draw):
-    kh, kw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    stride = draw(st.one_of(st.none(), st.integers(1, 3), st.tuples(st.integers(1, 3), st.integers(1, 3))))
-    padding = (draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2)))
-    shape = (draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 8)), draw(st.integers(1, 8)))
-    sh, sw = (kh, kw) if stride is None else (stride, stride) if isinstance(stride, int) else stride
-    assume(shape[2] + 2 * padding[0] >= kh and shape[3] + 2 * padding[1] >= kw)
-    return shape, (kh, kw), stride, padding, draw(st.booleans())
+def window_case(draw, dilated=True):
+    """A valid 2-D pooling call: input shape, kernel, stride (None, int or pair), padding, dilation, ceil_mode."""
+    (h, kh, sh, ph, dh), (w, kw, sw, pw, dw) = axis_case(draw, dilated), axis_case(draw, dilated)
+    stride = draw(st.sampled_from([None, (sh, sw), (sh, sw)]))
+    lead = draw(st.sampled_from([(2, 2), (1, 3), (3,), (0, 2)]))
+    return lead + (h, w), (kh, kw), stride, (ph, pw), (dh, dw), draw(st.booleans())
 
 
-@pytest.mark.parametrize("kind", ["max", "avg"])
-@given(case=pool_case(), seed=st.integers(0, 2**16))
-def test_pool_matches_torch(kind, case, seed):
-    torch = pytest.importorskip("torch")
-    shape, kernel, stride, padding, unbatched = case
-    ours, theirs = torch_pools(torch)[kind]
+def tied(rng, shape):
+    """float64 inputs with many ties (small integers), so the tie rule is exercised."""
+    return tg.Tensor(rng.integers(-2, 3, shape).astype(np.float64), requires_grad=True)
+
+
+@pytest.mark.torch
+@given(case=window_case(), seed=st.integers(0, 2**16), ties=st.booleans())
+def test_max_pool2d_matches_torch_values_indices_and_gradients(torch, case, seed, ties):
+    shape, kernel, stride, padding, dilation, ceil_mode = case
     rng = np.random.default_rng(seed)
-    x = rand64(rng, shape[1:] if unbatched else shape)
+    x = tied(rng, shape) if ties else rand64(rng, shape)
     xt = torch.tensor(x.data, requires_grad=True)
-    y, yt = ours(x, kernel, stride, padding), theirs(xt, kernel, stride, padding)
+    yt, it = torch.nn.functional.max_pool2d(xt, kernel, stride, padding, dilation, ceil_mode, True)
+    try:
+        y, i = max_pool2d(x, kernel, stride, padding, dilation, ceil_mode, return_indices=True)
+    except ShapeError as err:
+        # refused on purpose only where a dilated window reads padding alone: PyTorch gives −∞ there
+        probe = torch.nn.functional.max_pool2d(torch.zeros((1, 1) + shape[-2:]), kernel, stride, padding, dilation,
+                                               ceil_mode)
+        assert "reads only padding" in str(err) and torch.isinf(probe).any()
+        return
+    assert_close(y, yt)
+    assert i.dtype == np.int64 and np.array_equal(i.data, it.numpy())
+    g = rng.standard_normal(y.shape)
+    y.backward(tg.Tensor(g))
+    yt.backward(torch.tensor(g))
+    assert_close(x.grad, xt.grad)
+
+
+@pytest.mark.torch
+@given(case=window_case(dilated=False), seed=st.integers(0, 2**16), count_include_pad=st.booleans(),
+       divisor_override=st.sampled_from([None, None, 1, 3, 5]))
+def test_avg_pool2d_matches_torch_with_its_divisor_rules(torch, case, seed, count_include_pad, divisor_override):
+    shape, kernel, stride, padding, _, ceil_mode = case
+    rng = np.random.default_rng(seed)
+    x = rand64(rng, shape)
+    xt = torch.tensor(x.data, requires_grad=True)
+    args = (kernel, stride, padding, ceil_mode, count_include_pad, divisor_override)
+    y, yt = avg_pool2d(x, *args), torch.nn.functional.avg_pool2d(xt, *args)
     assert_close(y, yt)
     g = rng.standard_normal(y.shape)
     y.backward(tg.Tensor(g))
@@ -46,29 +77,36 @@ def test_pool_matches_torch(kind, case, seed):
     assert_close(x.grad, xt.grad)
 
 
-@pytest.mark.parametrize("kind", ["max", "avg"])
-@pytest.mark.parametrize("kernel,stride,padding", [(2, None, 0), (3, 2, 1), ((2, 3), (1, 2), (1, 0))])
-def test_pool_second_derivative_matches_torch(torch, kind, kernel, stride, padding):
-    """δ_x is linear in δ (the map Wᵀ): differentiating it again w.r.t. δ gives W, as in PyTorch."""
-    ours, theirs = torch_pools(torch)[kind]
-    rng = np.random.default_rng(3)
-    x = rand64(rng, (2, 2, 6, 5))
-    y = ours(x, kernel, stride, padding)
-    u = rand64(rng, y.shape)
-    w = rng.standard_normal(x.shape)
-    (gx,) = tg.grad(y, [x], u, create_graph=True)
-    (gu,) = tg.grad((gx * tg.Tensor(w)).sum(), [u])
-    xt, ut = torch.tensor(x.data, requires_grad=True), torch.tensor(u.data, requires_grad=True)
-    (gxt,) = torch.autograd.grad(theirs(xt, kernel, stride, padding), xt, ut, create_graph=True)
-    (gut,) = torch.autograd.grad((gxt * torch.tensor(w)).sum(), ut)
-    assert_close(gx, gxt)
-    assert_close(gu, gut)
+def test_ceil_mode_drops_a_last_window_that_would_start_in_the_right_padding(torch):
+    """PyTorch's rule: ⌈(5 + 2 − 2)/2⌉ + 1 = 4 windows, but the 4th would start at 6 ≥ 5 + 1: 3 remain."""
+    x = rand64(np.random.default_rng(0), (1, 1, 5, 5))
+    for fn in (max_pool2d, avg_pool2d):
+        y = fn(x, 2, 2, 1, ceil_mode=True)
+        assert y.shape == (1, 1, 3, 3)
+        assert tuple(getattr(torch.nn.functional, fn.__name__)(torch.tensor(x.data), 2, 2, 1, ceil_mode=True).shape) \
+            == y.shape
+    assert max_pool2d(x, 2, 2, 0, ceil_mode=True).shape == (1, 1, 3, 3)
+
+
+def test_avg_pool2d_divisor_counts_padding_but_not_the_ceil_overhang():
+    """3×3 windows, stride 2, padding 1 on a 4×4 map of ones with ceil_mode: the last window along each axis
+    covers input row 3, padding row 4 and overhangs row 5; it divides by 2 per axis with the padding counted
+    (2·2 = 4 at the corner, 2·3 = 6 beside it), by the input entries alone otherwise."""
+    ones = tg.ones(1, 1, 4, 4, dtype=tg.float64)
+    included = avg_pool2d(ones, 3, 2, 1, ceil_mode=True)
+    excluded = avg_pool2d(ones, 3, 2, 1, ceil_mode=True, count_include_pad=False)
+    assert included.shape == (1, 1, 3, 3)
+    assert included.data[0, 0, 2, 2] == pytest.approx(1 / 4)
+    assert included.data[0, 0, 1, 2] == pytest.approx(3 / 6)
+    assert included.data[0, 0, 0, 0] == pytest.approx(4 / 9) and included.data[0, 0, 1, 1] == 1
+    assert np.all(excluded.data == 1)
 
 
 @pytest.mark.parametrize("fn", [
-    lambda x: max_pool2d(x, 3, 2, 1), lambda x: avg_pool2d(x, (2, 3), 1, (1, 1)), lambda x: max_pool2d(x, 2),
-    lambda x: adaptive_avg_pool2d(x, (2, 3)), lambda x: adaptive_max_pool2d(x, 3),
-    lambda x: spatial_pyramid_pool2d(x, (1, 2), "avg")])
+    lambda x: max_pool2d(x, 3, 2, 1, ceil_mode=True), lambda x: max_pool2d(x, (2, 3), 1, (1, 0), dilation=(2, 1)),
+    lambda x: max_pool2d(x, 2), lambda x: avg_pool2d(x, (2, 3), 1, (1, 1)),
+    lambda x: avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False),
+    lambda x: avg_pool2d(x, 2, 1, 1, divisor_override=3)])
 def test_pool_gradient_matches_finite_differences(fn):
     rng = np.random.default_rng(11)
     x = rand64(rng, (1, 2, 5, 4))
@@ -78,57 +116,131 @@ def test_pool_gradient_matches_finite_differences(fn):
     np.testing.assert_allclose(x.grad.data, numeric_grad(fn, x, v), rtol=1e-6, atol=1e-8)
 
 
-@pytest.mark.parametrize("kind", ["max", "avg"])
-@given(h=st.integers(1, 9), w=st.integers(1, 9), oh=st.integers(1, 5), ow=st.one_of(st.none(), st.integers(1, 5)),
-       seed=st.integers(0, 2**16))
-def test_adaptive_pool_matches_torch(kind, h, w, oh, ow, seed):
-    torch = pytest.importorskip("torch")
-    F = torch.nn.functional
-    ours, theirs = {"max": (adaptive_max_pool2d, F.adaptive_max_pool2d),
-                    "avg": (adaptive_avg_pool2d, F.adaptive_avg_pool2d)}[kind]
-    size = oh if ow is None else (oh, ow)
-    rng = np.random.default_rng(seed)
-    x = rand64(rng, (2, 3, h, w))
-    xt = torch.tensor(x.data, requires_grad=True)
-    y, yt = ours(x, size), theirs(xt, size)
-    assert_close(y, yt)
-    g = rng.standard_normal(y.shape)
-    y.backward(tg.Tensor(g))
-    yt.backward(torch.tensor(g))
-    assert_close(x.grad, xt.grad)
-
-
-def test_adaptive_avg_pool_second_derivative_matches_torch(torch):
-    rng = np.random.default_rng(4)
-    x = rand64(rng, (1, 2, 7, 5))
-    y = adaptive_avg_pool2d(x, (3, 2))
+@pytest.mark.torch
+@pytest.mark.parametrize("kind,args", [
+    ("max", (2, None, 0)), ("max", (3, 2, 1, 2, True)), ("avg", ((2, 3), (1, 2), (1, 0))),
+    ("avg", (3, 2, 1, True, False))])
+def test_pool_second_derivative_matches_torch(torch, kind, args):
+    """δ_x is linear in δ (the map Wᵀ): differentiating it again w.r.t. δ gives W, as in PyTorch."""
+    ours, theirs = {"max": (max_pool2d, torch.nn.functional.max_pool2d),
+                    "avg": (avg_pool2d, torch.nn.functional.avg_pool2d)}[kind]
+    rng = np.random.default_rng(3)
+    x = rand64(rng, (2, 2, 6, 5))
+    y = ours(x, *args)
     u = rand64(rng, y.shape)
+    w = rng.standard_normal(x.shape)
     (gx,) = tg.grad(y, [x], u, create_graph=True)
-    (gu,) = tg.grad((gx * gx).sum(), [u])
+    (gu,) = tg.grad((gx * tg.Tensor(w)).sum(), [u])
     xt, ut = torch.tensor(x.data, requires_grad=True), torch.tensor(u.data, requires_grad=True)
-    (gxt,) = torch.autograd.grad(torch.nn.functional.adaptive_avg_pool2d(xt, (3, 2)), xt, ut, create_graph=True)
-    (gut,) = torch.autograd.grad((gxt * gxt).sum(), ut)
+    (gxt,) = torch.autograd.grad(theirs(xt, *args), xt, ut, create_graph=True)
+    (gut,) = torch.autograd.grad((gxt * torch.tensor(w)).sum(), ut)
+    assert_close(gx, gxt)
     assert_close(gu, gut)
 
 
-def test_global_average_pooling_is_the_mean_of_each_map():
-    x = rand64(np.random.default_rng(0), (2, 3, 5, 6))
-    assert_close(adaptive_avg_pool2d(x, 1), x.data.mean(axis=(2, 3), keepdims=True))
+@pytest.mark.torch
+def test_windows_of_minus_infinity_point_inside_the_input_as_torch(torch):
+    """A window holding only −∞ (and padding) wins at its first input entry, so δ and the index stay inside."""
+    x = np.full((1, 1, 3, 4), -np.inf)
+    x[0, 0, 2, 3] = 1.0
+    ours, theirs = tg.Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    for args in [(3, 1, 1), (2, 2, 1, 1, True), (3, 2, 1, 2)]:
+        ours.grad, theirs.grad = None, None
+        y, i = max_pool2d(ours, *args, return_indices=True)
+        yt, it = torch.nn.functional.max_pool2d(theirs, *args, return_indices=True)
+        assert np.array_equal(i.data, it.numpy()) and np.array_equal(y.data, yt.detach().numpy())
+        y.sum().backward()
+        yt.sum().backward()
+        np.testing.assert_array_equal(ours.grad.data, theirs.grad.numpy())
 
 
-def test_ties_route_to_the_first_maximum_in_window_order(torch):
+def test_ties_route_to_the_first_maximum_in_window_order():
+    """The 0/1 mask W_ij of F36 marks one entry per window: with ties, the first in row-major window order."""
     x = tg.Tensor(np.array([[[[1.0, 3.0, 3.0, 0.0], [3.0, 2.0, 0.0, 0.0], [5.0, 5.0, 1.0, 1.0],
                               [5.0, 5.0, 1.0, 1.0]]]]), requires_grad=True)
-    xt = torch.tensor(x.data, requires_grad=True)
-    for kernel, stride in [(2, 2), (2, 1), (3, 1)]:
-        x.grad, xt.grad = None, None
-        max_pool2d(x, kernel, stride).sum().backward()
-        torch.nn.functional.max_pool2d(xt, kernel, stride).sum().backward()
-        assert_close(x.grad, xt.grad)
-    x.grad = None
-    max_pool2d(x, 2).sum().backward()
+    y, i = max_pool2d(x, 2, return_indices=True)
+    y.sum().backward()
+    assert i.data[0, 0].tolist() == [[1, 2], [8, 10]]
     assert x.grad.data[0, 0, :2, :2].tolist() == [[0.0, 1.0], [0.0, 0.0]]
     assert x.grad.data[0, 0, 2:, :2].tolist() == [[1.0, 0.0], [0.0, 0.0]]
+
+
+@pytest.mark.torch
+def test_max_pool_routes_nan_and_ties_as_torch(torch):
+    x = np.zeros((1, 1, 4, 4))
+    x[0, 0, 0, 1] = x[0, 0, 2, 2] = x[0, 0, 3, 3] = np.nan
+    x[0, 0, 0, 2] = x[0, 0, 1, 3] = 5.0
+    ours, theirs = tg.Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    for args in [(2,), (3, 1, 1), (2, 1, 0, 1, True)]:
+        ours.grad, theirs.grad = None, None
+        y, i = max_pool2d(ours, *args, return_indices=True)
+        yt, it = torch.nn.functional.max_pool2d(theirs, *args, return_indices=True)
+        assert np.array_equal(i.data, it.numpy())
+        y.sum().backward()
+        yt.sum().backward()
+        np.testing.assert_array_equal(ours.grad.data, theirs.grad.numpy())
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+def test_an_infinite_or_nan_gradient_reaches_only_the_argmax(torch, bad):
+    x = rand64(np.random.default_rng(5), (1, 1, 4, 4))
+    g = np.ones((1, 1, 3, 3))
+    g[0, 0, 1, 1] = bad
+    xt = torch.tensor(x.data, requires_grad=True)
+    max_pool2d(x, 2, 1).backward(tg.Tensor(g))
+    torch.nn.functional.max_pool2d(xt, 2, 1).backward(torch.tensor(g))
+    np.testing.assert_array_equal(x.grad.data, xt.grad.numpy())
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8])
+def test_integer_max_pool_is_exact_as_torch(torch, dtype):
+    x = np.random.default_rng(2).integers(-100 if dtype != np.uint8 else 0, 100, (2, 3, 5, 6)).astype(dtype)
+    y, i = max_pool2d(tg.Tensor(x), 3, 2, 1, ceil_mode=True, return_indices=True)
+    yt, it = torch.nn.functional.max_pool2d(torch.tensor(x), 3, 2, 1, ceil_mode=True, return_indices=True)
+    assert y.dtype == dtype and np.array_equal(y.data, yt.numpy()) and np.array_equal(i.data, it.numpy())
+
+
+@pytest.mark.torch
+def test_integer_avg_pool_truncates_toward_zero_as_torch(torch):
+    x = np.random.default_rng(4).integers(-9, 10, (2, 2, 5, 5))
+    for args in [(2,), (3, 2, 1, True, False), (2, 1, 1, False, True, 3), (2, 2, 0, False, True, -3)]:
+        y = avg_pool2d(tg.Tensor(x), *args)
+        yt = torch.nn.functional.avg_pool2d(torch.tensor(x), *args)
+        assert y.dtype == np.int64 and np.array_equal(y.data, yt.numpy()), args
+
+
+@pytest.mark.parametrize("fn", [max_pool2d, avg_pool2d])
+def test_bool_input_is_refused(fn):
+    with pytest.raises(TypeError, match="dtype bool is not supported"):
+        fn(tg.Tensor(np.ones((1, 1, 4, 4), dtype=bool)), 2)
+
+
+@pytest.mark.torch
+def test_numpy_input_and_an_empty_batch(torch):
+    x = np.random.default_rng(0).standard_normal((0, 3, 6, 5))
+    for ours, theirs in [(max_pool2d, torch.nn.functional.max_pool2d), (avg_pool2d, torch.nn.functional.avg_pool2d)]:
+        assert ours(x, 2, 1, 1).shape == tuple(theirs(torch.tensor(x), 2, 1, 1).shape) == (0, 3, 7, 6)
+    y, i = max_pool2d(x, 3, return_indices=True)
+    assert y.shape == i.shape == (0, 3, 2, 1)
+
+
+def test_avg_pool2d_on_a_symbolic_input_divides_by_the_exact_window_count():
+    """Symbols z0..z24 on a 5×5 map, 3×3 windows, stride 2, padding 1, ceil_mode, padding not counted:
+    the corner window holds z0, z1, z5, z6 and divides by 4; δ spreads as δ_ij/4 exactly."""
+    z = np.array(sympy.symbols("z0:25"), dtype=object).reshape(1, 1, 5, 5)
+    d = np.array(sympy.symbols("d0:9"), dtype=object).reshape(1, 1, 3, 3)
+    x = tg.Tensor(z, requires_grad=True)
+    y = avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False)
+    z0, z1, z5, z6 = z[0, 0, 0, 0], z[0, 0, 0, 1], z[0, 0, 1, 0], z[0, 0, 1, 1]
+    assert sympy.simplify(y.data[0, 0, 0, 0] - (z0 + z1 + z5 + z6) / 4) == 0
+    assert sympy.simplify(y.data[0, 0, 1, 1] - sum(z[0, 0, 1:4, 1:4].ravel()) / 9) == 0
+    y.backward(tg.Tensor(d))
+    assert sympy.simplify(x.grad.data[0, 0, 0, 0] - d[0, 0, 0, 0] / 4) == 0
+    assert sympy.simplify(x.grad.data[0, 0, 2, 2] - d[0, 0, 1, 1] / 9) == 0
+    assert sympy.simplify(x.grad.data[0, 0, 1, 1] - (d[0, 0, 0, 0] / 4 + d[0, 0, 0, 1] / 6 + d[0, 0, 1, 0] / 6
+                                                   + d[0, 0, 1, 1] / 9)) == 0
 
 
 def test_avg_pool2d_on_a_symbolic_4x4_input_is_the_window_mean():
@@ -158,48 +270,19 @@ def test_max_pool2d_backward_with_rational_input_and_symbolic_delta_is_the_argma
     assert x.grad.data[0, 0].tolist() == expected
 
 
-def test_symbolic_max_pool_with_padding_and_overlap_matches_numeric():
-    values = np.arange(20)[::-1].reshape(1, 1, 4, 5) % 7
-    exact = tg.Tensor(np.vectorize(sympy.Integer, otypes=[object])(values), requires_grad=True)
-    numeric = tg.Tensor(values.astype(np.float64), requires_grad=True)
-    for t in (exact, numeric):
-        max_pool2d(t, 3, 2, 1).sum().backward()
+@pytest.mark.parametrize("args", [(3, 2, 1), (2, 2, 1, 1, True), (2, 1, 1, 2), ((3, 2), (2, 1), (1, 1), (1, 2), True)])
+def test_exact_rational_max_pool_matches_the_numeric_one(args):
+    """Exact rationals (many ties) through padding, dilation and ceil_mode: the same winners, indices and δ."""
+    values = np.random.default_rng(7).integers(0, 5, (2, 1, 5, 6))
+    exact = tg.Tensor(np.vectorize(lambda v: sympy.Rational(int(v), 7), otypes=[object])(values), requires_grad=True)
+    numeric = tg.Tensor(values / 7.0, requires_grad=True)
+    (ye, ie), (yn, i_n) = (max_pool2d(t, *args, return_indices=True) for t in (exact, numeric))
+    assert np.array_equal(ie.data, i_n.data)
+    assert all(isinstance(v, sympy.Rational) for v in ye.data.ravel())
+    np.testing.assert_array_equal(np.array(ye.data * 7, dtype=np.float64), np.round(yn.data * 7))
+    for t, y in ((exact, ye), (numeric, yn)):
+        y.sum().backward()
     assert np.array(exact.grad.data, dtype=np.float64).tolist() == numeric.grad.data.tolist()
-
-
-@pytest.mark.parametrize("hw", [(4, 4), (7, 5), (13, 11), (3, 2), (32, 32)])
-@pytest.mark.parametrize("mode", ["max", "avg"])
-def test_spatial_pyramid_pool_has_a_fixed_length(torch, hw, mode):
-    rng = np.random.default_rng(hw[0])
-    x = rand64(rng, (2, 3) + hw)
-    y = spatial_pyramid_pool2d(x, (1, 2, 4), mode)
-    assert y.shape == (2, 3 * (1 + 4 + 16))
-    xt = torch.tensor(x.data)
-    pool = getattr(torch.nn.functional, f"adaptive_{mode}_pool2d")
-    assert_close(y, torch.cat([pool(xt, n).flatten(1) for n in (1, 2, 4)], 1))
-    y.sum().backward()
-    assert x.grad.shape == x.shape
-
-
-def test_spatial_pyramid_pool_of_an_unbatched_input():
-    assert spatial_pyramid_pool2d(tg.ones(3, 6, 5), (1, 3)).shape == (3 * 10,)
-
-
-@pytest.mark.parametrize("call,message", [
-    (lambda x: max_pool2d(x, 4, 2), "max_pool2d: output height (3 + 2·0 − 4)/2 + 1 = 0 is not positive "
-                                    "(input 3, kernel 4, padding 0, stride 2)"),
-    (lambda x: avg_pool2d(x, (1, 6)), "avg_pool2d: output width (5 + 2·0 − 6)/6 + 1 = 0 is not positive"),
-    (lambda x: max_pool2d(x, 2, 0), "max_pool2d: stride must be positive"),
-    (lambda x: avg_pool2d(x, 3, 1, 2), "avg_pool2d: padding (2, 2) must be between 0 and half the kernel size"),
-    (lambda x: max_pool2d(x, 0), "max_pool2d: kernel_size must be positive"),
-    (lambda x: max_pool2d(x.reshape(3, 5), 2), "max_pool2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) "
-                                                "input, got shape (3, 5)"),
-    (lambda x: adaptive_avg_pool2d(x, 0), "adaptive_avg_pool2d: output_size"),
-    (lambda x: spatial_pyramid_pool2d(x, mode="sum"), "spatial_pyramid_pool2d: mode must be 'max' or 'avg'"),
-])
-def test_errors_name_the_op_and_the_rule(call, message):
-    with pytest.raises(ValueError, match=re.escape(message)):
-        call(tg.ones(1, 1, 3, 5))
 
 
 def test_symbolic_max_pool_that_cannot_be_decided_says_so():
@@ -208,13 +291,5 @@ def test_symbolic_max_pool_that_cannot_be_decided_says_so():
         max_pool2d(x, 2)
 
 
-@pytest.mark.torch
-def test_max_pool_routes_nan_and_ties_as_torch(torch):
-    x = np.zeros((1, 1, 4, 4))
-    x[0, 0, 0, 1] = x[0, 0, 2, 2] = x[0, 0, 3, 3] = np.nan
-    x[0, 0, 0, 2] = x[0, 0, 1, 3] = 5.0
-    ours = tg.Tensor(x, requires_grad=True)
-    theirs = torch.tensor(x, requires_grad=True)
-    max_pool2d(ours, 2).sum().backward()
-    torch.nn.functional.max_pool2d(theirs, 2).sum().backward()
-    np.testing.assert_array_equal(ours.grad.data, theirs.grad.numpy())
+def test_functional_names():
+    assert F.max_pool2d is max_pool2d and F.avg_pool2d is avg_pool2d

@@ -12,8 +12,8 @@ from .movement import (BroadcastTo, Cat, GetItem, IndexAdd, IndexPut, Permute, R
                        flatten, getitem, permute, reshape, squeeze, stack, sum_to, transpose, unsqueeze)
 from .local import Fold, Unfold, fold, locally_connected2d, unfold
 from .normalization import Dropout, batch_norm, dropout, local_response_norm
-from .pool import (AvgPool2d, AvgPool2dBackward, MaxPool2d, MaxPool2dBackward, MaxUnpool2d, avg_pool2d, max_pool2d,
-                   max_unpool2d)
+from .pool import AvgPool2d, AvgPool2dBackward, MaxPool2d, MaxPool2dBackward, avg_pool2d, max_pool2d
+from .pool_unpool import MaxUnpool2d, max_unpool2d
 from .pool1d import avg_pool1d, max_pool1d
 from .pool_adaptive import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool2d, spatial_pyramid_pool2d
 from .reduce import (CumSum, Max, Min, Prod, Sum, all, amax, amin, any, argmax, argmin, cumsum, logsumexp, max, mean,

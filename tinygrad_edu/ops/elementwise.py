@@ -234,7 +234,10 @@ class Relu(Function):
         return backend.relu(x)
 
     def backward(ctx, g):
-        return g * Step.apply(ctx.inputs[0])
+        x = ctx.inputs[0]
+        if x.dtype == object or g.dtype == object:
+            return g * Step.apply(x)
+        return where(type(g)(x.data > 0), g, 0.0)  # selected, not multiplied: an infinite δ at u ≤ 0 gives 0
 
 
 class Step(Function):

@@ -1,70 +1,84 @@
-"""Pooling (lecture F11, F27, F36, F43, F54, F62): max and average over windows, adaptive bins and the
-spatial pyramid. Pooling is a linear map u_ij = ⟨W_ij, Z⟩ (F36): W_ij is the 0/1 argmax mask for max
-pooling, 1/s² on the window for average pooling; each backward is the transposed map Wᵀ, itself a
-Function whose backward is W again, so second derivatives work.
+"""Window pooling (lecture F11, F27, F36, F43, F54): max and average over kh×kw windows with PyTorch's
+stride, padding, dilation and ceil_mode, and max pooling's flat indices. Pooling is a linear map
+u_ij = ⟨W_ij, Z⟩ (F36): W_ij is the 0/1 argmax mask for max pooling, 1/|P_ij| on the window for average
+pooling; each backward is the transposed map Wᵀ, itself a Function whose backward is W again, so second
+derivatives work.
 
-Forward reads windows by reshape when they tile exactly (stride = kernel), else by sliding_window_view
-(max) or kh·kw shifted strided slices (sum); backward adds δ back with at most kh·kw strided slice-adds.
+Forward and backward read and write the windows offset by offset: kh·kw strided slices of the padded input
+(max), kh + kw for the separable window sum (average), never a loop over batch items or pixels.
 """
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Optional
 
 import numpy as np
 import sympy
 
 from ..autograd import Function
-from .linalg import matmul
-from .local import IntPair, crop2d, fold_windows, out_size, pad2d, pair, window_view
-from .movement import cat, flatten, getitem, reshape, squeeze, unsqueeze
+from ..errors import ShapeError
+from ..tensor import Tensor
+from .local import window_view
+from .movement import squeeze, unsqueeze
+from .pool_shapes import Axis, WindowArgs, check_dtype, check_input, window_args, window_axes
 
-Size = Union[int, None, tuple[Optional[int], Optional[int]]]
-
-
-def _windows(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int],
-             fill: Any) -> np.ndarray:
-    """(N, C, oh, ow, kh·kw): each output's window of the padded input, in PyTorch's scan order (row by row)."""
-    (kh, kw), (sh, sw) = kernel, stride
-    xp = pad2d(x, *padding, value=fill)
-    oh, ow = (xp.shape[2] - kh) // sh + 1, (xp.shape[3] - kw) // sw + 1
-    n, c = x.shape[:2]
-    if (sh, sw) == (kh, kw):
-        tiles = xp[:, :, :oh * kh, :ow * kw].reshape(n, c, oh, kh, ow, kw).transpose(0, 1, 2, 4, 3, 5)
-        return tiles.reshape(n, c, oh, ow, kh * kw)
-    return window_view(xp, kernel, stride, (oh, ow)).reshape(n, c, oh, ow, kh * kw)
+Axes = tuple[Axis, Axis]
 
 
-def _window_sum(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
-                padding: tuple[int, int]) -> np.ndarray:
-    """Σ over each window: a reshape when windows tile, else kh·kw shifted strided slices added up
-    (the sliding windows read offset by offset, much faster than summing a sliding_window_view)."""
-    (kh, kw), (sh, sw) = kernel, stride
-    xp = pad2d(x, *padding)
-    oh, ow = (xp.shape[2] - kh) // sh + 1, (xp.shape[3] - kw) // sw + 1
-    if (sh, sw) == (kh, kw):
-        return xp[:, :, :oh * kh, :ow * kw].reshape(x.shape[0], x.shape[1], oh, kh, ow, kw).sum(axis=(3, 5))
-    out = None
-    for p in range(kh):
-        for q in range(kw):
-            part = xp[:, :, p:p + sh * (oh - 1) + 1:sh, q:q + sw * (ow - 1) + 1:sw]
-            out = part.copy() if out is None else out + part
+def _pad(x: np.ndarray, axes: Axes, fill: Any) -> np.ndarray:
+    """x with its last two axes padded by p before and pad_after (padding and ceil_mode overhang) after."""
+    (h, w) = axes
+    if not (h.p or h.pad_after or w.p or w.pad_after):
+        return x
+    out = np.full(x.shape[:-2] + (h.p + h.n + h.pad_after, w.p + w.n + w.pad_after), fill, dtype=x.dtype)
+    out[..., h.p:h.p + h.n, w.p:w.p + w.n] = x
     return out
 
 
-def _max_and_argmax(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
-                    padding: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+def _crop(x: np.ndarray, axes: Axes) -> np.ndarray:
+    h, w = axes
+    return x[..., h.p:h.p + h.n, w.p:w.p + w.n]
+
+
+def _tap(a: np.ndarray, axis: Axis, t: int, dim: int) -> np.ndarray:
+    """The entries that kernel tap t reads for every window along `dim` (−2 or −1) of a padded array."""
+    start = t * axis.d
+    key = (slice(start, start + axis.s * (axis.out - 1) + 1, axis.s),) + (slice(None),) * (-1 - dim)
+    return a[(Ellipsis,) + key]
+
+
+def _taps(a: np.ndarray, axes: Axes, p: int, q: int) -> np.ndarray:
+    """The entries that kernel tap (p, q) reads for every window of a padded (…, H, W) array."""
+    h, w = axes
+    return a[..., p * h.d:p * h.d + h.s * (h.out - 1) + 1:h.s, q * w.d:q * w.d + w.s * (w.out - 1) + 1:w.s]
+
+
+def _lowest(dtype: np.dtype) -> Any:
+    """The padding of max pooling: −∞ (SymPy's −oo on object arrays, the smallest integer for integers)."""
+    if dtype == object:
+        return sympy.S.NegativeInfinity
+    return np.iinfo(dtype).min if dtype.kind in "iu" else -np.inf
+
+
+def _padded(axes: Axes) -> bool:
+    return any(a.p or a.pad_after for a in axes)
+
+
+def _maybe_nan(x: np.ndarray) -> bool:
+    """Whether x holds a NaN (np.max propagates NaN: one cheap pass, no inf − inf warnings)."""
+    return x.dtype.kind == "f" and x.size > 0 and bool(np.isnan(x.max()))
+
+
+def _max_and_argmax(x: np.ndarray, axes: Axes) -> tuple[np.ndarray, np.ndarray]:
     """Each window's maximum and the offset p·kw + q of its winner (PyTorch's choices: the first of tied
     values, the last NaN), by kh·kw passes of arithmetic over shifted strided slices: masked writes and an
     argmax over a copied window axis are each several times slower."""
-    (kh, kw), (sh, sw) = kernel, stride
-    xp = pad2d(x, *padding, value=-np.inf)
-    oh, ow = (xp.shape[2] - kh) // sh + 1, (xp.shape[3] - kw) // sw + 1
-    maybe_nan = np.isnan(np.sum(x))
-    best = xp[:, :, :sh * (oh - 1) + 1:sh, :sw * (ow - 1) + 1:sw].copy()
+    kh, kw = axes[0].k, axes[1].k
+    xp = _pad(x, axes, _lowest(x.dtype))
+    maybe_nan = _maybe_nan(x)
+    best = _taps(xp, axes, 0, 0).copy()
     argmax = np.zeros(best.shape, dtype=np.int32)
     for offset in range(1, kh * kw):
-        p, q = divmod(offset, kw)
-        part = xp[:, :, p:p + sh * (oh - 1) + 1:sh, q:q + sw * (ow - 1) + 1:sw]
+        part = _taps(xp, axes, *divmod(offset, kw))
         wins = part > best
         if maybe_nan:
             wins |= np.isnan(part)
@@ -75,227 +89,218 @@ def _max_and_argmax(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, i
     return best, argmax
 
 
-def _divide(a: np.ndarray, n: int) -> np.ndarray:
-    return a * sympy.Rational(1, n) if a.dtype == object else a / n
+def _symbolic_argmax(x: np.ndarray, axes: Axes) -> np.ndarray:
+    """The winners' offsets on SymPy values (exact comparisons; the first maximum in window order)."""
+    (h, w), (n, c) = axes, x.shape[:2]
+    windows = window_view(_pad(x, axes, _lowest(x.dtype)), (h.k, w.k), (h.s, w.s), (h.out, w.out), (h.d, w.d))
+    try:
+        return np.argmax(windows.reshape(n, c, h.out, w.out, h.k * w.k), axis=-1)
+    except TypeError as err:
+        raise TypeError(f"max_pool2d: cannot decide which symbolic entry of input {x.shape} is largest; "
+                        "use exact rational inputs where the winner must be concrete") from err
 
 
-def _padded_hw(shape: tuple[int, ...], padding: tuple[int, int]) -> tuple[int, int]:
-    return shape[2] + 2 * padding[0], shape[3] + 2 * padding[1]
+def _inside(argmax: np.ndarray, axes: Axes) -> np.ndarray:
+    """Winners that fell on padding (their window holds only −∞) moved to the window's first input entry,
+    where PyTorch's index points, so that δ and the indices never leave the input."""
+    (h, w) = axes
+    rows = h.starts()[:, None] + (argmax // w.k) * h.d
+    cols = w.starts()[None, :] + (argmax % w.k) * w.d
+    outside = (rows < 0) | (rows >= h.n) | (cols < 0) | (cols >= w.n)
+    if not outside.any():
+        return argmax
+    first = h.first_inside()[:, None] * w.k + w.first_inside()[None, :]
+    return np.where(outside, np.broadcast_to(first, argmax.shape), argmax).astype(argmax.dtype)
+
+
+def flat_indices(argmax: np.ndarray, axes: Axes) -> np.ndarray:
+    """PyTorch's return_indices: the winner's position h·W + w in its (H, W) input plane, int64."""
+    (h, w) = axes
+    rows = h.starts()[:, None] + (argmax // w.k).astype(np.int64) * h.d
+    cols = w.starts()[None, :] + (argmax % w.k).astype(np.int64) * w.d
+    return rows * w.n + cols
+
+
+def _plane_gather(x: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    """x[n, c, indices[n, c, …]] over flattened (H·W) planes."""
+    n, c = x.shape[:2]
+    flat = indices.reshape(n, c, int(np.prod(indices.shape[2:])))
+    return np.take_along_axis(x.reshape(n, c, x.shape[2] * x.shape[3]), flat, axis=-1).reshape(indices.shape)
+
+
+def winners(x: np.ndarray, axes: Axes) -> tuple[Optional[np.ndarray], np.ndarray]:
+    """Each window's maximum (None on SymPy values, read off by the caller) and its winner's offset."""
+    out, argmax = (None, _symbolic_argmax(x, axes)) if x.dtype == object else _max_and_argmax(x, axes)
+    if _padded(axes) and (out is None or np.any(out == _lowest(x.dtype))):
+        argmax = _inside(argmax, axes)
+    return out, argmax
 
 
 class MaxPool2d(Function):
     """Max over each window; keeps the winner's offset in the window (the 0/1 mask W_ij of F36).
-    With `argmax` given, it gathers at those offsets instead (the same linear map W, used by MaxUnpool2d's backward)."""
+    With `argmax` given it gathers at those winners instead (the same linear map W, for second derivatives)."""
 
     rule_unicode = "u_ij = ⟨W_ij, Z⟩, W_ij = 1 at the window's argmax: δ_Z = Σ_ij δ_ij W_ij (δ routed to the max)"
     rule_latex = (r"u_{ij} = \langle W_{ij}, Z\rangle,\ W_{ij} = \mathbb{1}[\arg\max]:\ "
                   r"\delta_Z = \textstyle\sum_{ij} \delta_{ij} W_{ij}")
 
-    def forward(ctx, x, kernel, stride, padding, argmax=None):
-        if argmax is None and x.dtype != object:
-            out, argmax = _max_and_argmax(x, kernel, stride, padding)
-            ctx.save_for_backward(argmax)
-            return out
+    def forward(ctx, x, axes, argmax=None):
+        out = None
         if argmax is None:
-            fill = sympy.S.NegativeInfinity if x.dtype == object else -np.inf
-            windows = _windows(x, kernel, stride, padding, fill)
-            try:
-                argmax = np.argmax(windows, axis=-1)
-            except TypeError as err:
-                raise TypeError(f"max_pool2d: cannot decide which symbolic entry of input {x.shape} is largest; "
-                                "use exact rational inputs where the winner must be concrete") from err
-        else:
-            windows = _windows(x, kernel, stride, padding, 0)
+            out, argmax = winners(x, axes)
         ctx.save_for_backward(argmax)
-        return np.take_along_axis(windows, argmax[..., None], axis=-1)[..., 0]
+        return _plane_gather(x, flat_indices(argmax, axes)) if out is None else out
 
     def backward(ctx, g):
         (argmax,) = ctx.saved
-        a = ctx.attrs
-        return MaxUnpool2d.apply(g, shape=ctx.inputs[0].shape, kernel=a["kernel"], stride=a["stride"],
-                                 padding=a["padding"], argmax=argmax)
+        return MaxPool2dBackward.apply(g, axes=ctx.attrs["axes"], argmax=argmax)
 
 
-class MaxUnpool2d(Function):
+class MaxPool2dBackward(Function):
     """Wᵀ of max pooling: each δ_ij goes to its window's argmax, zeros elsewhere (overlaps add)."""
 
     rule_unicode = "a linear map Wᵀ: δ_g = W δ = δ gathered at the same argmax"
     rule_latex = r"\delta_g = W\delta \quad (\text{gather at the same } \arg\max)"
 
-    def forward(ctx, g, shape, kernel, stride, padding, argmax):
+    def forward(ctx, g, axes, argmax):
+        (h, w) = axes
         zero = sympy.Integer(0) if g.dtype == object else 0
-        (kh, kw), (sh, sw) = kernel, stride
-        oh, ow = g.shape[2:]
-        out = np.full(g.shape[:2] + _padded_hw(shape, padding), zero, dtype=g.dtype)
-        for p in range(kh):
-            for q in range(kw):
-                hit = argmax == p * kw + q
-                routed = np.where(hit, g, zero) if g.dtype == object else g * hit
-                out[:, :, p:p + sh * (oh - 1) + 1:sh, q:q + sw * (ow - 1) + 1:sw] += routed
-        return crop2d(out, *padding)
+        out = np.full(g.shape[:2] + (h.p + h.n + h.pad_after, w.p + w.n + w.pad_after), zero, dtype=g.dtype)
+        # g·mask is the fast routing; it would turn an infinite δ into NaN on the window's other entries.
+        multiply = g.dtype != object and bool(np.isfinite(g).all())
+        for offset in range(h.k * w.k):
+            hit = argmax == offset
+            _taps(out, axes, *divmod(offset, w.k))[...] += g * hit if multiply else np.where(hit, g, zero)
+        return _crop(out, axes)
 
     def backward(ctx, g):
-        a = ctx.attrs
-        return MaxPool2d.apply(g, kernel=a["kernel"], stride=a["stride"], padding=a["padding"], argmax=a["argmax"])
+        return MaxPool2d.apply(g, axes=ctx.attrs["axes"], argmax=ctx.attrs["argmax"])
+
+
+def _window_sum(x: np.ndarray, axes: Axes) -> np.ndarray:
+    """Σ over each zero-padded window, separably: kh row slices added, then kw column slices (the fastest
+    NumPy form measured, also for windows that tile; entries outside a window never enter its sum)."""
+    xp = _pad(x, axes, sympy.Integer(0) if x.dtype == object else 0)
+    with np.errstate(invalid="ignore"):  # inf − inf in one window is NaN there, as in PyTorch
+        rows = _tap(xp, axes[0], 0, -2).copy()
+        for p in range(1, axes[0].k):
+            rows += _tap(xp, axes[0], p, -2)
+        out = _tap(rows, axes[1], 0, -1).copy()
+        for q in range(1, axes[1].k):
+            out += _tap(rows, axes[1], q, -1)
+    return out
+
+
+def _divide(a: np.ndarray, divisor: np.ndarray) -> np.ndarray:
+    """a / divisor as PyTorch: exact rationals on SymPy values, truncation toward zero on integers."""
+    if a.dtype.kind in "iu":
+        q = a // divisor
+        return (q + ((a % divisor != 0) & ((a < 0) != (divisor < 0)))).astype(a.dtype)
+    return a / divisor
+
+
+def divisors(axes: Axes, count_include_pad: bool, divisor_override: Optional[int], like: np.ndarray) -> np.ndarray:
+    """(oh, ow) divisors of average pooling, PyTorch's rules: the window clipped at the padded border
+    (never ceil_mode's overhang), also at the input unless count_include_pad, or divisor_override."""
+    h, w = axes
+    if divisor_override is not None:
+        d = np.full((h.out, w.out), divisor_override, dtype=np.int64)
+    else:
+        d = h.counts(count_include_pad)[:, None] * w.counts(count_include_pad)[None, :]
+    if like.dtype == object:
+        return np.vectorize(sympy.Integer, otypes=[object])(d)
+    return d if like.dtype.kind in "iu" else d.astype(like.dtype)
 
 
 class AvgPool2d(Function):
-    """Mean over each window, zero padding counted (PyTorch's count_include_pad=True)."""
+    """Mean over each window: Σ_window z / |P_ij| with PyTorch's divisor (see `divisors`)."""
 
-    rule_unicode = "u_ij = (1/s²) Σ_{window} z: δ_Z = Σ_ij δ_ij/s² on window P_ij (W_ij = 1/s² there)"
-    rule_latex = (r"u_{ij} = \tfrac{1}{s^2}\textstyle\sum_{P_{ij}} z:\ "
-                  r"\delta_Z = \sum_{ij} \tfrac{\delta_{ij}}{s^2}\,\mathbb{1}_{P_{ij}}")
+    rule_unicode = "u_ij = (1/|P_ij|) Σ_{P_ij} z: δ_Z = Σ_ij δ_ij/|P_ij| on window P_ij (W_ij = 1/|P_ij| there)"
+    rule_latex = (r"u_{ij} = \tfrac{1}{|P_{ij}|}\textstyle\sum_{P_{ij}} z:\ "
+                  r"\delta_Z = \sum_{ij} \tfrac{\delta_{ij}}{|P_{ij}|}\,\mathbb{1}_{P_{ij}}")
 
-    def forward(ctx, x, kernel, stride, padding):
-        return _divide(_window_sum(x, kernel, stride, padding), kernel[0] * kernel[1])
+    def forward(ctx, x, axes, divisor):
+        if x.dtype.kind in "iu":
+            return _divide(_window_sum(x.astype(np.int64), axes), divisor).astype(x.dtype)
+        return _divide(_window_sum(x, axes), divisor)
 
     def backward(ctx, g):
-        return AvgUnpool2d.apply(g, shape=ctx.inputs[0].shape, **ctx.attrs)
+        return AvgPool2dBackward.apply(g, **ctx.attrs)
 
 
-class AvgUnpool2d(Function):
-    """Wᵀ of average pooling: δ_ij/s² spread over its window (overlaps add)."""
+class AvgPool2dBackward(Function):
+    """Wᵀ of average pooling: δ_ij/|P_ij| spread over its window (overlaps add)."""
 
     rule_unicode = "a linear map Wᵀ: δ_g = W δ = average pooling of δ"
     rule_latex = r"\delta_g = W\delta = \operatorname{avg\_pool}(\delta)"
 
-    def forward(ctx, g, shape, kernel, stride, padding):
-        spread = _divide(g, kernel[0] * kernel[1])[..., None, None]
-        cols = np.broadcast_to(spread, g.shape + kernel)
-        return crop2d(fold_windows(cols, _padded_hw(shape, padding), stride), *padding)
+    def forward(ctx, g, axes, divisor):
+        (h, w) = axes
+        spread = _divide(g, divisor)
+        out = np.full(g.shape[:2] + (h.p + h.n + h.pad_after, w.p + w.n + w.pad_after),
+                      sympy.Integer(0) if g.dtype == object else 0, dtype=g.dtype)
+        for p in range(h.k):
+            for q in range(w.k):
+                _taps(out, axes, p, q)[...] += spread
+        return _crop(out, axes)
 
     def backward(ctx, g):
-        return AvgPool2d.apply(g, **{k: v for k, v in ctx.attrs.items() if k != "shape"})
+        return AvgPool2d.apply(g, **ctx.attrs)
 
 
-def _batched(op: str, x: Any) -> tuple[Any, bool]:
-    """A 4-D view of an NCHW or CHW input, and whether a batch axis was added."""
-    if x.ndim == 4:
-        return x, False
-    if x.ndim == 3:
-        return unsqueeze(x, 0), True
-    raise ValueError(f"{op}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape {x.shape}")
+def checked(op: str, input: Any, dims: int, args: WindowArgs, integers: bool) -> tuple[Tensor, bool, Axes]:
+    """The input as a Tensor, whether it is batched, and its two window axes (a 1-D op's height is a trivial
+    axis), every rule checked before any work is done."""
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    batched = check_input(op, x, dims)
+    check_dtype(op, x, integers=integers)
+    axes = window_axes(op, x.shape[-dims:], args)
+    return x, batched, (Axis(1),) + axes if dims == 1 else axes
 
 
-def _pool_args(op: str, x: Any, kernel_size: IntPair, stride: Optional[IntPair], padding: IntPair) -> dict:
-    k = pair(kernel_size, op, "kernel_size")
-    s = k if stride is None or (not isinstance(stride, int) and len(stride) == 0) else pair(stride, op, "stride")
-    p = pair(padding, op, "padding")
-    if min(k) < 1:
-        raise ValueError(f"{op}: kernel_size must be positive, got {k}")
-    if min(s) < 1:
-        raise ValueError(f"{op}: stride must be positive, got {s}")
-    if min(p) < 0 or p[0] > k[0] // 2 or p[1] > k[1] // 2:
-        raise ValueError(f"{op}: padding {p} must be between 0 and half the kernel size {k} "
-                         f"(pad ≤ kernel/2, as PyTorch)")
-    h, w = x.shape[-2:]
-    out_size(op, "height", h, k[0], s[0], p[0])
-    out_size(op, "width", w, k[1], s[1], p[1])
-    return dict(kernel=k, stride=s, padding=p)
+def max_pool(x: Tensor, axes: Axes, return_indices: bool) -> Any:
+    """Max pooling of a checked (N, C, H, W) tensor and its flat indices; shared with the 1-D ops."""
+    if not return_indices:
+        return MaxPool2d.apply(x, axes=axes)
+    argmax = winners(x.data, axes)[1]
+    return MaxPool2d.apply(x, axes=axes, argmax=argmax), Tensor(flat_indices(argmax, axes))
 
 
-def _pooled(op: str, fn: type, input: Any, kernel_size: IntPair, stride: Optional[IntPair], padding: IntPair) -> Any:
-    x, added = _batched(op, input)
-    out = fn.apply(x, **_pool_args(op, x, kernel_size, stride, padding))
-    return squeeze(out, 0) if added else out
+def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """Max over kh×kw windows (F11, F54), padding with −∞; δ goes to the first maximum in window order, the
+    last NaN (as PyTorch). return_indices=True also gives each winner's flat index h·W + w in its plane."""
+    op = "max_pool2d"
+    args = window_args(op, 2, kernel_size, stride, padding, dilation, ceil_mode)
+    x, batched, axes = checked(op, input, 2, args, integers=True)
+    result = max_pool(x if batched else unsqueeze(x, 0), axes, return_indices)
+    if batched:
+        return result
+    return tuple(squeeze(r, 0) for r in result) if return_indices else squeeze(result, 0)
 
 
-def max_pool2d(input: Any, kernel_size: IntPair, stride: Optional[IntPair] = None, padding: IntPair = 0) -> Any:
-    """Max over kh×kw windows (F11, F54), padding with −∞; δ goes to the first maximum in window order (PyTorch)."""
-    return _pooled("max_pool2d", MaxPool2d, input, kernel_size, stride, padding)
+def avg_pool(x: Tensor, axes: Axes, count_include_pad: bool, divisor_override: Optional[int]) -> Tensor:
+    """Average pooling of a checked (N, C, H, W) tensor; shared with the 1-D ops."""
+    return AvgPool2d.apply(x, axes=axes, divisor=divisors(axes, count_include_pad, divisor_override, x.data))
 
 
-def avg_pool2d(input: Any, kernel_size: IntPair, stride: Optional[IntPair] = None, padding: IntPair = 0) -> Any:
-    """Mean over kh×kw windows (F27, F62), zero padding counted in the divisor kh·kw (count_include_pad=True)."""
-    return _pooled("avg_pool2d", AvgPool2d, input, kernel_size, stride, padding)
+def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: Optional[int] = None) -> Any:
+    """Mean over kh×kw windows (F27, F62) with PyTorch's divisor: kh·kw with the zero padding counted
+    (count_include_pad) but not ceil_mode's overhang, the input entries only, or divisor_override."""
+    op = "avg_pool2d"
+    args = window_args(op, 2, kernel_size, stride, padding, 1, ceil_mode)
+    check_divisor(op, divisor_override)
+    x, batched, axes = checked(op, input, 2, args, integers=True)
+    out = avg_pool(x if batched else unsqueeze(x, 0), axes, count_include_pad, divisor_override)
+    return out if batched else squeeze(out, 0)
 
 
-def _output_hw(op: str, x: Any, output_size: Size) -> tuple[int, int]:
-    sizes = (output_size, output_size) if output_size is None or isinstance(output_size, int) else tuple(output_size)
-    if len(sizes) != 2:
-        raise ValueError(f"{op}: output_size must be an int or a pair, got {output_size!r}")
-    hw = tuple(x.shape[2 + i] if s is None else int(s) for i, s in enumerate(sizes))
-    if min(hw) < 1:
-        raise ValueError(f"{op}: output_size {hw} must be positive")
-    return hw
-
-
-def _bins(n: int, out: int) -> tuple[np.ndarray, np.ndarray]:
-    """PyTorch's adaptive bins along one axis: start ⌊i·n/out⌋, end ⌈(i+1)·n/out⌉."""
-    i = np.arange(out)
-    return (i * n) // out, -((-(i + 1) * n) // out)
-
-
-def _bin_average_matrix(n: int, out: int, like: np.ndarray) -> np.ndarray:
-    """(out, n) with 1/|bin| on each bin: adaptive average pooling along one axis as a matrix (F36's linear map)."""
-    start, end = _bins(n, out)
-    cols = np.arange(n)
-    inside = (cols >= start[:, None]) & (cols < end[:, None])
-    if like.dtype == object:
-        weights = np.array([[sympy.Rational(int(b), int(e - s)) for b in row] for row, s, e in zip(inside, start, end)],
-                           dtype=object)
-        return weights.reshape(out, n)
-    return (inside / (end - start)[:, None]).astype(like.dtype)
-
-
-def adaptive_avg_pool2d(input: Any, output_size: Size) -> Any:
-    """Average over PyTorch's adaptive bins to a fixed out_h×out_w (1: global average pooling, F62)."""
-    op = "adaptive_avg_pool2d"
-    x, added = _batched(op, input)
-    oh, ow = _output_hw(op, x, output_size)
-    h, w = x.shape[2:]
-    if h % oh == 0 and w % ow == 0:
-        out = AvgPool2d.apply(x, kernel=(h // oh, w // ow), stride=(h // oh, w // ow), padding=(0, 0))
-    else:
-        # Bins of unequal size: the separable linear map P_h · x · P_wᵀ, two matmuls, no loop over bins.
-        ph = type(x)._make(_bin_average_matrix(h, oh, x.data), False)
-        pw = type(x)._make(_bin_average_matrix(w, ow, x.data).T.copy(), False)
-        out = matmul(matmul(ph, x), pw)
-    return squeeze(out, 0) if added else out
-
-
-def _bin_rows(n: int, out: int) -> np.ndarray:
-    """(out, K) indices of each adaptive bin, the last index repeated to the longest bin's length K."""
-    start, end = _bins(n, out)
-    k = int((end - start).max())
-    return np.minimum(start[:, None] + np.arange(k), end[:, None] - 1)
-
-
-def adaptive_max_pool2d(input: Any, output_size: Size) -> Any:
-    """Max over PyTorch's adaptive bins to a fixed out_h×out_w; δ goes to the first maximum of each bin."""
-    op = "adaptive_max_pool2d"
-    x, added = _batched(op, input)
-    oh, ow = _output_hw(op, x, output_size)
-    n, c, h, w = x.shape
-    if h % oh == 0 and w % ow == 0:
-        out = MaxPool2d.apply(x, kernel=(h // oh, w // ow), stride=(h // oh, w // ow), padding=(0, 0))
-    else:
-        # Unequal bins: gather every bin (padded by repeating its last index, which never changes the first
-        # maximum), pick the argmax, then one differentiable integer gather of the winners.
-        rows, cols = _bin_rows(h, oh), _bin_rows(w, ow)
-        bins = x.data[:, :, rows[:, :, None, None], cols[None, None, :, :]].transpose(0, 1, 2, 4, 3, 5)
-        flat = bins.reshape(n, c, oh, ow, -1)
-        try:
-            best = np.argmax(flat, axis=-1)
-        except TypeError as err:
-            raise TypeError(f"{op}: cannot decide which symbolic entry of input {x.shape} is largest; "
-                            "use exact rational inputs") from err
-        pos = (rows[:, None, :, None] * w + cols[None, :, None, :]).reshape(oh, ow, -1)
-        winners = np.take_along_axis(np.broadcast_to(pos, (n, c) + pos.shape), best[..., None], axis=-1)
-        key = (np.arange(n)[:, None, None], np.arange(c)[None, :, None], winners.reshape(n, c, oh * ow))
-        out = reshape(getitem(reshape(x, n, c, h * w), key), n, c, oh, ow)
-    return squeeze(out, 0) if added else out
-
-
-def spatial_pyramid_pool2d(input: Any, levels: Sequence[int] = (1, 2, 4), mode: str = "max") -> Any:
-    """Pool each level's n×n grid of adaptive bins and concatenate, flattened (He et al. 2014, lecture F62):
-    (N, C, H, W) → (N, C·Σn²), the same length for any H, W."""
-    op = "spatial_pyramid_pool2d"
-    pools = {"max": adaptive_max_pool2d, "avg": adaptive_avg_pool2d}
-    if mode not in pools:
-        raise ValueError(f"{op}: mode must be 'max' or 'avg', got {mode!r}")
-    if not levels or any(int(n) < 1 for n in levels):
-        raise ValueError(f"{op}: levels must be positive grid sizes, got {tuple(levels)}")
-    x, added = _batched(op, input)
-    out = cat([flatten(pools[mode](x, int(n)), 1) for n in levels], 1)
-    return squeeze(out, 0) if added else out
+def check_divisor(op: str, divisor_override: Any) -> None:
+    """divisor_override: None or a non-zero int (PyTorch's rules)."""
+    if divisor_override is None:
+        return
+    if not isinstance(divisor_override, (int, np.integer)) or isinstance(divisor_override, bool):
+        raise TypeError(f"{op}: divisor_override must be an int or None, got {divisor_override!r}")
+    if divisor_override == 0:
+        raise ShapeError(f"{op}: divisor_override must not be zero (it divides every window sum)")

@@ -42,7 +42,8 @@ int8 = np.dtype(np.int8)
 uint8 = np.dtype(np.uint8)
 bool = np.dtype(np.bool_)
 
-_submodules = {"functional", "nn", "optim", "data", "utils", "symbolic", "viz", "inspect", "autograd"}
+_submodules = {"functional", "nn", "optim", "data", "utils", "symbolic", "viz", "inspect", "autograd",
+               "onnx", "export"}  # onnx, export: handing models to other engines (issue 15)
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: Any = False, name: Any = None) -> Tensor:

@@ -101,6 +101,13 @@ class Tensor:
         if dtype is not None and np.dtype(dtype) != self.data.dtype:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data
+
+    def __dlpack__(self, **kwargs: Any) -> Any:
+        """DLPack export of the data (as torch.Tensor.__dlpack__), so torch.tensor(t) reads a Tensor directly."""
+        return self.data.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        return self.data.__dlpack_device__()
     # ---- end NumPy protocol ---------------------------------------------------------------------
 
     def item(self) -> Any:

@@ -240,3 +240,10 @@ def test_indexing_errors_name_getitem_the_index_and_the_shape():
         x["a"]
     with pytest.raises(IndexError, match="single ellipsis"):
         x[..., ...]
+
+
+def test_indexing_a_symbolic_tensor_down_to_one_entry_keeps_it_symbolic():
+    import sympy
+
+    t = tg.Tensor(np.array([sympy.Integer(3), sympy.Symbol("a")], dtype=object))
+    assert t[0].dtype == object and t[np.array(0)].dtype == object and t[np.array(0)].item() == 3

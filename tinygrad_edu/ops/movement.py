@@ -84,7 +84,7 @@ class GetItem(Function):
     rule_latex = r"\delta_x[\text{key}] \mathrel{+}= \delta"
 
     def forward(ctx, x, key, pre=None):
-        return np.asarray((x if pre is None else x[pre])[key])
+        return np.asarray((x if pre is None else x[pre])[key], dtype=x.dtype)
 
     def backward(ctx, g):
         return IndexAdd.apply(g, shape=ctx.inputs[0].shape, key=ctx.attrs["key"], pre=ctx.attrs.get("pre"))

@@ -127,3 +127,59 @@ def test_load_mnist_wrong_image_layout(tmp_path):
 def test_load_mnist_bad_split(tmp_path):
     with pytest.raises(ValueError, match=r"load_mnist: split must be one of \('train', 'test'\), got 'val'"):
         load_mnist(tmp_path, "val")
+
+
+# ---- bounded reading (issue 12): the header decides how much is ever read or inflated -----------------
+
+def _peak_bytes(call):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        call()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+def test_a_gzip_bomb_is_never_inflated_past_the_declared_size(tmp_path):
+    """A ~64 KiB .gz declaring 10 bytes but holding 64 MiB: only header + 10 + 1 bytes are inflated."""
+    path = tmp_path / "bomb.idx.gz"
+    with gzip.open(path, "wb") as f:
+        f.write(_header(0x08, (10,)))
+        for _ in range(64):
+            f.write(bytes(1 << 20))
+    assert path.stat().st_size < 1 << 20
+
+    def read():
+        with pytest.raises(IdxFormatError, match=r"trailing bytes: shape \(10,\) of uint8 needs 10 data bytes, "
+                                                 r"found more than 10 \(the rest was not decompressed\)"):
+            read_idx(path)
+
+    assert _peak_bytes(read) < 2 << 20
+
+
+@pytest.mark.parametrize("suffix", ["", ".gz"])
+def test_a_declared_size_beyond_memory_is_refused_with_the_byte_count(tmp_path, suffix):
+    path = tmp_path / f"huge.idx{suffix}"
+    content = _header(0x0E, (2**32 - 1, 2**32 - 1)) + bytes(64)
+    path.write_bytes(gzip.compress(content) if suffix else content)
+    needed = (2**32 - 1) ** 2 * 8
+    message = (rf"truncated data: shape \(4294967295, 4294967295\) of float64 needs {needed} bytes, found 64"
+               if not suffix else rf"the header declares {needed:,} data bytes \(shape \(4294967295, 4294967295\) "
+                                  r"of float64\), more than the [\d,]+ bytes of memory available; refused")
+    with pytest.raises(IdxFormatError, match=message):
+        read_idx(path)
+
+
+def test_a_plain_file_is_checked_against_its_size_before_reading(tmp_path):
+    path = tmp_path / "long.idx"
+    path.write_bytes(_header(0x08, (4,)) + bytes(32 << 20))
+
+    def read():
+        with pytest.raises(IdxFormatError, match=r"trailing bytes: shape \(4,\) of uint8 needs 4 data bytes, "
+                                                 r"found 33554432"):
+            read_idx(path)
+
+    assert _peak_bytes(read) < 1 << 20

@@ -1,5 +1,6 @@
-"""Dropout (mask statistics, expectation, gradient), local response norm and batch norm against PyTorch
-(values, gradients, second derivatives), central differences, symbolic LRN, and the error messages."""
+"""Dropout (mask statistics, expectation, gradient), local response norm, batch, layer and group norm against
+PyTorch (values, gradients, second derivatives), central differences, symbolic LRN and layer norm, and the
+error messages (a negative ε, refused, would give NaN)."""
 import re
 
 import numpy as np
@@ -8,7 +9,8 @@ import sympy
 from hypothesis import given, strategies as st
 
 import tinygrad_edu as tg
-from tinygrad_edu.ops.normalization import batch_norm, dropout, local_response_norm
+from tinygrad_edu.errors import ShapeError
+from tinygrad_edu.ops.normalization import batch_norm, dropout, group_norm, layer_norm, local_response_norm
 from tests.helpers import assert_close, numeric_grad, rand64
 
 
@@ -204,3 +206,162 @@ def test_batch_norm_keeps_float32():
 def test_batch_norm_errors(call, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         call(tg.ones(2, 3, 2, 2))
+
+
+@pytest.mark.parametrize("eps, training, message", [
+    (-1.0, True, "batch_norm: eps must be positive during training (it is added to the variance under √), got -1.0"),
+    (0.0, True, "batch_norm: eps must be positive during training"),
+    (-1e-5, False, "batch_norm: eps must be non-negative (it is added to the variance under √), got -1e-05"),
+])
+def test_batch_norm_refuses_eps_as_pytorch(eps, training, message):
+    """Issue 12 (b): a negative ε made √(σ² + ε) NaN without a word."""
+    with pytest.raises(ShapeError, match=re.escape(message)):
+        batch_norm(tg.randn(4, 3), tg.zeros(3), tg.ones(3), training=training, eps=eps)
+
+
+@pytest.mark.torch
+def test_batch_norm_eps_errors_are_pytorchs_type(torch):
+    for training in (True, False):
+        with pytest.raises(ValueError):
+            torch.nn.functional.batch_norm(torch.randn(4, 3), torch.zeros(3), torch.ones(3), training=training, eps=-1)
+        with pytest.raises(ValueError):
+            batch_norm(tg.randn(4, 3), tg.zeros(3), tg.ones(3), training=training, eps=-1)
+
+
+@pytest.mark.parametrize("momentum, error", [(1.5, ShapeError), (-0.5, ShapeError), (None, TypeError)])
+def test_batch_norm_momentum_must_be_a_weight_in_0_1(momentum, error):
+    rm = tg.zeros(3)
+    with pytest.raises(error, match="batch_norm: momentum must"):
+        batch_norm(tg.randn(4, 3), rm, tg.ones(3), training=True, momentum=momentum)
+    assert not rm.data.any()
+
+
+def test_batch_norm_running_stats_may_be_numpy_arrays_and_tensors_get_a_new_version():
+    rm, rv = np.zeros(3), tg.ones(3)
+    version = rv._version
+    batch_norm(tg.randn(5, 3), rm, rv, training=True)
+    assert rm.any() and rv._version == version + 1
+
+
+# ---- layer normalisation ------------------------------------------------------------------------
+
+@given(lead=st.sampled_from([(), (2,), (2, 3)]), norm=st.sampled_from([(4,), (3, 2), (1,), (2, 1, 3)]),
+       affine=st.booleans(), eps=st.sampled_from([1e-5, 0.1]), seed=st.integers(0, 2**16))
+def test_layer_norm_matches_torch(lead, norm, affine, eps, seed):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(seed)
+    x = rand64(rng, lead + norm)
+    w, b = (rand64(rng, norm), rand64(rng, norm)) if affine else (None, None)
+    ts = [torch.tensor(t.data, requires_grad=True) if t is not None else None for t in (x, w, b)]
+    y = layer_norm(x, norm, w, b, eps)
+    yt = torch.nn.functional.layer_norm(ts[0], norm, ts[1], ts[2], eps)
+    assert_close(y, yt, rtol=1e-6, atol=1e-8)
+    g = rng.standard_normal(y.shape)
+    y.backward(tg.Tensor(g))
+    yt.backward(torch.tensor(g))
+    for ours, theirs in zip((x, w, b), ts):
+        if ours is not None:
+            assert_close(ours.grad, theirs.grad, rtol=1e-5, atol=1e-8)
+
+
+def test_layer_norm_gradient_matches_finite_differences():
+    rng = np.random.default_rng(20)
+    x, w = rand64(rng, (2, 3, 4)), rand64(rng, (3, 4), requires_grad=False)
+    fn = lambda t: layer_norm(t, (3, 4), w, None, 1e-3)  # noqa: E731
+    y = fn(x)
+    v = rng.standard_normal(y.shape)
+    y.backward(tg.Tensor(v))
+    np.testing.assert_allclose(x.grad.data, numeric_grad(fn, x, v), rtol=1e-5, atol=1e-7)
+
+
+def test_layer_norm_second_derivative_matches_torch(torch):
+    rng = np.random.default_rng(21)
+    x, w = rand64(rng, (3, 5)), rand64(rng, (5,))
+    v = rng.standard_normal(x.shape)
+    gx, gw = tg.grad((layer_norm(x, 5, w) * tg.Tensor(v)).sum(), [x, w], create_graph=True)
+    (ggx,) = tg.grad((gx * gx).sum() + (gw * gw).sum(), [x])
+    xt, wt = torch.tensor(x.data, requires_grad=True), torch.tensor(w.data, requires_grad=True)
+    yt = torch.nn.functional.layer_norm(xt, (5,), wt)
+    gxt, gwt = torch.autograd.grad((yt * torch.tensor(v)).sum(), [xt, wt], create_graph=True)
+    (ggxt,) = torch.autograd.grad((gxt * gxt).sum() + (gwt * gwt).sum(), xt)
+    assert_close(gx, gxt)
+    assert_close(ggx, ggxt, rtol=1e-6, atol=1e-8)
+
+
+def test_layer_norm_on_symbols_centres_and_scales_exactly():
+    a = sympy.symbols("a0:3", real=True)
+    y = layer_norm(tg.Tensor(np.array(a, dtype=object).reshape(1, 3)), 3, eps=0.0).data[0]
+    mean = sum(a) / 3
+    var = sum((ai - mean) ** 2 for ai in a) / 3
+    assert all(sympy.simplify(yi - (ai - mean) / sympy.sqrt(var)) == 0 for yi, ai in zip(y, a))
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: layer_norm(tg.ones(2, 4), (3,)), ShapeError,
+     "layer_norm: normalized_shape [3] must equal the last dimensions of the input, got input of shape (2, 4) "
+     "(rule: input (*, 3))"),
+    (lambda: layer_norm(tg.ones(2, 3), 3, eps=-1.0), ShapeError,
+     "layer_norm: eps must be non-negative (it is added to the variance under √), got -1.0"),
+    (lambda: layer_norm(tg.ones(2, 3), 3, weight=tg.ones(4)), ShapeError,
+     "layer_norm: weight has shape (4,), expected normalized_shape (3,)"),
+    (lambda: layer_norm(tg.ones(2, 3), (0,)), ShapeError, "layer_norm: normalized_shape must be one or more positive"),
+    (lambda: layer_norm(tg.ones(2, 3), 3.0), TypeError, "layer_norm: normalized_shape must be an int or a sequence"),
+])
+def test_layer_norm_errors(call, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        call()
+
+
+# ---- group normalisation ------------------------------------------------------------------------
+
+@given(n=st.integers(2, 3), groups_channels=st.sampled_from([(1, 3), (2, 4), (3, 6), (4, 4)]),
+       spatial=st.sampled_from([(), (5,), (2, 3)]), affine=st.booleans(), seed=st.integers(0, 2**16))
+def test_group_norm_matches_torch(n, groups_channels, spatial, affine, seed):
+    torch = pytest.importorskip("torch")
+    groups, channels = groups_channels
+    rng = np.random.default_rng(seed)
+    x = rand64(rng, (n, channels) + spatial) * 3
+    x = tg.Tensor(x.data, requires_grad=True)
+    w, b = (rand64(rng, (channels,)), rand64(rng, (channels,))) if affine else (None, None)
+    ts = [torch.tensor(t.data, requires_grad=True) if t is not None else None for t in (x, w, b)]
+    y = group_norm(x, groups, w, b, 1e-5)
+    yt = torch.nn.functional.group_norm(ts[0], groups, ts[1], ts[2], 1e-5)
+    assert_close(y, yt, rtol=1e-6, atol=1e-8)
+    g = rng.standard_normal(y.shape)
+    y.backward(tg.Tensor(g))
+    yt.backward(torch.tensor(g))
+    for ours, theirs in zip((x, w, b), ts):
+        if ours is not None:
+            assert_close(ours.grad, theirs.grad, rtol=1e-5, atol=1e-7)
+
+
+def test_group_norm_gradient_matches_finite_differences():
+    rng = np.random.default_rng(22)
+    x = rand64(rng, (2, 4, 3))
+    fn = lambda t: group_norm(t, 2, eps=1e-3)  # noqa: E731
+    y = fn(x)
+    v = rng.standard_normal(y.shape)
+    y.backward(tg.Tensor(v))
+    np.testing.assert_allclose(x.grad.data, numeric_grad(fn, x, v), rtol=1e-5, atol=1e-7)
+
+
+def test_group_norm_with_one_group_per_channel_is_instance_norm_and_one_group_is_layer_norm():
+    x = rand64(np.random.default_rng(23), (2, 3, 4), requires_grad=False)
+    np.testing.assert_allclose(group_norm(x, 1).data, layer_norm(x, (3, 4)).data, rtol=1e-12)
+    per_channel = (x.data - x.data.mean(2, keepdims=True)) / np.sqrt(x.data.var(2, keepdims=True) + 1e-5)
+    np.testing.assert_allclose(group_norm(x, 3).data, per_channel, rtol=1e-12)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: group_norm(tg.ones(2, 3), 2), "group_norm: the number of channels in the input must be divisible by "
+                                            "num_groups, got input of shape (2, 3) (3 channels) and num_groups=2"),
+    (lambda: group_norm(tg.ones(4), 2), "group_norm: expected at least 2 dimensions (N, C, …) for input, got shape (4,)"),
+    (lambda: group_norm(tg.ones(2, 4), 0), "group_norm: num_groups must be a positive integer, got 0"),
+    (lambda: group_norm(tg.ones(2, 4), 2, eps=-0.1), "group_norm: eps must be non-negative"),
+    (lambda: group_norm(tg.ones(2, 4), 2, weight=tg.ones(3)), "group_norm: weight has shape (3,) but input (2, 4)"),
+    (lambda: group_norm(tg.ones(1, 4), 4), "group_norm: expected more than 1 value per group, got input of shape "
+                                            "(1, 4) with num_groups=4"),
+])
+def test_group_norm_errors(call, message):
+    with pytest.raises(ShapeError, match=re.escape(message)):
+        call()

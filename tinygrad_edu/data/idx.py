@@ -3,12 +3,15 @@ then the values big-endian in C order. Read and write it (gzip when the file is 
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import zlib
 from pathlib import Path
-from typing import Union
+from typing import BinaryIO, Optional, Union
 
 import numpy as np
+
+from ..memory import AllocationError, check_allocation
 
 PathLike = Union[str, os.PathLike]
 
@@ -24,46 +27,67 @@ class IdxFormatError(ValueError):
     """A file that is not a well-formed IDX file; the message names the file, the field, expected and found."""
 
 
-def _read_bytes(path: Path) -> bytes:
-    raw = path.read_bytes()
-    if not raw.startswith(GZIP_MAGIC):
-        return raw
-    try:
-        return gzip.decompress(raw)
-    except (EOFError, OSError, zlib.error) as err:
-        raise IdxFormatError(f"read_idx: {path}: gzip stream is damaged or truncated ({err})") from err
-
-
 def read_idx(path: PathLike) -> np.ndarray:
-    """The array stored in an IDX file (plain or gzipped), in native byte order with the file's dtype."""
+    """The array stored in an IDX file (plain or gzipped), in native byte order with the file's dtype.
+
+    The header is read first; the declared dims give the exact data size, which must fit in memory (the
+    error names the bytes) and, for a plain file, match the file's size, before any data is read. A gzipped
+    file is never inflated past header + data + 1 bytes, so a small file declaring a huge array costs nothing."""
     path = Path(path)
-    raw = _read_bytes(path)
-    if len(raw) < 4:
+    with open(path, "rb") as raw:
+        gzipped = raw.read(2) == GZIP_MAGIC
+        raw.seek(0)
+        stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw  # type: ignore[assignment]
+        try:
+            return _read_idx(path, stream, None if gzipped else path.stat().st_size)
+        except (EOFError, OSError, zlib.error) as err:
+            if not gzipped or isinstance(err, FileNotFoundError):
+                raise
+            raise IdxFormatError(f"read_idx: {path}: gzip stream is damaged or truncated ({err})") from err
+
+
+def _read_idx(path: Path, stream: BinaryIO, file_size: Optional[int]) -> np.ndarray:
+    magic = stream.read(4)
+    if len(magic) < 4:
         raise IdxFormatError(f"read_idx: {path}: truncated header: expected at least 4 bytes of magic, "
-                             f"found {len(raw)}")
-    if raw[0] != 0 or raw[1] != 0:
+                             f"found {len(magic)}")
+    if magic[0] != 0 or magic[1] != 0:
         raise IdxFormatError(f"read_idx: {path}: wrong magic: expected the first two bytes 0x0000, "
-                             f"found 0x{raw[0]:02X}{raw[1]:02X} (not an IDX file)")
-    code, ndim = raw[2], raw[3]
+                             f"found 0x{magic[0]:02X}{magic[1]:02X} (not an IDX file)")
+    code, ndim = magic[2], magic[3]
     if code not in CODE_TO_DTYPE:
         known = ", ".join(f"0x{c:02X} ({d.name})" for c, d in CODE_TO_DTYPE.items())
         raise IdxFormatError(f"read_idx: {path}: unknown dtype code 0x{code:02X}; expected one of {known}")
     header_size = 4 + 4 * ndim
-    if len(raw) < header_size:
+    dims = stream.read(4 * ndim)
+    if len(dims) < 4 * ndim:
         raise IdxFormatError(f"read_idx: {path}: truncated header: {ndim} dimensions need {header_size} header "
-                             f"bytes, found {len(raw)}")
-    shape = tuple(int(n) for n in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
+                             f"bytes, found {4 + len(dims)}")
+    shape = tuple(int(n) for n in np.frombuffer(dims, dtype=">u4", count=ndim))
     dtype = CODE_TO_DTYPE[code]
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    found = len(raw) - header_size
+    expected = math.prod(shape) * dtype.itemsize
+    if file_size is not None:
+        _check_size(path, shape, dtype, expected, file_size - header_size, exact=True)
+    try:
+        check_allocation("read_idx", shape, dtype)
+    except AllocationError as err:
+        raise IdxFormatError(f"read_idx: {path}: the header declares {expected:,} data bytes (shape {shape} of "
+                             f"{dtype.name}), more than the {err.available:,} bytes of memory available; refused "
+                             f"before reading the data") from None
+    data = stream.read(expected + 1)
+    _check_size(path, shape, dtype, expected, len(data), exact=file_size is not None)
+    values = np.frombuffer(data, dtype=dtype, count=math.prod(shape))
+    return values.astype(dtype.newbyteorder("="), copy=True).reshape(shape)
+
+
+def _check_size(path: Path, shape: tuple, dtype: np.dtype, expected: int, found: int, exact: bool) -> None:
     if found < expected:
         raise IdxFormatError(f"read_idx: {path}: truncated data: shape {shape} of {dtype.name} needs {expected} "
                              f"bytes, found {found}")
     if found > expected:
+        more = f"{found}" if exact else f"more than {expected} (the rest was not decompressed)"
         raise IdxFormatError(f"read_idx: {path}: trailing bytes: shape {shape} of {dtype.name} needs {expected} "
-                             f"data bytes, found {found}")
-    values = np.frombuffer(raw, dtype=dtype, offset=header_size)
-    return values.astype(dtype.newbyteorder("="), copy=True).reshape(shape)
+                             f"data bytes, found {more}")
 
 
 def write_idx(path: PathLike, array: np.ndarray) -> Path:

@@ -37,7 +37,10 @@ def ones_(t: Tensor) -> Tensor:
 
 
 def kaiming_uniform_(t: Tensor, a: float = 0.0) -> Tensor:
-    """U(−b, b) with b = gain·√(3/fan_in), gain = √(2/(1 + a²)); PyTorch layers use a = √5, i.e. b = 1/√fan_in."""
+    """U(−b, b) with b = gain·√(3/fan_in), gain = √(2/(1 + a²)); PyTorch layers use a = √5, i.e. b = 1/√fan_in.
+    A tensor without elements is left as it is (PyTorch: "Initializing zero-element tensors is a no-op")."""
+    if t.numel() == 0:
+        return t
     bound = math.sqrt(2.0 / (1 + a * a)) * math.sqrt(3.0 / fan_in(t))
     return uniform_(t, -bound, bound)
 

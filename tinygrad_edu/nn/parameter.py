@@ -5,13 +5,19 @@ from typing import Any
 
 import numpy as np
 
+from ..backend import DEFAULT_FLOAT
 from ..tensor import Tensor
 
 
 class Parameter(Tensor):
+    """A Tensor that is a module's learnable state: assigning one to a Module attribute registers it.
+    Parameter(t) shares t's data, as in PyTorch; Parameter() is an empty float32 parameter."""
+
     __slots__ = ()
 
-    def __init__(self, data: Any, requires_grad: bool = True) -> None:
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+        if data is None:
+            data = np.empty(0, DEFAULT_FLOAT)
         super().__init__(data.data if isinstance(data, Tensor) else data, requires_grad=requires_grad)
 
     def __repr__(self) -> str:

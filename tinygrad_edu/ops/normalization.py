@@ -1,6 +1,6 @@
-"""Dropout (lecture F15), local response normalisation (F17) and batch normalisation, with PyTorch's
-definitions. LRN and batch norm are compositions of differentiable ops, so their gradients (and second
-derivatives) come from the engine; dropout is one Function with a constant mask.
+"""Dropout (lecture F15), local response normalisation (F17), and batch, layer and group normalisation, with
+PyTorch's definitions. The normalisations are compositions of differentiable ops, so their gradients (and
+second derivatives) come from the engine; dropout is one Function with a constant mask.
 """
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import numpy as np
 import sympy
 
 from .. import backend
-from ..autograd import Function
+from ..autograd import Function, composite
+from ..errors import ShapeError
 from .movement import IndexAdd, getitem, reshape
 
 
@@ -35,7 +36,7 @@ class Dropout(Function):
 def dropout(input: Any, p: float = 0.5, training: bool = True) -> Any:
     """Zero each entry with probability p and scale the kept ones by 1/(1−p) in training; identity at eval (F15)."""
     if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: probability has to be between 0 and 1, but got p = {p} (input {input.shape})")
+        raise ShapeError(f"dropout: probability has to be between 0 and 1, but got p = {p} (input {input.shape})")
     if not training or p == 0.0:
         return input
     from ..creation import generator  # late: creation imports tensor, which imports ops
@@ -50,6 +51,9 @@ def dropout(input: Any, p: float = 0.5, training: bool = True) -> Any:
     return Dropout.apply(input, scale=scale)
 
 
+@composite("local_response_norm", "b_c = a_c / D_c^β, D_c = k + (α/n) Σ_{c′ near c} a_{c′}² (F17): "
+           "δ_{a_j} = δ_j / D_j^β − (2αβ/n)·a_j·Σ_{c near j} δ_c b_c / D_c",
+           r"\delta_{a_j} = \frac{\delta_j}{D_j^\beta} - \frac{2\alpha\beta}{n} a_j \sum_{c} \frac{\delta_c b_c}{D_c}")
 def local_response_norm(input: Any, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> Any:
     """b_c = a_c / (k + (α/n) Σ_{c'} a_{c'}²)^β over channels c' = c − ⌊n/2⌋ … c + ⌊(n−1)/2⌋ (F17),
     exactly PyTorch's local_response_norm (α divided by n, channel axis 1, zero channels outside the range).
@@ -59,9 +63,9 @@ def local_response_norm(input: Any, size: int, alpha: float = 1e-4, beta: float 
     """
     op = "local_response_norm"
     if input.ndim < 3:
-        raise ValueError(f"{op}: expected a 3-D (N, C, L) or 4-D (N, C, H, W) input or more, got shape {input.shape}")
+        raise ShapeError(f"{op}: expected a 3-D (N, C, L) or 4-D (N, C, H, W) input or more, got shape {input.shape}")
     if int(size) != size or size < 1:
-        raise ValueError(f"{op}: size must be a positive integer (the channel window n), got {size}")
+        raise ShapeError(f"{op}: size must be a positive integer (the channel window n), got {size}")
     size = int(size)
     channels = input.shape[1]
     before, after = size // 2, (size - 1) // 2
@@ -81,34 +85,59 @@ def _channel_shape(x: Any) -> tuple[int, ...]:
 
 def _check_channels(op: str, name: str, t: Optional[Any], channels: int, input_shape: tuple[int, ...]) -> None:
     if t is not None and tuple(t.shape) != (channels,):
-        raise ValueError(f"{op}: {name} has shape {tuple(t.shape)} but input {input_shape} has {channels} channels "
+        raise ShapeError(f"{op}: {name} has shape {tuple(t.shape)} but input {input_shape} has {channels} channels "
                          f"(dim 1); expected ({channels},)")
 
 
+def _check_eps(op: str, eps: Any, positive: bool) -> float:
+    """ε ≥ 0 (ε > 0 where a batch variance may be 0); a negative ε would take √ of a negative number: NaN."""
+    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{op}: eps must be a number, got {eps!r} ({type(eps).__name__})")
+    if not (eps > 0 if positive else eps >= 0):
+        rule = "positive during training" if positive else "non-negative"
+        raise ShapeError(f"{op}: eps must be {rule} (it is added to the variance under √), got {eps}")
+    return float(eps)
+
+
+def _check_momentum(op: str, momentum: Any) -> float:
+    if isinstance(momentum, bool) or not isinstance(momentum, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{op}: momentum must be a number in [0, 1], got {momentum!r}; the modules' momentum=None "
+                        "(cumulative average) passes 1/num_batches_tracked here")
+    if not 0 <= momentum <= 1:
+        raise ShapeError(f"{op}: momentum must lie in [0, 1] (r ← (1 − m)·r + m·batch statistic), got {momentum}")
+    return float(momentum)
+
+
+@composite("batch_norm", "x̂ = (x − μ)/√(σ² + ε), y = γx̂ + β over (N, H, W) per channel: "
+           "δ_x = γ/√(σ² + ε)·(δ − mean δ − x̂·mean(δ·x̂)) (eval: γδ/√(σ² + ε)), ∂E/∂γ = Σ δ·x̂, ∂E/∂β = Σ δ",
+           r"\delta_x = \frac{\gamma}{\sqrt{\sigma^2+\epsilon}}\left(\delta - \overline{\delta} - "
+           r"\hat{x}\,\overline{\delta\hat{x}}\right)")
 def batch_norm(input: Any, running_mean: Optional[Any], running_var: Optional[Any], weight: Optional[Any] = None,
                bias: Optional[Any] = None, training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Any:
     """y = (x − μ)/√(σ² + ε)·γ + β per channel, as PyTorch: in training μ, σ² are the batch's (biased σ²)
     over (N, H, W), or (N,) for 2-D input, and the running stats are updated in place (unbiased σ²);
-    in eval the running stats are used."""
+    in eval the running stats are used. ε must be positive in training, non-negative in eval."""
     op = "batch_norm"
     if input.ndim < 2:
-        raise ValueError(f"{op}: expected a 2-D (N, C) or 3-D/4-D (N, C, …) input, got shape {input.shape}")
+        raise ShapeError(f"{op}: expected a 2-D (N, C) or 3-D/4-D (N, C, …) input, got shape {input.shape}")
+    _check_eps(op, eps, positive=training)
+    momentum = _check_momentum(op, momentum)
     channels = input.shape[1]
     for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
         _check_channels(op, name, t, channels, input.shape)
     axes = (0,) + tuple(range(2, input.ndim))
     shape = _channel_shape(input)
     if training:
-        count = input.numel() // channels
+        count = input.numel() // channels if channels else 0
         if count <= 1:
-            raise ValueError(f"{op}: expected more than 1 value per channel when training, got input {input.shape}")
+            raise ShapeError(f"{op}: expected more than 1 value per channel when training, got input {input.shape}")
         mean = input.mean(axes, keepdim=True)
         centred = input - mean
         var = (centred * centred).mean(axes, keepdim=True)
         _update_running(running_mean, running_var, mean, var, momentum, count)
     else:
         if running_mean is None or running_var is None:
-            raise ValueError(f"{op}: running_mean and running_var are required when training=False")
+            raise ShapeError(f"{op}: running_mean and running_var are required when training=False")
         centred = input - reshape(running_mean, shape)
         var = reshape(running_var, shape)
     out = centred / (var + _constant(eps, input.data)).sqrt()
@@ -119,11 +148,91 @@ def batch_norm(input: Any, running_mean: Optional[Any], running_var: Optional[An
     return out
 
 
+def _normalized_shape(op: str, normalized_shape: Any) -> tuple[int, ...]:
+    shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else normalized_shape
+    try:
+        shape = tuple(shape)
+    except TypeError:
+        raise TypeError(f"{op}: normalized_shape must be an int or a sequence of ints, got {normalized_shape!r}") from None
+    if not shape or any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1 for s in shape):
+        raise ShapeError(f"{op}: normalized_shape must be one or more positive sizes, got {normalized_shape!r}")
+    return tuple(int(s) for s in shape)
+
+
+@composite("layer_norm", "x̂ = (x − μ)/√(σ² + ε), y = γx̂ + β over the normalized dims per sample: "
+           "δ_x = γ/√(σ² + ε)·(δ − mean δ − x̂·mean(δ·x̂)), ∂E/∂γ = Σ δ·x̂, ∂E/∂β = Σ δ",
+           r"\delta_x = \frac{\gamma}{\sqrt{\sigma^2+\epsilon}}\left(\delta - \overline{\delta} - "
+           r"\hat{x}\,\overline{\delta\hat{x}}\right)")
+def layer_norm(input: Any, normalized_shape: Any, weight: Optional[Any] = None, bias: Optional[Any] = None,
+               eps: float = 1e-5) -> Any:
+    """y = (x − μ)/√(σ² + ε)·γ + β with μ, σ² (biased) over the last len(normalized_shape) dimensions of each
+    sample, and γ, β of shape normalized_shape, as torch.nn.functional.layer_norm."""
+    op = "layer_norm"
+    shape = _normalized_shape(op, normalized_shape)
+    _check_eps(op, eps, positive=False)
+    k = len(shape)
+    if input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
+        raise ShapeError(f"{op}: normalized_shape {list(shape)} must equal the last dimensions of the input, got "
+                         f"input of shape {tuple(input.shape)} (rule: input (*, {', '.join(map(str, shape))}))")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != shape:
+            raise ShapeError(f"{op}: {name} has shape {tuple(t.shape)}, expected normalized_shape {shape}")
+    axes = tuple(range(input.ndim - k, input.ndim))
+    centred = input - input.mean(axes, keepdim=True)
+    var = (centred * centred).mean(axes, keepdim=True)
+    out = centred / (var + _constant(eps, input.data)).sqrt()
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+@composite("group_norm", "x̂ = (x − μ)/√(σ² + ε), y = γx̂ + β over each group of channels per sample: "
+           "δ_x = γ/√(σ² + ε)·(δ − mean δ − x̂·mean(δ·x̂)), ∂E/∂γ = Σ δ·x̂, ∂E/∂β = Σ δ",
+           r"\delta_x = \frac{\gamma}{\sqrt{\sigma^2+\epsilon}}\left(\delta - \overline{\delta} - "
+           r"\hat{x}\,\overline{\delta\hat{x}}\right)")
+def group_norm(input: Any, num_groups: int, weight: Optional[Any] = None, bias: Optional[Any] = None,
+               eps: float = 1e-5) -> Any:
+    """Channels split into num_groups groups; each sample's group normalised with its own μ, σ² (biased) over
+    the group's channels and positions; then per-channel γ, β, as torch.nn.functional.group_norm."""
+    op = "group_norm"
+    if input.ndim < 2:
+        raise ShapeError(f"{op}: expected at least 2 dimensions (N, C, …) for input, got shape {tuple(input.shape)}")
+    if isinstance(num_groups, bool) or not isinstance(num_groups, (int, np.integer)) or num_groups < 1:
+        raise ShapeError(f"{op}: num_groups must be a positive integer, got {num_groups!r}")
+    _check_eps(op, eps, positive=False)
+    n, channels = input.shape[0], input.shape[1]
+    if channels % num_groups:
+        raise ShapeError(f"{op}: the number of channels in the input must be divisible by num_groups, got input of "
+                         f"shape {tuple(input.shape)} ({channels} channels) and num_groups={num_groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        _check_channels(op, name, t, channels, input.shape)
+    per_group = (channels // num_groups) * int(np.prod(input.shape[2:], dtype=np.int64))
+    if n * per_group == 1:
+        raise ShapeError(f"{op}: expected more than 1 value per group, got input of shape {tuple(input.shape)} with "
+                         f"num_groups={num_groups} (a single value normalises to 0)")
+    grouped = reshape(input, (n, num_groups, per_group))
+    centred = grouped - grouped.mean(2, keepdim=True)
+    var = (centred * centred).mean(2, keepdim=True)
+    out = reshape(centred / (var + _constant(eps, input.data)).sqrt(), input.shape)
+    shape = _channel_shape(input)
+    if weight is not None:
+        out = out * reshape(weight, shape)
+    if bias is not None:
+        out = out + reshape(bias, shape)
+    return out
+
+
 def _update_running(running_mean: Optional[Any], running_var: Optional[Any], mean: Any, var: Any, momentum: float,
                     count: int) -> None:
-    """r ← (1 − m)·r + m·batch statistic, in place, outside the graph; the variance made unbiased (n/(n−1))."""
-    if running_mean is not None:
-        running_mean.data[...] = (1 - momentum) * running_mean.data + momentum * mean.data.reshape(-1)
-    if running_var is not None:
-        unbiased = var.data.reshape(-1) * (count / (count - 1))
-        running_var.data[...] = (1 - momentum) * running_var.data + momentum * unbiased
+    """r ← (1 − m)·r + m·batch statistic, in place, outside the graph; the variance made unbiased (n/(n−1)).
+    Running stats may be Tensors (their version is bumped, as PyTorch's in-place update) or NumPy arrays."""
+    unbiased = var.data.reshape(-1) * (count / (count - 1))
+    for running, batch in ((running_mean, mean.data.reshape(-1)), (running_var, unbiased)):
+        if running is None:
+            continue
+        array = running if isinstance(running, np.ndarray) else running.data
+        array[...] = (1 - momentum) * array + momentum * batch
+        if not isinstance(running, np.ndarray):
+            running._bump_version()

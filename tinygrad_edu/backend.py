@@ -7,6 +7,8 @@ from typing import Any, Callable
 import numpy as np
 import sympy
 
+from .numeric_erf import erf as _erf_numeric
+
 DEFAULT_FLOAT = np.dtype(np.float32)
 
 
@@ -14,9 +16,10 @@ def is_symbolic(a: np.ndarray) -> bool:
     return a.dtype == object
 
 
-def as_array(data: Any, dtype: Any = None) -> np.ndarray:
-    """Turn user data into the array a Tensor holds: NumPy arrays keep their dtype, Python numbers
-    and lists become float32, SymPy expressions become object arrays."""
+def as_array(data: Any, dtype: Any = None, infer: bool = False) -> np.ndarray:
+    """Turn user data into the array a Tensor holds. NumPy arrays keep their dtype; SymPy expressions
+    become object arrays; Python numbers become float32, or with `infer` (torch.tensor's rule) floats
+    float32, ints int64 and bools bool (torch.Tensor(...) always gives float32)."""
     if isinstance(data, np.ndarray):
         arr = data
     elif isinstance(data, (np.generic,)):
@@ -29,12 +32,22 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
         if arr.dtype == object or _holds_sympy(data):
             arr = _object_array(data)
         elif dtype is None and arr.dtype.kind in "biuf":
-            arr = arr.astype(DEFAULT_FLOAT)
+            arr = arr.astype(_python_dtype(arr.dtype) if infer else DEFAULT_FLOAT, copy=False)
     if dtype is not None:
         dtype = np.dtype(dtype)
         if arr.dtype != dtype:
             arr = arr.astype(dtype)
     return arr
+
+
+def _python_dtype(inferred: np.dtype) -> np.dtype:
+    """torch.tensor's dtype for Python data: floats (and complex) stay floating at the default precision,
+    ints become int64, bools stay bool."""
+    if inferred.kind == "f":
+        return DEFAULT_FLOAT
+    if inferred.kind in "iu":
+        return np.dtype(np.int64)
+    return inferred
 
 
 def _holds_sympy(data: Any) -> bool:
@@ -75,6 +88,19 @@ def _elementwise(numeric: Callable, symbolic: Callable) -> Callable[[np.ndarray]
     return apply
 
 
+def _floating(numeric: Callable, symbolic: Callable) -> Callable[[np.ndarray], np.ndarray]:
+    """As _elementwise, for functions whose value is not an integer: integer and bool inputs become
+    float32 first (PyTorch's promotion for exp, log, sqrt, tanh, sigmoid)."""
+    inner = _elementwise(numeric, symbolic)
+
+    def apply(a: np.ndarray) -> np.ndarray:
+        if a.dtype.kind in "biu":
+            a = a.astype(DEFAULT_FLOAT)
+        return inner(a)
+
+    return apply
+
+
 def _object_scalar(value: Any) -> np.ndarray:
     out = np.empty((), dtype=object)
     out[()] = value
@@ -82,23 +108,36 @@ def _object_scalar(value: Any) -> np.ndarray:
 
 
 def _sigmoid_numeric(a: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * a))
+    """1/(1 + e⁻ᵃ) as PyTorch computes it: full relative precision in both tails (float32 σ(−20) = 2.06·10⁻⁹,
+    where 0.5·(1 + tanh(a/2)) cancels to 0), and exactly 0 once e⁻ᵃ overflows (a < −88.7 in float32)."""
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-a))
 
 
 def _sigmoid_symbolic(e: sympy.Expr) -> sympy.Expr:
     return 1 / (1 + sympy.exp(-e))
 
 
-exp = _elementwise(np.exp, sympy.exp)
-log = _elementwise(np.log, sympy.log)
-sqrt = _elementwise(np.sqrt, sympy.sqrt)
-tanh = _elementwise(np.tanh, sympy.tanh)
-sigmoid = _elementwise(_sigmoid_numeric, _sigmoid_symbolic)
+exp = _floating(np.exp, sympy.exp)
+log = _floating(np.log, sympy.log)
+sqrt = _floating(np.sqrt, sympy.sqrt)
+tanh = _floating(np.tanh, sympy.tanh)
+sigmoid = _floating(_sigmoid_numeric, _sigmoid_symbolic)
 relu = _elementwise(lambda a: np.maximum(a, 0), lambda e: sympy.Max(e, 0))
 sign = _elementwise(np.sign, sympy.sign)
 abs_ = _elementwise(np.abs, sympy.Abs)
 step = _elementwise(lambda a: (a > 0).astype(a.dtype), lambda e: sympy.Heaviside(e, 0))
 """The derivative of relu: 1 where x > 0, else 0 (0 at x = 0, as PyTorch)."""
+
+# log1p/expm1 keep tiny values exact in the tails of softplus, logsigmoid and elu; erf is GELU's (ops/activation.py)
+log1p = _floating(np.log1p, lambda e: sympy.log(1 + e))
+expm1 = _floating(np.expm1, lambda e: sympy.exp(e) - 1)
+erf = _floating(_erf_numeric, sympy.erf)
+
+
+def pi(like: np.ndarray) -> np.ndarray:
+    """π as a 0-d array of `like`'s kind: SymPy's exact pi for symbolic arrays (so 2/√π stays exact)."""
+    return _object_scalar(sympy.pi) if like.dtype == object else np.asarray(np.pi, dtype=like.dtype)
 
 
 def where_positive(a: np.ndarray, negative_slope: float) -> np.ndarray:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from .autograd import composite
 from .ops import cross_entropy, log_softmax, mse_loss, nll_loss, softmax
 from .ops.activation import celu, elu, gelu, hardtanh, logsigmoid, mish, relu6, selu, silu, softplus
 from .ops.interpolate import interpolate
@@ -22,6 +23,9 @@ from .ops.elementwise import LeakyRelu, Relu, Sigmoid, Tanh
 from .tensor import Tensor
 
 
+@composite("linear", "u = x Wᵀ + b: δ_x = δ W (the lecture's Wᵀδ for column vectors, F39), ∂E/∂W = δᵀx, "
+           "∂E/∂b = Σₙ δₙ", r"\delta_x = \delta W,\ \partial E/\partial W = \delta^\top x,\ "
+           r"\partial E/\partial b = \sum_n \delta_n")
 def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
     """y = x Wᵀ + b with W of shape (out_features, in_features), as PyTorch (lecture F55: y = W x + b)."""
     if weight.ndim != 2:

@@ -1,13 +1,20 @@
-"""Softmax, log-softmax and the losses built on them. With one-hot y, cross-entropy's gradient
-w.r.t. the logits is softmax(u) − y (lecture F41); log-softmax subtracts the max so ±1e4 is safe."""
+"""Softmax, log-softmax and the losses, with PyTorch's signatures, reductions and numbers. Cross-entropy is
+nll_loss(log_softmax(u)); with one-hot y its gradient w.r.t. the logits is softmax(u) − y (lecture F41), and
+with probability targets or label smoothing it is softmax(u) − y for the smoothed y. log-softmax subtracts the
+max, so ±1e4 is safe; the binary losses stay finite where PyTorch's do (logs clamped at −100, logsigmoid)."""
 from __future__ import annotations
 
-from typing import Any
+import sys
+import warnings
+from typing import Any, Optional
 
 import numpy as np
 
 from .. import backend
-from ..autograd import Function
+from ..autograd import Function, composite, is_engine_file
+from ..errors import ShapeError
+from .activation import logsigmoid, number_like
+from .compare import Where, relation
 
 
 def _stable_shift(x: np.ndarray, dim: int) -> np.ndarray:
@@ -41,78 +48,432 @@ class LogSoftmax(Function):
         return g - ctx.output.exp() * g.sum(ctx.attrs["dim"], keepdim=True)
 
 
+def _tensor(x: Any, op: str):
+    from ..tensor import Tensor
+
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (np.ndarray, np.generic)):
+        return Tensor(np.asarray(x))
+    raise TypeError(f"{op}: expected a Tensor or a NumPy array, got {type(x).__name__}")
+
+
+def _constant(array: Any, like):
+    return type(like)._make(np.asarray(array), False)
+
+
+def warn_user(message: str) -> None:
+    """A UserWarning pointing at the user's line: the first frame outside the library (through modules and
+    compositions alike; PyTorch counts frames by hand with _stacklevel)."""
+    frame, level = sys._getframe(1), 2  # stacklevel 1 is this function, 2 its caller
+    while frame is not None and is_engine_file(frame.f_code.co_filename):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, UserWarning, stacklevel=level)
+
+
+def _implicit_dim(op: str, ndim: int) -> int:
+    """PyTorch's choice when dim is omitted (_get_softmax_dim), with its deprecation warning."""
+    warn_user(f"Implicit dimension choice for {op} has been deprecated. Change the call to include dim=X as an "
+              "argument.")
+    return 0 if ndim in (0, 1, 3) else 1
+
+
 def _dim(x: Any, dim: int, op: str) -> int:
-    if x.ndim == 0:
-        raise ValueError(f"{op}: needs at least one dimension, got a 0-d tensor")
-    if not -x.ndim <= dim < x.ndim:
+    bound = max(x.ndim, 1)
+    if not -bound <= dim < bound:
         raise IndexError(f"{op}: dim {dim} is out of range for shape {x.shape}")
-    return dim % x.ndim
+    return dim % bound
 
 
-def softmax(x: Any, dim: int = -1):
-    return Softmax.apply(x, dim=_dim(x, dim, "softmax"))
+def _softmax_family(fn: type, op: str, input: Any, dim: Optional[int], dtype: Any):
+    x = _tensor(input, op)
+    if dtype is not None:
+        x = x.to(dtype)
+    if dim is None:
+        dim = _implicit_dim(op, x.ndim)
+    d = _dim(x, dim, op)
+    if x.ndim == 0:
+        return fn.apply(x.reshape(1), dim=0).reshape(())
+    return fn.apply(x, dim=d)
 
 
-def log_softmax(x: Any, dim: int = -1):
-    return LogSoftmax.apply(x, dim=_dim(x, dim, "log_softmax"))
+def softmax(input: Any, dim: Optional[int] = None, _stacklevel: int = 3, dtype: Any = None):
+    """e^u / Σ e^u along dim. Without dim, PyTorch's implicit choice (0 for 0-, 1- and 3-d input, else 1) and
+    its warning (at the caller's line; _stacklevel is accepted for PyTorch's signature); never silently the
+    last axis."""
+    return _softmax_family(Softmax, "softmax", input, dim, dtype)
 
 
-def _reduce(loss: Any, reduction: str, op: str, count: Any = None):
-    if reduction == "mean":
-        return loss.sum() / count if count is not None else loss.mean()
-    if reduction == "sum":
-        return loss.sum()
+def log_softmax(input: Any, dim: Optional[int] = None, _stacklevel: int = 3, dtype: Any = None):
+    """u − log Σ e^u along dim (implicit dim as softmax)."""
+    return _softmax_family(LogSoftmax, "log_softmax", input, dim, dtype)
+
+
+def softmin(input: Any, dim: Optional[int] = None, _stacklevel: int = 3, dtype: Any = None):
+    """softmax(−u) along dim (implicit dim as softmax)."""
+    x = _tensor(input, "softmin")
+    return _softmax_family(Softmax, "softmin", -(x.to(dtype) if dtype is not None else x), dim, None)
+
+
+# ---- reductions ------------------------------------------------------------------------------------------------
+def reduction_mode(op: str, reduction: str, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                   allowed: tuple[str, ...] = ("none", "mean", "sum")) -> str:
+    """The reduction, from PyTorch's deprecated size_average/reduce pair when either is given (with its warning)."""
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = ("mean" if size_average else "sum") if reduce else "none"
+        warn_user(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.")
+    if reduction not in allowed:
+        raise ShapeError(f"{op}: reduction must be one of {', '.join(repr(r) for r in allowed)}, got {reduction!r}")
+    return reduction
+
+
+def _reduce(loss: Any, reduction: str, total: Any = None):
+    """'none' → loss, 'sum' → Σ loss, 'mean' → Σ loss / total (the number of entries when total is None)."""
     if reduction == "none":
         return loss
-    raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    if reduction == "sum":
+        return loss.sum()
+    if total is None:
+        return loss.mean() if loss.numel() else loss.sum() / 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return loss.sum() / total
 
 
-def nll_loss(log_probs: Any, target: Any, reduction: str = "mean", ignore_index: int = -100):
-    """−log p[target] for (N, C) or (N, C, d₁, …) log-probabilities and integer targets (N) / (N, d₁, …)."""
-    target_array = np.asarray(getattr(target, "data", target))
-    if target_array.dtype.kind not in "iu":
-        raise TypeError(f"nll_loss: target must hold integer class indices, got dtype {target_array.dtype} "
-                        f"of shape {target_array.shape} (input {log_probs.shape}); use labels, not one-hot floats")
-    if log_probs.ndim < 1:
-        raise ValueError(f"nll_loss: input must be (C,), (N, C) or (N, C, d1, ...), got {log_probs.shape}")
-    if log_probs.ndim == 1:
-        log_probs, target_array = log_probs.unsqueeze(0), target_array.reshape(1)
-    n, c = log_probs.shape[:2]
-    expected = (n,) + log_probs.shape[2:]
-    if target_array.shape != expected:
-        raise ValueError(f"nll_loss: target shape {target_array.shape} does not match input {log_probs.shape}; "
-                         f"expected {expected} (input (N, C, ...) → target (N, ...))")
-    valid = target_array != ignore_index
-    bad = valid & ((target_array < 0) | (target_array >= c))
-    if bad.any():
-        raise IndexError(f"nll_loss: target {target_array[bad][0]} is out of range for {c} classes "
-                         f"(input {log_probs.shape})")
-    safe = np.where(valid, target_array, 0)
-    moved = log_probs.permute(0, *range(2, log_probs.ndim), 1) if log_probs.ndim > 2 else log_probs
-    rows = moved.reshape(-1, c)
-    picked = rows[np.arange(rows.shape[0]), safe.ravel()].reshape(*expected)
-    if not valid.all():
-        picked = picked * type(picked)._make(valid.astype(picked.dtype), False)
-    return _reduce(-picked, reduction, "nll_loss", count=int(valid.sum()) if reduction == "mean" else None)
-
-
-def cross_entropy(logits: Any, target: Any, reduction: str = "mean", ignore_index: int = -100):
-    """Softmax cross-entropy from raw logits (N, C[, d…]) and integer class targets, as PyTorch."""
-    if logits.ndim == 0:
-        raise ValueError("cross_entropy: logits must be (C,), (N, C) or (N, C, d1, ...), got a 0-d tensor")
-    target_array = np.asarray(getattr(target, "data", target))
-    if target_array.dtype.kind not in "iu":
-        raise TypeError(f"cross_entropy: target must hold integer class indices, got dtype {target_array.dtype} "
-                        f"of shape {target_array.shape} (logits {logits.shape})")
-    dim = 1 if logits.ndim > 1 else 0
-    return nll_loss(log_softmax(logits, dim), target_array, reduction, ignore_index)
-
-
-def mse_loss(input: Any, target: Any, reduction: str = "mean"):
-    """Mean squared error; shapes must match exactly (silent broadcasting here is a classic bug)."""
-    target_shape = getattr(target, "shape", np.shape(target))
-    if tuple(input.shape) != tuple(target_shape):
-        raise ValueError(f"mse_loss: input shape {input.shape} and target shape {tuple(target_shape)} differ; "
+def _same_shape(op: str, input: Any, target: Any) -> None:
+    if tuple(input.shape) != tuple(target.shape):
+        raise ShapeError(f"{op}: input shape {tuple(input.shape)} and target shape {tuple(target.shape)} differ; "
                          "they must match (reshape one; broadcasting here is usually a bug)")
-    diff = input - target
-    return _reduce(diff * diff, reduction, "mse_loss")
+
+
+def _elementwise_weight(op: str, weight: Any, input: Any):
+    if weight is None:
+        return None
+    w = _tensor(weight, op)
+    if w.shape != input.shape:
+        raise ShapeError(f"{op}: weight shape {w.shape} must equal the input shape {input.shape}")
+    return w
+
+
+# ---- classification ------------------------------------------------------------------------------------------
+def _class_targets(op: str, target: Any, input: Any) -> np.ndarray:
+    array = np.asarray(getattr(target, "data", target))
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"{op}: target must hold integer class indices, got dtype {array.dtype} of shape "
+                        f"{array.shape} (input {input.shape}); use labels, not one-hot floats (cross_entropy also "
+                        f"takes class probabilities of the input's shape {input.shape})")
+    if input.ndim == 1 and array.shape == (1,):
+        array = array.reshape(())
+    expected = () if input.ndim == 1 else (input.shape[0],) + input.shape[2:]
+    if array.shape != expected:
+        raise ShapeError(f"{op}: target shape {array.shape} does not match input {input.shape}; expected {expected} "
+                         "(input (N, C, d1, ...) → target (N, d1, ...); input (C,) → a 0-d target)")
+    return array
+
+
+def _class_weight(op: str, weight: Any, classes: int, like) -> Optional[np.ndarray]:
+    if weight is None:
+        return None
+    w = np.asarray(getattr(weight, "data", weight))
+    if w.shape != (classes,):
+        raise ShapeError(f"{op}: weight tensor should be defined either for all {classes} classes or no classes, "
+                         f"got weight of shape {w.shape}")
+    return w.astype(like.dtype) if like.dtype.kind == "f" and w.dtype.kind in "iuf" else w
+
+
+@composite("nll_loss", "δ goes to the target entry only: δ_x[n, tₙ] = −w[tₙ]·δ (0 where ignored)",
+           r"\delta_{x_{n,t_n}} = -w_{t_n}\,\delta")
+def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Optional[bool] = None,
+             ignore_index: int = -100, reduce: Optional[bool] = None, reduction: str = "mean"):
+    """−w[t]·input[t] for (C,), (N, C) or (N, C, d₁, …) log-probabilities and integer targets (), (N) or
+    (N, d₁, …); the weighted mean divides by Σ w[t] over the targets not ignored, as PyTorch."""
+    return _nll_loss(input, target, weight, ignore_index, reduction_mode("nll_loss", reduction, size_average, reduce))
+
+
+def _nll_loss(input: Any, target: Any, weight: Any, ignore_index: int, reduction: str):
+    x = _tensor(input, "nll_loss")
+    if x.ndim < 1:
+        raise ShapeError(f"nll_loss: input must be (C,), (N, C) or (N, C, d1, ...), got {x.shape}")
+    t = _class_targets("nll_loss", target, x)
+    classes = x.shape[0] if x.ndim == 1 else x.shape[1]
+    w = _class_weight("nll_loss", weight, classes, x.data)
+    valid = t != ignore_index
+    bad = valid & ((t < 0) | (t >= classes))
+    if bad.any():
+        raise IndexError(f"nll_loss: target {t[bad].ravel()[0]} is out of range for {classes} classes "
+                         f"(input {x.shape}; ignore_index={ignore_index})")
+    safe = np.where(valid, t, 0)
+    if x.ndim == 1:
+        picked = x[int(safe)]
+    else:
+        grid = np.indices(t.shape, sparse=True)
+        picked = x[(grid[0], safe) + tuple(grid[1:])]
+    if not valid.all():
+        picked = Where.apply(_constant(valid, x), picked, _constant(backend.zeros((), x.data), x))
+    coefficient = None if w is None else np.where(valid, w[safe], 0).astype(w.dtype)
+    loss = -picked if coefficient is None else -picked * _constant(coefficient, x)
+    if reduction != "mean":
+        return _reduce(loss, reduction)
+    if coefficient is None:
+        return _reduce(loss, reduction) if valid.all() else _reduce(loss, reduction, int(valid.sum()))
+    return _reduce(loss, reduction, _constant(np.sum(coefficient), x))
+
+
+@composite("cross_entropy", "δ_u = softmax(u) − y (y one-hot, the given or the smoothed probabilities; "
+           "weighted and divided as reduced)", r"\delta_u = \operatorname{softmax}(u) - y")
+def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Optional[bool] = None,
+                  ignore_index: int = -100, reduce: Optional[bool] = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0):
+    """Softmax cross-entropy from raw logits (C,), (N, C) or (N, C, d₁, …), as PyTorch: integer class targets,
+    or class probabilities of the logits' shape; label smoothing mixes y with the uniform ε/C. δ_u = softmax(u) − y."""
+    reduction = reduction_mode("cross_entropy", reduction, size_average, reduce)
+    x = _tensor(input, "cross_entropy")
+    if x.ndim == 0:
+        raise ShapeError("cross_entropy: logits must be (C,), (N, C) or (N, C, d1, ...), got a 0-d tensor")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ShapeError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+    dim = 1 if x.ndim > 1 else 0
+    classes = x.shape[dim]
+    log_p = log_softmax(x, dim)
+    target_shape = tuple(getattr(target, "shape", np.shape(target)))
+    if target_shape == x.shape:
+        return _soft_cross_entropy(log_p, target, weight, ignore_index, reduction, label_smoothing, dim)
+    t = _class_targets("cross_entropy", target, x)
+    nll = _nll_loss(log_p, t, weight, ignore_index, reduction)
+    if label_smoothing == 0:
+        return nll
+    w = _class_weight("cross_entropy", weight, classes, x.data)
+    per_class = log_p if w is None else log_p * _constant(w.reshape((classes,) + (1,) * (x.ndim - dim - 1)), x)
+    valid = t != ignore_index
+    smooth = Where.apply(_constant(valid, x), -per_class.sum(dim), _constant(backend.zeros((), x.data), x))
+    if reduction == "mean":
+        total = valid.sum() if w is None else w[t[valid]].sum()
+        smooth = _reduce(smooth, "mean", total.item() if isinstance(total, np.generic) else total)
+    else:
+        smooth = _reduce(smooth, reduction)
+    return nll * (1 - label_smoothing) + smooth * (label_smoothing / classes)
+
+
+def _soft_cross_entropy(log_p: Any, target: Any, weight: Any, ignore_index: int, reduction: str,
+                        label_smoothing: float, dim: int):
+    """−Σ_c w_c y_c log p_c for probability targets y of the logits' shape; 'mean' divides by the number of
+    rows (entries / C), as PyTorch, whatever the weights."""
+    y = _tensor(target, "cross_entropy")
+    if y.dtype.kind not in "fO":
+        raise TypeError(f"cross_entropy: a target of the logits' shape {y.shape} is read as class probabilities "
+                        f"and must be floating, got dtype {y.dtype}; class indices have shape "
+                        f"{log_p.shape[:1] + log_p.shape[2:] if log_p.ndim > 1 else ()}")
+    if ignore_index >= 0:
+        raise ShapeError(f"cross_entropy: ignore_index={ignore_index} is not supported for probability targets")
+    classes = log_p.shape[dim]
+    if label_smoothing > 0:
+        y = y * (1 - label_smoothing) + label_smoothing / classes
+    terms = log_p * y
+    w = _class_weight("cross_entropy", weight, classes, log_p.data)
+    if w is not None:
+        terms = terms * _constant(w.reshape((classes,) + (1,) * (log_p.ndim - dim - 1)), log_p)
+    if reduction == "none":
+        return -terms.sum(dim)
+    total = -terms.sum()
+    return total if reduction == "sum" else total / (log_p.numel() // classes)
+
+
+def one_hot(tensor: Any, num_classes: int = -1):
+    """(…,) int64 class indices → (…, num_classes) int64 one-hot rows; num_classes=-1 takes max + 1."""
+    t = _tensor(tensor, "one_hot")
+    if t.dtype != np.int64:
+        raise TypeError(f"one_hot: only applicable to int64 index tensors (PyTorch's LongTensor), got dtype {t.dtype}")
+    if num_classes == -1:
+        if t.numel() == 0:
+            raise ShapeError("one_hot: cannot infer the number of classes from an empty tensor; pass num_classes")
+        num_classes = int(t.data.max()) + 1
+    if t.numel() and t.data.min() < 0:
+        raise IndexError(f"one_hot: class values must be non-negative, got {int(t.data.min())}")
+    if t.numel() and t.data.max() >= num_classes:
+        raise IndexError(f"one_hot: class values must be smaller than num_classes={num_classes}, got "
+                         f"{int(t.data.max())}")
+    return type(t)(np.eye(max(num_classes, 0), dtype=np.int64)[t.data])
+
+
+# ---- binary ----------------------------------------------------------------------------------------------------
+class BinaryCrossEntropy(Function):
+    """PyTorch's forward (logs clamped at −100, so E stays finite at x ∈ {0, 1}) and its backward."""
+
+    rule_unicode = ("E = −[y ln x + (1 − y) ln(1 − x)]: δ_x = δ·(x − y)/max(x(1 − x), 10⁻¹²), "
+                    "δ_y = δ·(ln(1 − x) − ln x)")
+    rule_latex = (r"\delta_x = \delta\,\frac{x - y}{\max(x(1 - x), 10^{-12})},\quad "
+                  r"\delta_y = \delta\,(\ln(1 - x) - \ln x)")
+
+    def forward(ctx, x, y):
+        if x.dtype == object or y.dtype == object:
+            return -(y * backend.log(x) + (1 - y) * backend.log(1 - x))
+        with np.errstate(divide="ignore"):
+            log_x = np.maximum(np.log(x), -100)
+            log_rest = np.maximum(np.log1p(-x), -100)
+        return (y - 1) * log_rest - y * log_x
+
+    def backward(ctx, g):
+        x, y = ctx.inputs
+        if x.is_symbolic or y.is_symbolic:
+            return (g * (x - y) / (x * (1 - x)) if ctx.needs_input_grad[0] else None,
+                    g * ((1 - x).log() - x.log()) if ctx.needs_input_grad[1] else None)
+        grad_x = grad_y = None
+        if ctx.needs_input_grad[0]:
+            spread = (1 - x) * x
+            floor = _constant(np.asarray(np.float32(1e-12), dtype=spread.dtype), x)  # PyTorch's float EPSILON
+            grad_x = g * (x - y) / Where.apply(_constant(relation("lt", spread.data, floor.data), x), floor, spread)
+        if ctx.needs_input_grad[1]:
+            grad_y = g * (_clamped_log(1 - x) - _clamped_log(x))
+        return grad_x, grad_y
+
+
+def _clamped_log(p: Any):
+    """max(ln p, −100), never evaluating ln 0 on the branch that is kept."""
+    low = _constant(relation("lt", p.data, np.asarray(np.exp(-100.0), dtype=p.dtype)), p)
+    safe = Where.apply(low, _constant(np.ones((), p.dtype), p), p)
+    return Where.apply(low, _constant(np.asarray(-100, dtype=p.dtype), p), safe.log())
+
+
+def _binary_targets(op: str, input: Any, target: Any):
+    y = _tensor(target, op)
+    if y.dtype.kind not in "fO":
+        raise TypeError(f"{op}: target must be floating (probabilities of class 1), got dtype {y.dtype}; "
+                        "cast with .float()")
+    if y.shape != input.shape:
+        raise ShapeError(f"{op}: target shape {y.shape} must be the same as the input shape {input.shape}")
+    return y
+
+
+def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Optional[bool] = None,
+                         reduce: Optional[bool] = None, reduction: str = "mean"):
+    """−w·[y ln x + (1 − y) ln(1 − x)] for probabilities x ∈ [0, 1] (logs clamped at −100, as PyTorch)."""
+    reduction = reduction_mode("binary_cross_entropy", reduction, size_average, reduce)
+    x = _tensor(input, "binary_cross_entropy")
+    y = _binary_targets("binary_cross_entropy", x, target)
+    if not x.is_symbolic:
+        outside = ~((x.data >= 0) & (x.data <= 1))
+        if outside.any():
+            raise ValueError(f"binary_cross_entropy: all elements of input should be between 0 and 1, got "
+                             f"{x.data[outside].ravel()[0]} (shape {x.shape}); for logits use "
+                             "binary_cross_entropy_with_logits")
+    loss = BinaryCrossEntropy.apply(x, y)
+    if weight is not None:
+        loss = loss * _tensor(weight, "binary_cross_entropy")
+    return _reduce(loss, reduction)
+
+
+@composite("binary_cross_entropy_with_logits", "δ_u = (1 − y) − L·σ(−u), = σ(u) − y without pos_weight",
+           r"\delta_u = (1 - y) - L\,\sigma(-u) = \sigma(u) - y")
+def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None, size_average: Optional[bool] = None,
+                                     reduce: Optional[bool] = None, reduction: str = "mean", pos_weight: Any = None):
+    """(1 − y)·u − L·ln σ(u), L = 1 + (pos_weight − 1)·y: stable for any finite logit (100 at ±100), δ_u = σ(u) − y
+    without weights."""
+    reduction = reduction_mode("binary_cross_entropy_with_logits", reduction, size_average, reduce)
+    x = _tensor(input, "binary_cross_entropy_with_logits")
+    y = _binary_targets("binary_cross_entropy_with_logits", x, target)
+    log_sigma = logsigmoid.__wrapped__(x)  # undecorated: its primitives belong to this call's node
+    if pos_weight is not None:
+        log_sigma = ((_tensor(pos_weight, "binary_cross_entropy_with_logits") - 1) * y + 1) * log_sigma
+    loss = (1 - y) * x - log_sigma
+    if weight is not None:
+        loss = loss * _tensor(weight, "binary_cross_entropy_with_logits")
+    return _reduce(loss, reduction)
+
+
+@composite("kl_div", "δ_x = −y·δ (log_target: −eʸ·δ)", r"\delta_x = -y\,\delta")
+def kl_div(input: Any, target: Any, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+           reduction: str = "mean", log_target: bool = False):
+    """Σ y (ln y − x) for log-probabilities x (y ln y = 0 at y = 0); with log_target, y is given as ln y.
+    'batchmean' divides by the batch size (the KL divergence per sample); 'mean' by every entry, with
+    PyTorch's warning."""
+    legacy = size_average is not None or reduce is not None
+    reduction = reduction_mode("kl_div", reduction, size_average, reduce, ("none", "mean", "sum", "batchmean"))
+    if reduction == "mean" and not legacy:
+        warn_user("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                  "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                  "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
+    x = _tensor(input, "kl_div")
+    y = _tensor(target, "kl_div")
+    if log_target:
+        loss = y.exp() * (y - x)
+    elif y.is_symbolic:
+        loss = y * y.log() - y * x
+    else:
+        zero = _constant(relation("eq", y.data, np.zeros((), y.dtype)), y)
+        loss = y * Where.apply(zero, _constant(np.ones((), y.dtype), y), y).log() - y * x
+    if reduction == "batchmean":
+        return loss.sum() / x.shape[0] if x.ndim else loss.sum()
+    return _reduce(loss, reduction)
+
+
+# ---- regression ------------------------------------------------------------------------------------------------
+@composite("mse_loss", "δ_x = 2(x − y)·δ, δ_y = −δ_x (÷ n for the mean)", r"\delta_x = 2(x - y)\,\delta")
+def mse_loss(input: Any, target: Any, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+             reduction: str = "mean", weight: Any = None):
+    """(x − y)², shapes equal (PyTorch only warns; silent broadcasting here is a classic bug, so we refuse);
+    with weight, 'mean' is Σ w(x − y)² / Σ w, as PyTorch."""
+    reduction = reduction_mode("mse_loss", reduction, size_average, reduce)
+    x, y = _tensor(input, "mse_loss"), _tensor(target, "mse_loss")
+    _same_shape("mse_loss", x, y)
+    diff = x - y
+    return _weighted(diff * diff, _elementwise_weight("mse_loss", weight, x), reduction)
+
+
+@composite("l1_loss", "δ_x = sign(x − y)·δ (0 at a tie)", r"\delta_x = \operatorname{sign}(x - y)\,\delta")
+def l1_loss(input: Any, target: Any, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+            reduction: str = "mean", weight: Any = None):
+    """|x − y| (δ = sign(x − y), 0 at a tie, as PyTorch); shapes must match; weighted mean as mse_loss."""
+    reduction = reduction_mode("l1_loss", reduction, size_average, reduce)
+    x, y = _tensor(input, "l1_loss"), _tensor(target, "l1_loss")
+    _same_shape("l1_loss", x, y)
+    return _weighted(abs(x - y), _elementwise_weight("l1_loss", weight, x), reduction)
+
+
+def _weighted(loss: Any, weight: Any, reduction: str):
+    if weight is None:
+        return _reduce(loss, reduction)
+    loss = loss * weight
+    return _reduce(loss, reduction, weight.sum()) if reduction == "mean" else _reduce(loss, reduction)
+
+
+def _piecewise_quadratic(x: Any, y: Any, width: float):
+    """½d²/width where |d| < width, |d| − width/2 elsewhere (d = x − y): smooth_l1's shape."""
+    d = x - y
+    magnitude = abs(d)
+    if width == 0:
+        return magnitude
+    inside = _constant(relation("lt", magnitude.data, number_like(width, x).data), x)
+    return Where.apply(inside, d * d / 2 / number_like(width, x), magnitude - number_like(width / 2, x))
+
+
+@composite("smooth_l1_loss", "δ_x = (x − y)/β·δ where |x − y| < β, sign(x − y)·δ elsewhere",
+           r"\delta_x = \begin{cases}(x - y)/\beta & |x - y| < \beta \\ \operatorname{sign}(x - y)\end{cases}\,\delta")
+def smooth_l1_loss(input: Any, target: Any, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                   reduction: str = "mean", beta: float = 1.0):
+    """½(x − y)²/β where |x − y| < β, else |x − y| − β/2 (β = 0 is l1_loss)."""
+    reduction = reduction_mode("smooth_l1_loss", reduction, size_average, reduce)
+    if beta < 0:
+        raise ShapeError(f"smooth_l1_loss: beta must not be negative, got {beta}")
+    x, y = _tensor(input, "smooth_l1_loss"), _tensor(target, "smooth_l1_loss")
+    _same_shape("smooth_l1_loss", x, y)
+    return _reduce(_piecewise_quadratic(x, y, beta), reduction)
+
+
+@composite("huber_loss", "δ_x = (x − y)·δ where |x − y| < δ₀, δ₀·sign(x − y)·δ elsewhere",
+           r"\delta_x = \begin{cases}x - y & |x - y| < \delta_0 \\ \delta_0 \operatorname{sign}(x - y)"
+           r"\end{cases}\,\delta")
+def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 1.0, weight: Any = None):
+    """½(x − y)² where |x − y| < δ, else δ(|x − y| − δ/2) = δ·smooth_l1(β = δ); with weight, 'mean' is the
+    plain mean of w·loss, as PyTorch."""
+    reduction = reduction_mode("huber_loss", reduction)
+    if not delta > 0:
+        raise ShapeError(f"huber_loss: delta must be positive, got {delta}")
+    x, y = _tensor(input, "huber_loss"), _tensor(target, "huber_loss")
+    _same_shape("huber_loss", x, y)
+    d = x - y
+    magnitude = abs(d)
+    inside = _constant(relation("lt", magnitude.data, number_like(delta, x).data), x)
+    loss = Where.apply(inside, d * d / 2, (magnitude - number_like(delta / 2, x)) * number_like(delta, x))
+    w = _elementwise_weight("huber_loss", weight, x)
+    return _reduce(loss if w is None else loss * w, reduction)

@@ -14,7 +14,7 @@ from .allocator import keep_freed_memory, keep_freed_memory_if_asked
 from .autograd import Function, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import manual_seed, ones, ones_like, rand, randn, zeros, zeros_like
 from .device import backends, cuda, device
-from .ops import cat, stack
+from .ops import cat, log_softmax, softmax, stack
 # reductions, comparisons and sorting as torch.* functions (issue 11)
 from .ops import (all, allclose, amax, amin, any, argmax, argmin, argsort, clamp, clamp_max, clamp_min, clip,
                   cumsum, eq, ge, gt, isclose, isfinite, isinf, isnan, le, logsumexp, lt, max, maximum, mean, min,

@@ -9,7 +9,7 @@ from typing import Optional, Sequence
 
 from . import __version__
 
-_COMMAND_MODULES = (".train", ".viz.command", ".symbolic.command", ".inspect.command")
+_COMMAND_MODULES = (".train", ".viz.command", ".symbolic.command", ".inspect.command", ".export.command")
 
 
 def _demo(args: argparse.Namespace) -> int:

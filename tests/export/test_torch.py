@@ -1,0 +1,173 @@
+"""tg.export.to_torch / from_torch (tinygrad_edu/export/): every zoo model as a torch.nn.Module of PyTorch's own
+layers with our names and weights, whose outputs and gradients (parameters and input) equal ours, at batch sizes
+other than the traced one; PyTorch modules and state dicts loaded back; what cannot be replayed is refused."""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+import tinygrad_edu.functional as F
+from tinygrad_edu import nn
+from tinygrad_edu.export import from_torch, to_torch
+
+from ..onnx.zoo import zoo_cases, zoo_model
+
+pytestmark = pytest.mark.torch
+
+
+def _grads_agree(torch, model, twin, x: np.ndarray, weights: np.ndarray) -> None:
+    """Outputs, parameter gradients and the input gradient of Σ w ⊙ model(x), ours and the twin's."""
+    xt = tg.Tensor(x, requires_grad=True)
+    y = model(xt)
+    (y * tg.Tensor(weights)).sum().backward()
+    x_torch = torch.tensor(x, requires_grad=True)
+    y_torch = twin(x_torch)
+    (y_torch * torch.from_numpy(weights)).sum().backward()
+    np.testing.assert_allclose(y_torch.detach().numpy(), y.data, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(x_torch.grad.numpy(), xt.grad.data, rtol=1e-4, atol=1e-5)
+    theirs = dict(twin.named_parameters())
+    for name, p in model.named_parameters():
+        scale = float(np.abs(p.grad.data).max()) or 1.0
+        np.testing.assert_allclose(theirs[name].grad.numpy(), p.grad.data, rtol=1e-4, atol=1e-5 * scale,
+                                   err_msg=name)
+
+
+@pytest.mark.parametrize("name, kwargs, shape", zoo_cases())
+def test_every_zoo_model_becomes_torch_layers_with_equal_outputs_and_gradients(torch, name, kwargs, shape):
+    model = zoo_model(name, kwargs)
+    model.eval()
+    twin = to_torch(model, np.zeros(shape, np.float32))
+    assert isinstance(twin, torch.nn.Module) and type(twin).__name__ == type(model).__name__
+    assert list(twin.state_dict()) == list(model.state_dict())
+    for key, value in model.state_dict().items():
+        np.testing.assert_array_equal(twin.state_dict()[key].numpy(), value.data)
+    ours_types = {n: type(m).__name__ for n, m in model.named_modules() if n}
+    theirs = dict(twin.named_modules())
+    for n, kind in ours_types.items():
+        assert type(theirs[n]).__name__ == kind, n
+        if kind in ("Conv2d", "Linear", "BatchNorm2d", "MaxPool2d", "LocalResponseNorm", "Dropout"):
+            assert type(theirs[n]).__module__.startswith("torch.nn"), n
+    assert not twin.training
+    rng = np.random.default_rng(3)
+    batch = (shape[0] + 3,) + shape[1:]  # not the traced batch size
+    x = rng.standard_normal(batch).astype(np.float32)
+    out_shape = model(tg.Tensor(x)).shape
+    _grads_agree(torch, model, twin, x, rng.standard_normal(out_shape).astype(np.float32))
+
+
+@pytest.mark.parametrize("name", ["resnet-block", "inception-block", "lenet5"])
+def test_training_mode_agrees_too_batch_statistics_included(torch, name):
+    model = zoo_model(name, {})
+    shape = {"lenet5": (4, 1, 32, 32)}.get(name, (4, 8, 6, 6))
+    twin = to_torch(model, np.zeros(shape, np.float32))
+    assert twin.training
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal(shape).astype(np.float32)
+    with tg.no_grad():
+        out_shape = model.eval()(tg.Tensor(x)).shape
+    model.train()
+    _grads_agree(torch, model, twin, x, rng.standard_normal(out_shape).astype(np.float32))
+    for key, value in model.state_dict().items():  # the running statistics moved alike
+        np.testing.assert_allclose(twin.state_dict()[key].numpy(), value.data, rtol=1e-5, atol=1e-6, err_msg=key)
+
+
+def test_a_tree_of_torch_twins_needs_no_example_and_trains_in_torch(torch):
+    tg.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Dropout(0.2),
+                          nn.Linear(4 * 4 * 4, 3))
+    twin = to_torch(model)
+    assert isinstance(twin, torch.nn.Sequential) and isinstance(twin[0], torch.nn.Conv2d)
+    optimizer = torch.optim.SGD(twin.parameters(), lr=0.5)
+    x = torch.randn(5, 1, 8, 8)
+    loss = torch.nn.functional.cross_entropy(twin(x), torch.tensor([0, 1, 2, 0, 1]))
+    loss.backward()
+    optimizer.step()
+    fresh = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Dropout(0.2),
+                          nn.Linear(4 * 4 * 4, 3))
+    assert from_torch(twin, fresh) is fresh
+    twin.eval(), fresh.eval()
+    with torch.no_grad():
+        expected = twin(x).numpy()
+    np.testing.assert_allclose(fresh(tg.Tensor(x.numpy())).data, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_a_hand_written_torch_model_of_the_same_structure_loads(torch):
+    torch.manual_seed(0)
+    theirs = torch.nn.Sequential(OrderedDict([("conv", torch.nn.Conv2d(3, 4, 3)), ("bn", torch.nn.BatchNorm2d(4)),
+                                              ("act", torch.nn.ReLU()), ("pool", torch.nn.AdaptiveAvgPool2d(1)),
+                                              ("flat", torch.nn.Flatten()), ("fc", torch.nn.Linear(4, 2))]))
+    theirs.train()
+    theirs(torch.randn(8, 3, 6, 6))  # running statistics move away from 0 and 1
+    theirs.eval()
+    ours = nn.Sequential(OrderedDict([("conv", nn.Conv2d(3, 4, 3)), ("bn", nn.BatchNorm2d(4)), ("act", nn.ReLU()),
+                                      ("pool", nn.AdaptiveAvgPool2d(1)), ("flat", nn.Flatten()),
+                                      ("fc", nn.Linear(4, 2))]))
+    from_torch(theirs.state_dict(), ours).eval()
+    assert int(ours.bn.num_batches_tracked.item()) == 1
+    x = np.random.default_rng(0).standard_normal((2, 3, 6, 6)).astype(np.float32)
+    with torch.no_grad():
+        np.testing.assert_allclose(ours(tg.Tensor(x)).data, theirs(torch.from_numpy(x)).numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_from_torch_checks_everything_before_loading(torch):
+    ours = nn.Linear(3, 2)
+    before = ours.weight.data.copy()
+    with pytest.raises(ValueError, match=r"weight: shape \(2, 4\) in the state dict, \(2, 3\) in the model"):
+        from_torch(torch.nn.Linear(4, 2), ours)
+    with pytest.raises(ValueError, match="missing keys"):
+        from_torch({"weight": torch.zeros(2, 3)}, ours)
+    np.testing.assert_array_equal(ours.weight.data, before)
+    from_torch({"weight": torch.ones(2, 3, dtype=torch.bfloat16), "bias": np.zeros(2)}, ours)
+    np.testing.assert_array_equal(ours.weight.data, np.ones((2, 3), np.float32))
+    with pytest.raises(TypeError, match="expected a torch.nn.Module or a state dict"):
+        from_torch(3, ours)
+
+
+class Forward(nn.Module):
+    def __init__(self, fn, *layers):
+        super().__init__()
+        self.fn = fn
+        self.layers = nn.ModuleList(layers)
+        self.scale = nn.Parameter(tg.randn(1, 4, 1, 1).data)
+
+    def forward(self, x):
+        return self.fn(self, x)
+
+
+def test_a_custom_forward_is_replayed_functional_ops_and_own_parameters_included(torch):
+    tg.manual_seed(1)
+    model = Forward(lambda s, x: F.max_pool2d(F.conv2d(x, s.layers[0].weight, s.layers[0].bias, padding="same")
+                                              * s.scale, 2, ceil_mode=True)[:, ::-1].relu(), nn.Conv2d(3, 4, 4))
+    twin = to_torch(model, np.zeros((2, 3, 7, 7), np.float32))
+    assert isinstance(twin.scale, torch.nn.Parameter)
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((3, 3, 7, 7)).astype(np.float32)
+    _grads_agree(torch, model, twin, x, rng.standard_normal((3, 4, 4, 4)).astype(np.float32))
+
+
+def test_what_cannot_be_replayed_is_refused(torch):
+    needs_example = Forward(lambda s, x: s.layers[0](x), nn.Linear(4, 4))
+    with pytest.raises(ValueError, match="has its own forward.*pass example_input"):
+        to_torch(needs_example)
+    batch_mean = Forward(lambda s, x: s.layers[0](x) - s.layers[0](x).mean(), nn.Linear(4, 4))
+    twin = to_torch(batch_mean, np.ones((2, 4), np.float32))
+    x = np.random.default_rng(0).standard_normal((2, 4)).astype(np.float32)
+    np.testing.assert_allclose(twin(torch.from_numpy(x)).detach().numpy(), batch_mean(tg.Tensor(x)).data,
+                               rtol=1e-5, atol=1e-6)
+    with pytest.raises(RuntimeError, match="traced with batch size 2.*not 3"):
+        twin(torch.zeros(3, 4))
+    masked = Forward(lambda s, x: s.layers[0](x) * (x > 0), nn.Linear(8, 8))
+    with pytest.raises(ValueError, match="changes with the input's values"):
+        to_torch(masked, np.random.default_rng(0).standard_normal((16, 8)).astype(np.float32))
+    cumulative = Forward(lambda s, x: s.layers[0](x).cumsum(1), nn.Linear(4, 4))
+    with pytest.raises(ValueError, match="the op CumSum in Forward.forward .* has no torch form"):
+        to_torch(cumulative, np.ones((2, 4), np.float32))
+    with pytest.raises(ValueError, match="output 0 of Forward is not computed from its inputs"):
+        to_torch(Forward(lambda s, x: tg.ones(2, 4)), np.ones((2, 4), np.float32))
+    skipped = Forward(lambda s, x: x * 2, Forward(lambda s, x: x))
+    twin = to_torch(skipped, np.ones((2, 4), np.float32))
+    with pytest.raises(RuntimeError, match="did not run when the model was traced"):
+        twin.layers[0](torch.ones(2, 4))

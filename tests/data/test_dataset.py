@@ -44,3 +44,18 @@ def test_needs_arrays_with_a_sample_dimension():
         TensorDataset()
     with pytest.raises(ValueError, match=r"first \(sample\) dimension.*\(\)"):
         TensorDataset(np.float32(1.0))
+
+
+def test_random_split_and_subset_as_torch():
+    from tinygrad_edu.utils.data import DataLoader, Subset, random_split
+
+    ds = TensorDataset(np.arange(10.0).reshape(10, 1), np.arange(10))
+    tg.manual_seed(0)
+    train, val = random_split(ds, [0.8, 0.2])
+    assert (len(train), len(val)) == (8, 2) and isinstance(train, Subset)
+    seen = sorted(int(y) for part in (train, val) for _, y in (part[i] for i in range(len(part))))
+    assert seen == list(range(10))
+    batch = next(iter(DataLoader(train, batch_size=8)))
+    assert sorted(batch[1].data.tolist()) == sorted(int(train[i][1]) for i in range(8))
+    with pytest.raises(ValueError, match="sum to the dataset"):
+        random_split(ds, [3, 3])

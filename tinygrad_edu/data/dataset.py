@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any
+from typing import Any, Sequence, Union
 
 import numpy as np
 
@@ -46,3 +46,47 @@ class TensorDataset(Dataset):
     def take(self, indices: np.ndarray) -> tuple[np.ndarray, ...]:
         """The samples at `indices` as one array per field, by fancy indexing (no loop over samples)."""
         return tuple(a[indices] for a in self.arrays)
+
+
+class Subset(Dataset):
+    """The samples of `dataset` at `indices` (torch.utils.data.Subset); batches stay one fancy-indexing when the
+    underlying dataset is a TensorDataset (or another Subset of one)."""
+
+    def __init__(self, dataset: Dataset, indices: Any) -> None:
+        self.dataset = dataset
+        self.indices = np.asarray(getattr(indices, "data", indices), dtype=np.int64).reshape(-1)
+        n = len(dataset)
+        if self.indices.size and (self.indices.min() < -n or self.indices.max() >= n):
+            raise IndexError(f"Subset: indices must lie in [-{n}, {n}) for a dataset of {n} samples")
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, index: int) -> Any:
+        return self.dataset[int(self.indices[index])]
+
+    def take(self, indices: np.ndarray) -> tuple[np.ndarray, ...]:
+        if not hasattr(self.dataset, "take"):
+            raise TypeError(f"Subset.take: {type(self.dataset).__name__} has no vectorised take")
+        return self.dataset.take(self.indices[indices])
+
+
+def random_split(dataset: Dataset, lengths: Sequence[Union[int, float]], generator: Any = None) -> list[Subset]:
+    """Split into non-overlapping random Subsets of the given lengths (or fractions summing to 1), as
+    torch.utils.data.random_split; the order follows tg.manual_seed unless a generator or seed is given."""
+    from ..creation import random_source
+
+    n = len(dataset)
+    if lengths and all(isinstance(x, float) for x in lengths) and abs(sum(lengths) - 1) < 1e-9:
+        counts = [int(np.floor(n * f)) for f in lengths]
+        for k in range(n - sum(counts)):
+            counts[k % len(counts)] += 1
+    else:
+        counts = [int(x) for x in lengths]
+    if any(c < 0 for c in counts) or sum(counts) != n:
+        raise ValueError(f"random_split: lengths {list(lengths)} must be non-negative and sum to the dataset's "
+                         f"{n} samples (or be fractions summing to 1)")
+    rng = generator if isinstance(generator, np.random.Generator) else random_source(generator)
+    order = rng.permutation(n)
+    bounds = np.cumsum([0] + counts)
+    return [Subset(dataset, order[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..creation import random_source
 from ..tensor import Tensor
-from .dataset import Dataset, TensorDataset
+from .dataset import Dataset, Subset, TensorDataset
 
 Transform = Callable[[np.ndarray], np.ndarray]
 
@@ -70,7 +70,7 @@ class DataLoader:
     def _batch(self, indices: np.ndarray) -> Any:
         if self.collate_fn is not None:
             return self.collate_fn([self.dataset[int(i)] for i in indices])
-        if isinstance(self.dataset, TensorDataset):
+        if isinstance(self.dataset, TensorDataset) or (isinstance(self.dataset, Subset) and _takes(self.dataset)):
             fields = self.dataset.take(indices)
         else:
             fields = _stack_samples([self.dataset[int(i)] for i in indices])
@@ -107,3 +107,11 @@ def _stack_samples(samples: list[Any]) -> tuple[np.ndarray, ...]:
                              f"{sorted(shapes)}; a batch stacks equal shapes")
         stacked.append(np.stack(arrays))
     return tuple(stacked)
+
+
+def _takes(subset: Subset) -> bool:
+    """A Subset (of Subsets) of a TensorDataset: its batches are one fancy-indexing too."""
+    base = subset.dataset
+    while isinstance(base, Subset):
+        base = base.dataset
+    return isinstance(base, TensorDataset)

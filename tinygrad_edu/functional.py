@@ -20,6 +20,8 @@ from .ops.pool_unpool import max_unpool2d
 from .ops.pool_adaptive import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool2d,
                                 spatial_pyramid_pool2d)
 from .ops.elementwise import LeakyRelu, Relu, Sigmoid, Tanh
+from .ops import linalg as _linalg
+from .ops.args import check_size, number
 from .tensor import Tensor
 
 
@@ -28,11 +30,15 @@ from .tensor import Tensor
            r"\partial E/\partial b = \sum_n \delta_n")
 def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
     """y = x Wᵀ + b with W of shape (out_features, in_features), as PyTorch (lecture F55: y = W x + b)."""
+    input, weight = _linalg.operands("linear", input, weight, ("input", "weight"))
+    if bias is not None:
+        bias = _linalg.operands("linear", bias, weight, ("bias", "weight"))[0]
     if weight.ndim != 2:
         raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got {weight.shape}")
     if input.ndim == 0 or input.shape[-1] != weight.shape[1]:
         raise ValueError(f"linear: input {input.shape} has {input.shape[-1] if input.ndim else 0} features but "
                          f"weight {weight.shape} expects {weight.shape[1]} (rule: input (…, in) @ weight.T (in, out))")
+    check_size("linear", input.shape[:-1] + weight.shape[:1], input.dtype)
     out = input @ weight.T
     if bias is not None:
         if bias.shape != (weight.shape[0],):
@@ -56,6 +62,7 @@ def tanh(input: Tensor) -> Tensor:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, negative_slope·x otherwise (floating input only, as PyTorch). `inplace` as in relu."""
+    number("leaky_relu", "negative_slope", negative_slope)
     return LeakyRelu.apply(input, negative_slope=negative_slope)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import Any, Iterable, Mapping, Optional
 
-from .autograd import is_engine_file
+from .autograd import COMPOSITE, is_engine_file
 from .tensor import Tensor
 
 
@@ -67,27 +67,70 @@ def caller_variables() -> dict[int, str]:
     return names
 
 
+CallScope = tuple[tuple[str, str, int], ...]
+"""A Function's module path with each call numbered: (qualified name, class or "composite:name", k) where k is 1, 2,
+… among the calls of that module at that place in one graph, in call order (two calls of c1: c1 and c1#2)."""
+
+
+def _call_numbers(fn: Any) -> tuple[int, ...]:
+    calls = tuple(getattr(fn, "scope_calls", ()) or ())
+    return calls if len(calls) == len(fn.scope) else (0,) * len(fn.scope)
+
+
+def call_scopes(functions: Iterable[Any]) -> dict[int, CallScope]:
+    """id(Function) → its CallScope: `fn.scope` with every module (or composite) call numbered by `fn.scope_calls`
+    among the calls of the same module path, so one graph's two calls of a module are told apart."""
+    functions = list(functions)
+    seen: dict[tuple[tuple[str, str], ...], set[int]] = {}
+    for fn in functions:
+        for depth, number in enumerate(_call_numbers(fn)):
+            seen.setdefault(fn.scope[:depth + 1], set()).add(number)
+    rank = {(path, number): k + 1 for path, numbers in seen.items() for k, number in enumerate(sorted(numbers))}
+    out: dict[int, CallScope] = {}
+    for fn in functions:
+        numbers = _call_numbers(fn)
+        out[id(fn)] = tuple((name, kind, rank[(fn.scope[:depth + 1], numbers[depth])])
+                            for depth, (name, kind) in enumerate(fn.scope))
+    return out
+
+
+def call_name(entry: tuple[str, str, int]) -> str:
+    """`c1`, `c1#2` for the second call of c1 (a root model without a name: its class)."""
+    name, kind, k = entry
+    stem = name or kind
+    return stem if k <= 1 else f"{stem}#{k}"
+
+
+def is_composite(entry: tuple) -> bool:
+    """True for a functional composition's scope entry (autograd.composite), False for an nn.Module call."""
+    return entry[1].startswith(COMPOSITE)
+
+
 def module_output_names(tensors: Iterable[Tensor]) -> dict[int, str]:
-    """Tensor id → "c1.out" for a tensor computed inside a module call and used outside it (or the last one
-    computed): the output of the innermost module call it leaves (a second call of the same module: c1.out#2)."""
+    """Tensor id → "c1.out" for a tensor computed inside a module call and used outside it (or the root): the
+    output of the innermost module call it leaves; the second call of c1 gives c1.out#2, a call's second output
+    c1.out[1]. Compositions (cross_entropy, linear) name an output only when it leaves no module call."""
     tensors = list(tensors)
-    users: dict[int, list[tuple[tuple[str, str], ...]]] = {}
-    for t in tensors:
-        if t._ctx is not None:
-            for parent in t._ctx.inputs:
-                users.setdefault(id(parent), []).append(t._ctx.scope)
+    functions = [t._ctx for t in tensors if t._ctx is not None]
+    scopes = call_scopes(functions)
+    users: dict[int, list[CallScope]] = {}
+    for fn in functions:
+        for parent in fn.inputs:
+            users.setdefault(id(parent), []).append(scopes[id(fn)])
     names: dict[int, str] = {}
-    taken: dict[str, int] = {}
+    outputs: dict[CallScope, int] = {}
     for t in tensors:
-        scope = t._ctx.scope if t._ctx is not None else ()
-        if not scope:
-            continue
+        scope = scopes[id(t._ctx)] if t._ctx is not None else ()
         consumers = users.get(id(t), [])
-        for depth in range(len(scope), 0, -1):
-            if not consumers or any(c[:depth] != scope[:depth] for c in consumers):
-                name, kind = scope[depth - 1]
-                stem = f"{name or kind}.out"
-                taken[stem] = taken.get(stem, 0) + 1
-                names[id(t)] = stem if taken[stem] == 1 else f"{stem}#{taken[stem]}"
-                break
+        left = [depth for depth in range(len(scope), 0, -1)
+                if not consumers or any(c[:depth] != scope[:depth] for c in consumers)]
+        modules = [depth for depth in left if not is_composite(scope[depth - 1])]
+        if not left:
+            continue
+        depth = modules[0] if modules else left[0]
+        call = scope[:depth]
+        k = outputs[call] = outputs.get(call, 0) + 1
+        name, kind, number = call[-1]
+        stem = f"{name or kind.removeprefix(COMPOSITE)}.out"
+        names[id(t)] = (stem if number <= 1 else f"{stem}#{number}") + (f"[{k - 1}]" if k > 1 else "")
     return names

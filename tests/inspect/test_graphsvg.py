@@ -4,7 +4,7 @@ import pytest
 
 from tinygrad_edu import viz
 from tinygrad_edu.inspect import steps
-from tinygrad_edu.inspect.graphsvg import graph_picture, node_names
+from tinygrad_edu.inspect.graphsvg import graph_picture, node_names, step_node
 from tests.inspect.models import cnn_loss, mlp_loss
 
 
@@ -23,16 +23,20 @@ def test_each_step_maps_to_the_node_drawn_for_its_op(builder):
     texts = node_texts(picture.svg)
     recorded = steps(loss, names=model)
     assert picture.svg.startswith("<svg") and "<!--" not in picture.svg
-    assert len({picture.node_of[id(s.fn)] for s in recorded}) == len(recorded)
+    assert len({step_node(picture, s.fn) for s in recorded}) == len(recorded)
     for step in recorded:
-        assert texts[picture.node_of[id(step.fn)]][0] == step.op
+        assert texts[step_node(picture, step.fn)][0] == step.op
+    assert recorded[0].op == "cross_entropy" and texts[step_node(picture, recorded[0].fn)][0] == "cross_entropy"
 
 
 def test_names_cover_every_function_of_the_graph():
     model, loss = mlp_loss()
-    names = node_names(loss)
-    assert {id(s.fn) for s in steps(loss)} <= set(names)
+    names = node_names(loss, expand_composites=True)
+    assert {id(s.fn) for s in steps(loss, expand_composites=True)} <= set(names)
     assert all(re.fullmatch(r"f\d+", n) for n in names.values())
+    folded = node_names(loss)
+    (call,) = {folded[id(fn)] for fn in steps(loss)[0].fn.members}
+    assert re.fullmatch(r"m\d+", call), "cross_entropy's primitives are all one node"
 
 
 def test_without_a_renderer_there_is_no_picture(monkeypatch):

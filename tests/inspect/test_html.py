@@ -92,10 +92,10 @@ def test_a_tensor_name_cannot_break_out_of_the_page(tmp_path):
 def test_breakpoints_and_the_cursor_carry_into_the_page():
     model, loss = mlp_loss()
     recorded = steps(loss, names=model)
-    recorded.break_on(op="MatMul")
+    recorded.break_on(op="linear")
     recorded.continue_()
     data = page_data(recorded, None)
-    assert data["breakpoints"] == ["MatMul"] and data["start"] == recorded.position > 0
+    assert data["breakpoints"] == ["linear"] and data["start"] == recorded.position > 0
 
 
 # ---- the page in a real browser ------------------------------------------------------------------------------
@@ -238,3 +238,38 @@ def test_a_graph_too_slow_to_lay_out_leaves_the_page_with_the_list_and_the_reaso
     html = page(steps(loss, names=model), names=model, timeout=0.5)
     assert "The graph is not drawn: the graph has" in html and "within 0.5 s" in html
     assert len(embedded_data(html)["steps"]) == len(steps(loss))
+
+
+# ---- compositions and the lecture's notation in the page (issue 14) -------------------------------------------
+def test_the_page_starts_at_the_cross_entropy_node_in_lecture_notation():
+    from tinygrad_edu.demos import zoo_loss
+
+    loss, net = zoo_loss("lenet5")
+    recorded = steps(loss, names=net, notation="lecture")
+    html = page(recorded, names=net)
+    data = embedded_data(html)
+    first, second = data["steps"][:2]
+    assert first["op"] == "cross_entropy" and first["primitives"][0] == "Div"
+    assert "softmax(u) − y" in first["rule_unicode"]
+    if data["graph"]:
+        title = re.search(rf"<title>{first['node']}</title>(.*?)</g>", html, re.S).group(1)
+        assert ">cross_entropy<" in title, "the step's node is the one cross_entropy node"
+        picture = html[html.index("<svg"):html.index("</svg>")]
+        assert "LogSoftmax" not in picture and "W₁ (c1.weight)" in picture
+    assert second["grad_name"] == "δ₇" and second["heat"][0]["title"] == "δ₇ at u₇ (output.out)"
+    assert [i["name"] for i in second["inputs"]] == ["z₇ (act6.out)", "W₇ (output.weight)", "b₇ (output.bias)"]
+
+
+def test_chromium_shows_a_composite_step_with_its_primitives(browser, tmp_path):
+    model, loss = mlp_loss()
+    recorded = steps(loss, names=model, notation="lecture")
+    path = write_html(recorded, tmp_path / "mlp.html", names=model)
+    load(browser, path)
+    shown = state(browser)
+    assert shown["heading"] == "cross_entropy" and shown["step"] == 0
+    detail = browser.evaluate("document.getElementById('detail').textContent")
+    assert "one composition of 5 ops: Div, Sum, Neg, GetItem, LogSoftmax" in detail
+    browser.press("ArrowRight", 39)
+    detail = browser.evaluate("document.getElementById('detail').textContent")
+    assert "δ₃ arrives at u₃ (4.out)" in detail and "→ W₃ (4.weight)" in detail
+    assert browser.errors() == []

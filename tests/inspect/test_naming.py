@@ -8,7 +8,7 @@ from tinygrad_edu.inspect.naming import forward_order, parameter_names, tensor_l
 
 def test_labels_prefer_names_then_parameters_then_numbers():
     layer = nn.Linear(2, 2)
-    x = tg.Tensor(np.ones((1, 2)), name="x")
+    x = tg.Tensor(np.ones((1, 2), dtype=np.float32), name="x")
     y = (layer(x) * 2.5 + 3).sum()
     labels = tensor_labels(y, names={"w": layer.weight})
     assert labels[id(x)] == "x" and labels[id(layer.weight)] == "w"
@@ -77,5 +77,5 @@ def test_a_module_calls_output_is_named_after_the_module():
     assert {"c1.out", "pool.out", "c2.out", "fc.out"} <= outputs
     assert names[id(logits)] == "fc.out"
     pair = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 2))
-    out = pair(tg.Tensor(np.ones((1, 2))))
+    out = pair(tg.Tensor(np.ones((1, 2), dtype=np.float32)))
     assert sorted(module_output_names(forward_order(out)).values()) == ["0.out", "1.out"]

@@ -51,8 +51,11 @@ def test_a_symbolic_step_has_no_heat_maps_but_its_rule():
 
     w = symbols("w", (2,))
     w.requires_grad = True
-    card = step_html(steps((w * w).sum())[0])
-    assert "rule:" in card and "(symbolic)" in card and "<table style=\"border-collapse" not in card
+    recorded = steps((w * w).sum())
+    card = step_html(recorded[0])
+    assert "rule:" in card and "symbolic: per entry" in card and "<table style=\"border-collapse" not in card
+    assert "<li><code>[1]</code> = 1</li>" in card, "δ copied to each entry, written out"
+    assert "<li><code>[0]</code> = w₁</li>" in step_html(recorded[1]), "Mul hands each w the other: δ·w"
 
 
 def test_gradient_flow_shows_as_its_table():

@@ -80,10 +80,10 @@ def _count(model: str, op: str = "") -> tuple[int, list[int]]:
 
 
 def test_tmux_drives_the_stepper_with_keys(terminal):
-    n, matmuls = _count("mlp", "MatMul")
+    n, matmuls = _count("mlp", "linear")
     t = terminal("--model", "mlp")
-    first = t.wait_for(f"step 1 of {n}")
-    assert "backward of loss (scalar)" in first and "rule: δ_a = δ/b" in first
+    first = t.wait_for("rule: δ_u = softmax(u) − y")
+    assert f"step 1 of {n}: cross_entropy" in first and "backward of loss (scalar)" in first
     t.keys("n")
     t.wait_for(f"step 2 of {n}")
     t.keys("Right", "Right")
@@ -92,9 +92,9 @@ def test_tmux_drives_the_stepper_with_keys(terminal):
     t.wait_for(f"step 3 of {n}")
     t.keys("g", *str(matmuls[0]), "Enter")
     screen = t.wait_for(f"step {matmuls[0]} of {n}")
-    assert f"▶{matmuls[0]:>4} MatMul" in screen and any(glyph in screen for glyph in "░▒▓█")
+    assert f"▶{matmuls[0]:>4} linear" in screen and any(glyph in screen for glyph in "░▒▓█")
     t.keys("b")
-    t.wait_for("break on op=MatMul")
+    t.wait_for("break on op=linear")
     t.keys("c")
     t.wait_for(f"step {matmuls[1]} of {n}")
     t.keys("Home")
@@ -104,7 +104,7 @@ def test_tmux_drives_the_stepper_with_keys(terminal):
     t.keys("End")
     t.wait_for(f"step {n} of {n}")
     t.keys("r")
-    t.wait_for(f"step {matmuls[1]} of {n}")
+    t.wait_for(f"step {[k for k in matmuls if k < n][-1]} of {n}")
     t.keys("q")
     deadline = time.monotonic() + 10
     while t.alive() and time.monotonic() < deadline:
@@ -129,7 +129,7 @@ def test_tmux_at_80_by_24_shows_the_header_and_the_keys(terminal):
     """A real 80×24 terminal: the header's "step k of N" and the key line's "q quit" are both on screen."""
     n, _ = _count("mlp")
     t = terminal("--model", "mlp", width=80, height=24)
-    screen = t.wait_for(f"step 1 of {n}: Div")
+    screen = t.wait_for(f"step 1 of {n}: cross_entropy")
     lines = screen.rstrip("\n").splitlines()
     assert lines[-1].rstrip().endswith("q quit") and len(lines) <= 24
     t.keys("End")

@@ -2,6 +2,7 @@
 the edges (tail, head, label) back from the <title> and <text> elements."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import tinygrad_edu as tg
@@ -50,3 +51,22 @@ def tiny_graph():
     b = tg.Tensor([3.0, 4.0], requires_grad=True, name="b")
     c = tg.Tensor([5.0, 6.0], requires_grad=True, name="c")
     return (a * b + c).sum(), a, b, c
+
+
+def element_nodes(svg: ET.Element) -> list[ET.Element]:
+    """The expanded view's element nodes (ids e<tensor>_<flat index>), not its titles, legends or caption."""
+    return [g for g in groups(svg, "node") if re.fullmatch(r"e\d+_\d+", title(g))]
+
+
+def centres(svg: ET.Element) -> dict[str, tuple[float, float]]:
+    """Node id → the centre dot drew it at (its ellipse's, else its text's), in SVG coordinates (y down)."""
+    found = {}
+    for g in groups(svg, "node"):
+        ellipse = g.find(f"{SVG}ellipse")
+        if ellipse is not None:
+            found[title(g)] = (float(ellipse.get("cx")), float(ellipse.get("cy")))
+        else:
+            text = g.find(f"{SVG}text")
+            if text is not None:
+                found[title(g)] = (float(text.get("x")), float(text.get("y")))
+    return found

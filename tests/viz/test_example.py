@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tinygrad_edu.viz import styles
 
-from .svgtools import counts, groups, texts
+from .svgtools import counts, element_nodes, groups, texts
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "draw_graphs.py"
 LAYERS = {"c1: Conv2d", "act1: ReLU", "s2: MaxPool2d", "c3: Conv2d", "act3: ReLU", "s4: MaxPool2d", "c5: Conv2d",
@@ -24,4 +24,4 @@ def test_the_example_draws_lenet5_and_the_coupling_picture(tmp_path, monkeypatch
     layers = ET.fromstring((tmp_path / "lenet5-layers.svg").read_bytes())
     assert counts(layers)["cluster"] == 1 and counts(layers)["node"] < counts(lenet)["node"]
     coupling = ET.fromstring((tmp_path / "conv-coupling.svg").read_bytes())
-    assert counts(coupling) == {"node": 20, "edge": 16, "cluster": 2}
+    assert len(element_nodes(coupling)) == 20 and counts(coupling)["edge"] == 16

@@ -34,7 +34,7 @@ def shown(name: str) -> list[str]:
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_tensor_and_module_names_render_to_valid_svg(name, renderer):
     model = Wrapper(name)
-    x = tg.Tensor(np.ones((1, 2)), name=name)
+    x = tg.Tensor(np.ones((1, 2), dtype=np.float32), name=name)
     y = model(x).sum()
     y.name = name
     view = draw(y, names={name + " weight": model.parameters().__next__()}, values=True, grads=True)
@@ -79,7 +79,7 @@ def test_escaping_helpers():
 def test_a_name_longer_than_dots_limit_is_cut_with_an_ellipsis(name, renderer):
     """dot refuses any quoted or HTML string over 16384 bytes; every label stays under it and ends in …"""
     model = Wrapper(name[:300])
-    x = tg.Tensor(np.ones((1, 2)), requires_grad=True, name=name)
+    x = tg.Tensor(np.ones((1, 2), dtype=np.float32), requires_grad=True, name=name)
     y = model(x).sum()
     for view in (draw(y, values=True, grads=True), draw(y, collapse=True), draw((x * x).sum(), expand=True)):
         text = all_text(to_svg(view))
@@ -96,7 +96,7 @@ def test_a_rule_or_label_row_over_the_limit_gives_way():
 @pytest.mark.parametrize("name", ["lone\ud800surrogate", "\udfff", "pair\ud83d\ude00split"])
 def test_lone_surrogates_are_replaced(name, renderer):
     model = Wrapper(name)
-    x = tg.Tensor(np.ones((1, 2)), requires_grad=True, name=name)
+    x = tg.Tensor(np.ones((1, 2), dtype=np.float32), requires_grad=True, name=name)
     y = model(x).sum()
     text = all_text(to_svg(draw(y, names={name: next(model.parameters())})))
     assert name.replace("\ud800", "\ufffd").replace("\udfff", "\ufffd").replace("\ud83d", "\ufffd") \

@@ -10,7 +10,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Breakpoint:
-    """Stops `Steps.continue_` at a step whose op is `op` (a Function name or class), that ran inside the
+    """Stops `Steps.continue_` at a step whose op is `op` (a Function or composition name such as "linear", or a
+    Function class: a composition's step hits when one of its primitives is one), that ran inside the
     module `module` (a qualified name such as "c1" or "layer1.0", or the class name of the root module),
     and for which `condition(step)` is true."""
 
@@ -21,7 +22,8 @@ class Breakpoint:
     def hits(self, step: "Step") -> bool:
         if isinstance(self.op, str) and step.op != self.op:
             return False
-        if isinstance(self.op, type) and not isinstance(step.fn, self.op):
+        if isinstance(self.op, type) and not isinstance(step.fn, self.op) and not any(
+                isinstance(fn, self.op) for fn in getattr(step.fn, "members", ())):
             return False
         if self.module is not None and self.module not in step.module_path:
             return False

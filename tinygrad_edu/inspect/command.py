@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from ..demos import MODELS, zoo_loss
+from ..viz.command import expand_spec
 from ..viz.script import ScriptError, script_tensor
 
 
@@ -24,6 +25,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="break at steps of this op (e.g. Conv2d); repeatable. The terminal view opens at the first "
                         "one; the text listing shows only those steps")
     p.add_argument("--text", action="store_true", help="print the steps as text even on a terminal")
+    p.add_argument("--notation", choices=("code", "lecture"), default="code",
+                   help="lecture: call the tensors u_r, z_r, W_r, b_r, E and the gradients δ_r = ∂E/∂u_r as the "
+                        "lecture does, each with its name in the code")
+    p.add_argument("--expand-composites", metavar="NAMES", nargs="?", const="all",
+                   help="step through compositions (cross_entropy, linear, batch_norm, …) primitive by primitive "
+                        "instead of as one step each: all of them, or the comma-separated names given")
     p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
                    help="stop the --script, and the graph's layout for --html, after this many seconds each "
                         "(default 120)")
@@ -37,6 +44,10 @@ def text_listing(steps: Any, only_breaks: bool) -> str:
     head = f"backward pass of {steps.label(steps.root)}: {len(steps)} steps"
     if only_breaks:
         head += f", {len(chosen)} at breakpoints ({'; '.join(str(p) for p in steps.breakpoints)})"
+    if getattr(steps, "notation", "code") == "lecture":
+        from ..viz.notation import LEGEND
+
+        head += "\n" + LEGEND
     return "\n\n".join([head] + [str(s) for s in chosen])
 
 
@@ -54,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
             root, names, variables = script_tensor("step", args.script, args.tensor, args.timeout)
         else:
             (root, names), variables = zoo_loss(args.model or "lenet5"), {}
-        recorded = record(root, names=names, variables=variables)
+        recorded = record(root, names=names, variables=variables,
+                          expand_composites=expand_spec(args.expand_composites), notation=args.notation)
         for op in args.break_on:
             recorded.break_on(op=op)
     except ScriptError as err:

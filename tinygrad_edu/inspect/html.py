@@ -12,8 +12,9 @@ import numpy as np
 
 from ..viz.labels import clean
 from ..graph import forward_order
-from .graphsvg import GraphPicture, graph_picture
+from .graphsvg import GraphPicture, graph_picture, step_node
 from .mathsvg import latex_svg
+from .formulas import element_formulas
 from .slices import grid_slice
 from .steps import Step, Steps
 
@@ -28,7 +29,8 @@ def heat_map(title: str, array: np.ndarray, stats: str) -> dict[str, Any]:
     CELL_BUDGET cells in all) with values divided by each slice's scale, rounded to 4 places, null = NaN/Inf."""
     first = grid_slice(array, 0, HEAT_SIZE, HEAT_SIZE)
     if first is None:
-        return {"title": title, "stats": stats, "count": 0, "slices": []}
+        formulas = [{"index": where, "text": text} for where, text in element_formulas(array)]
+        return {"title": title, "stats": stats, "count": 0, "slices": [], "formulas": formulas}
     per = first.rows * first.cols
     wanted = max(1, min(first.count, MAX_SLICES, CELL_BUDGET // per))
     slices = []
@@ -55,13 +57,14 @@ def step_data(step: Step, rules: dict[str, int], node: Optional[str]) -> dict[st
     """What the page shows for one step (the rule as an index into the page's rule images, -1 for none)."""
     inputs = [{"name": name, "stats": str(stats) if stats is not None else "no gradient (needs none)"}
               for name, stats in zip(step.input_names, step.stats_in)]
-    maps = [heat_map(f"δ at {step.output_name}", step.grad_out, str(step.stats_out))]
+    maps = [heat_map(f"{step.grad_name} at {step.output_name}", step.grad_out, str(step.stats_out))]
     maps += [heat_map(f"→ {name}", g, str(stats)) for name, g, stats in
              zip(step.input_names, step.grads_in, step.stats_in) if g is not None]
     return {"index": step.index, "op": step.op, "module_path": list(step.module_path), "where": step.where(),
             "source": step.source_line or "", "rule_unicode": step.rule_unicode, "rule_latex": step.rule_latex,
             "rule": rules.get(step.rule_latex, -1), "output": step.output_name, "output_stats": str(step.stats_out),
-            "inputs": inputs, "heat": maps, "node": node, "nonfinite": step.has_nonfinite}
+            "inputs": inputs, "heat": maps, "node": node, "nonfinite": step.has_nonfinite,
+            "grad_name": step.grad_name, "primitives": list(step.primitives)}
 
 
 def page_data(steps: Steps, picture: Optional[GraphPicture]) -> dict[str, Any]:
@@ -78,7 +81,7 @@ def page_data(steps: Steps, picture: Optional[GraphPicture]) -> dict[str, Any]:
     return {"root": {"name": steps.label(root), "shape": list(root.shape)}, "start": max(steps.position, 0),
             "breakpoints": sorted({p.op for p in steps.breakpoints if isinstance(p.op, str)}),
             "rules": images, "graph": picture is not None,
-            "steps": [step_data(s, rules, picture.node_of.get(id(s.fn)) if picture else None) for s in steps]}
+            "steps": [step_data(s, rules, step_node(picture, s.fn) if picture else None) for s in steps]}
 
 
 def page(steps: Steps, names: Any = None, graph: bool = True, timeout: Optional[float] = 120.0) -> str:
@@ -92,7 +95,8 @@ def page(steps: Steps, names: Any = None, graph: bool = True, timeout: Optional[
     why = ("No Graphviz renderer is installed, so the graph is not drawn (apt-get install graphviz); the list on "
            "the left shows every step.")
     try:
-        picture = graph_picture(steps.root, names, titles, timeout) if graph else None
+        picture = (graph_picture(steps.root, names, titles, timeout, steps.expand_composites, steps.notation)
+                   if graph else None)
     except LayoutError as err:
         picture, why = None, f"The graph is not drawn: {err}. The list on the left shows every step."
     data = script_json(page_data(steps, picture))

@@ -37,11 +37,19 @@ def _rule_html(step: "Step") -> str:
 
 
 def _heat_table(title: str, array: Optional[np.ndarray]) -> str:
-    """One 2-D slice of a gradient as a table of coloured cells (red > 0, blue < 0), or "" when symbolic/empty."""
+    """One 2-D slice of a gradient as a table of coloured cells (red > 0, blue < 0); a symbolic one as its entries'
+    formulas; "" when empty."""
     from ..viz.labels import colour
 
     if array is None:
         return ""
+    if array.dtype == object:
+        from .formulas import element_formulas
+
+        items = "".join(f"<li><code>{_e(where)}</code> = {_e(text)}</li>" for where, text in element_formulas(array))
+        return (f'<figure style="margin:0 12px 0 0;display:inline-block;vertical-align:top"><figcaption '
+                f'style="font-size:80%">{_e(title)}, per entry</figcaption><ul style="font-size:85%">{items}</ul>'
+                '</figure>')
     window = grid_slice(array, 0, 16, 16)
     if window is None:
         return ""
@@ -72,12 +80,13 @@ def step_html(step: "Step", total: Optional[int] = None) -> str:
     if step.source_line:
         parts.append(f"<div><code>{_e(step.source_line)}</code></div>")
     parts.append(_rule_html(step))
-    rows = [f"<tr><td>δ arrives at <b>{_e(step.output_name)}</b></td><td>{_e(step.stats_out)}</td></tr>"]
+    rows = [f"<tr><td>{_e(step.grad_name)} arrives at <b>{_e(step.output_name)}</b></td><td>{_e(step.stats_out)}"
+            "</td></tr>"]
     for name, stats in zip(step.input_names, step.stats_in):
         shown = stats if stats is not None else "no gradient (needs none)"
         rows.append(f"<tr><td>→ <b>{_e(name)}</b></td><td>{_e(shown)}</td></tr>")
     parts.append(f'<table style="font-size:90%">{"".join(rows)}</table>')
-    maps = [_heat_table(f"δ at {step.output_name}", step.grad_out)]
+    maps = [_heat_table(f"{step.grad_name} at {step.output_name}", step.grad_out)]
     maps += [_heat_table(f"→ {name}", g) for name, g in zip(step.input_names, step.grads_in)]
     parts.append("<div>" + "".join(maps) + "</div>")
     return '<div class="tinygrad-edu-step" style="font-family:sans-serif">' + "".join(parts) + "</div>"
@@ -97,7 +106,7 @@ def step_markdown(step: "Step") -> str:
     elif step.rule_unicode:
         lines += [f"rule: {cell(step.rule_unicode)}", ""]
     lines += ["| gradient | statistics |", "| --- | --- |",
-              f"| δ arrives at **{cell(step.output_name)}** | {cell(step.stats_out)} |"]
+              f"| {cell(step.grad_name)} arrives at **{cell(step.output_name)}** | {cell(step.stats_out)} |"]
     for name, stats in zip(step.input_names, step.stats_in):
         lines.append(f"| → **{cell(name)}** | {cell(stats if stats is not None else 'no gradient (needs none)')} |")
     return "\n".join(lines)

@@ -56,7 +56,7 @@ class GradStats:
     def __str__(self) -> str:
         shape = "×".join(str(n) for n in self.shape) or "scalar"
         if self.is_symbolic:
-            return f"{shape} (symbolic)"
+            return f"{shape}, symbolic: per entry"
         if self.mean is None:
             return f"{shape} (empty)"
         text = (f"{shape}  ‖·‖={self.norm:.4g}  mean={self.mean:.4g}  min={self.min:.4g}  max={self.max:.4g}  "

@@ -2,6 +2,7 @@
 hands each input, the user's line and module; a cursor with breakpoints walks it. No `.grad` is touched."""
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping, Optional, Union, overload
@@ -9,11 +10,14 @@ from typing import Any, Callable, Iterator, Mapping, Optional, Union, overload
 import numpy as np
 
 from .. import backend
-from ..autograd import Function, backward_steps
+from ..autograd import BackwardStep, Function, backward_steps, no_grad
 from ..graph import caller_variables, variable_names
 from ..tensor import Tensor
 from .breakpoints import Breakpoint
+from ..viz.composites import CompositeCall, ExpandSpec, composite_calls
 from ..viz.labels import clean
+from ..viz.notation import lecture_names
+from .formulas import formula_lines
 from .naming import forward_order, tensor_labels
 from .sites import source_line
 from .stats import GradStats, json_number
@@ -22,11 +26,13 @@ from .stats import GradStats, json_number
 @dataclass(frozen=True)
 class Step:
     """One node of the backward pass: δ arrives at `fn`'s output, `fn`'s rule turns it into `grads_in`.
-    `index` is its 0-based place (as `steps[index]`); what people read counts 1…N ("step 1: Div")."""
+    `index` is its 0-based place (as `steps[index]`); what people read counts 1…N ("step 1: cross_entropy").
+    A composition's call (cross_entropy, linear, …) is one step: `fn` is its viz.composites.CompositeCall,
+    `primitives` the ops it ran (engine order) and `grads_in` what they handed its inputs, summed as the engine sums."""
 
     index: int
     op: str
-    fn: Function
+    fn: Union[Function, CompositeCall]
     module: Optional[str]
     module_path: tuple[str, ...]
     site: Optional[tuple[str, int]]
@@ -39,6 +45,13 @@ class Step:
     grads_in: tuple[Optional[np.ndarray], ...]
     stats_out: GradStats
     stats_in: tuple[Optional[GradStats], ...]
+    primitives: tuple[str, ...] = ()
+    grad_name: str = "δ"
+    """What the gradient arriving here is called: δ, or in the lecture's notation δ_r (at u_r), ∂E/∂z_r (at z_r)."""
+
+    @property
+    def is_composite(self) -> bool:
+        return isinstance(self.fn, CompositeCall)
 
     @property
     def has_nonfinite(self) -> bool:
@@ -59,7 +72,8 @@ class Step:
                 "grad_out": array_dict(self.grad_out, max_elements),
                 "grads_in": [None if g is None else array_dict(g, max_elements) for g in self.grads_in],
                 "stats_out": self.stats_out.to_dict(),
-                "stats_in": [None if s is None else s.to_dict() for s in self.stats_in]}
+                "stats_in": [None if s is None else s.to_dict() for s in self.stats_in],
+                "primitives": list(self.primitives), "grad_name": self.grad_name}
 
     def _repr_html_(self) -> str:
         """Jupyter: the step as a card (rule typeset, statistics, heat maps)."""
@@ -72,22 +86,37 @@ class Step:
 
         return step_markdown(self)
 
+    def formula(self, index: Any = (), input: Optional[int] = None) -> Any:
+        """The entry `index` of the gradient arriving here (or of the one handed to input number `input`): on SymPy
+        values the expression the backward pass built, e.g. δ₂·W₂₁·(1 − tanh²(u₁)); a number otherwise."""
+        array = self.grad_out if input is None else self.grads_in[input]
+        if array is None:
+            raise ValueError(f"step {self.index + 1} ({self.op}) hands no gradient to input {input}")
+        return array[index] if array.ndim else array[()]
+
     def __str__(self) -> str:
         module = f" in module {self.module}" if self.module else ""
         code = f"  {self.source_line}" if self.source_line else ""
         lines = [f"step {self.index + 1}: {self.op}{module} at {self.where()}{code}",
                  f"  rule: {self.rule_unicode}" if self.rule_unicode else "  rule: (none stated)",
-                 f"  δ at {self.output_name}: {self.stats_out}"]
-        for name, stats in zip(self.input_names, self.stats_in):
+                 *([f"  (one composition of {len(self.primitives)} ops: {', '.join(self.primitives)})"]
+                   if self.primitives else []),
+                 f"  {self.grad_name} at {self.output_name}: {self.stats_out}"]
+        lines += formula_lines(self.grad_out, self.grad_name)
+        for name, stats, grad in zip(self.input_names, self.stats_in, self.grads_in):
             lines.append(f"  → {name}: {stats if stats is not None else 'no gradient'}")
+            lines += formula_lines(grad, "")
         return "\n".join(lines)
 
 
 class Steps:
     """The steps of one backward pass with a cursor (`position`, -1 before the first step) and breakpoints."""
 
-    def __init__(self, root: Tensor, steps: list[Step], grads: dict[int, np.ndarray], labels: dict[int, str]) -> None:
+    def __init__(self, root: Tensor, steps: list[Step], grads: dict[int, np.ndarray], labels: dict[int, str],
+                 expand_composites: ExpandSpec = False, notation: str = "code") -> None:
         self.root = root
+        self.expand_composites = expand_composites
+        self.notation = notation
         self._steps = steps
         self._grads = grads
         self._labels = labels
@@ -219,11 +248,16 @@ class Steps:
 
 
 def steps(t: Tensor, gradient: Optional[Any] = None, names: Any = None,
-          variables: Optional[Mapping[str, Any]] = None) -> Steps:
+          variables: Optional[Mapping[str, Any]] = None, expand_composites: ExpandSpec = False,
+          notation: str = "code") -> Steps:
     """Run the backward pass of `t` and record it step by step, in the engine's order, without touching any
     `.grad` and keeping the graph (so `t.backward()` still works afterwards). `gradient` is the upstream δ
     (default 1 for a scalar); `names` (a Module or name → Tensor mapping) names the parameters; tensors held in
-    `variables` (default: the caller's locals and globals) are called by their variable names."""
+    `variables` (default: the caller's locals and globals) are called by their variable names. A composition's
+    call (cross_entropy, linear, batch_norm, …) is one step with its own rule, placed where δ reaches its result
+    (its first primitive in the engine's order); `expand_composites=True` (or their names) steps through the
+    primitives instead. notation="lecture" calls the tensors u_r, z_r, W_r, b_r, E and the gradients δ_r as the
+    lecture does (viz.notation)."""
     found = caller_variables() if variables is None else variable_names(variables)
     seed = _seed_gradient(t, gradient)
     tensors = forward_order(t)
@@ -231,14 +265,33 @@ def steps(t: Tensor, gradient: Optional[Any] = None, names: Any = None,
     if freed is not None:
         raise RuntimeError(f"inspect.steps: the graph through {freed._ctx.name} (output shape {freed.shape}) was freed "
                            "by an earlier backward(); call steps() before backward(), or backward(retain_graph=True)")
-    labels = tensor_labels(t, names, found)
+    labels = tensor_labels(t, names, found, notation)
+    deltas = lecture_names(t, tensors).deltas if notation == "lecture" else {}
     capture: dict[int, Any] = {id(x): None for x in tensors if x.requires_grad}
+    owner = composite_calls([x._ctx for x in tensors if x._ctx is not None], t, expand_composites)
+    raws = [raw for raw in backward_steps(t, seed, retain_graph=True, capture=capture) if raw.fn is not None]
+    groups: dict[int, list[BackwardStep]] = {}
+    for raw in raws:
+        if id(raw.fn) in owner:
+            groups.setdefault(id(owner[id(raw.fn)]), []).append(raw)
     recorded: list[Step] = []
-    for raw in backward_steps(t, seed, retain_graph=True, capture=capture):
-        if raw.fn is not None:
+    for raw in raws:
+        call = owner.get(id(raw.fn))
+        if call is None:
             recorded.append(_make_step(len(recorded), raw.fn, raw.tensor, raw.grad, raw.input_grads, labels))
+            continue
+        group = groups[id(call)]
+        if raw is not group[0]:
+            continue
+        if any(r.tensor is call.output for r in group):
+            recorded.append(_composite_step(len(recorded), call, group, labels))
+        else:  # no δ reached the call's result (only some primitives ran): show those as they are
+            recorded.extend(_make_step(len(recorded) + n, r.fn, r.tensor, r.grad, r.input_grads, labels)
+                            for n, r in enumerate(group))
     grads = {key: g.data for key, g in capture.items() if g is not None}
-    return Steps(t, recorded, grads, labels)
+    if deltas:
+        recorded = [dataclasses.replace(step, grad_name=deltas.get(id(step.fn.output), "δ")) for step in recorded]
+    return Steps(t, recorded, grads, labels, expand_composites, notation)
 
 
 def _seed_gradient(t: Tensor, gradient: Optional[Any]) -> Tensor:
@@ -269,6 +322,31 @@ def _make_step(index: int, fn: Function, out: Tensor, grad: Tensor, input_grads:
                 input_names=tuple(labels.get(id(x), "?") for x in fn.inputs), grads_in=arrays,
                 stats_out=GradStats.of(grad.data),
                 stats_in=tuple(None if a is None else GradStats.of(a) for a in arrays))
+
+
+def _composite_step(index: int, call: CompositeCall, raws: list[BackwardStep], labels: dict[int, str]) -> Step:
+    """One step for a composition's call: δ at its output, and for each of its inputs (`call.inputs`) the sum of
+    what its primitives handed that input, added in the engine's order with the engine's own addition, so the
+    numbers are bit for bit those of backward()."""
+    grad_out = next(raw.grad for raw in raws if raw.tensor is call.output)
+    shown = call.inputs
+    totals: dict[int, Optional[Tensor]] = {id(x): None for x in shown}
+    with no_grad():
+        for raw in raws:
+            for x, g in zip(raw.fn.inputs, raw.input_grads):
+                if g is None or id(x) not in totals or not x.requires_grad:
+                    continue
+                before = totals[id(x)]
+                totals[id(x)] = g if before is None else before + g
+    arrays = tuple(None if totals[id(x)] is None else totals[id(x)].data for x in shown)
+    path = tuple(clean(name or kind) for name, kind in call.scope[:-1])
+    return Step(index=index, op=call.name, fn=call, module=path[-1] if path else None, module_path=path,
+                site=call.site, source_line=source_line(call.site), rule_unicode=call.rule_unicode,
+                rule_latex=call.rule_latex, output_name=labels.get(id(call.output), "?"), grad_out=grad_out.data,
+                input_names=tuple(labels.get(id(x), "?") for x in shown), grads_in=arrays,
+                stats_out=GradStats.of(grad_out.data),
+                stats_in=tuple(None if a is None else GradStats.of(a) for a in arrays),
+                primitives=tuple(raw.fn.name for raw in raws))
 
 
 def array_dict(array: np.ndarray, max_elements: int = 256) -> dict[str, Any]:

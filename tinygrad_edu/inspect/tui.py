@@ -8,6 +8,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from .formulas import formula_lines
 from .slices import GridSlice, grid_slice, levels
 from .steps import Step, Steps
 
@@ -214,13 +215,16 @@ class Stepper:
         wrapped = textwrap.wrap("rule: " + rule, width=max(width - 1, 20), subsequent_indent="      ")
         lines.extend([[(part, "rule")] for part in wrapped])
         lines.append([])
-        lines.extend(_wrap_stats([("δ arrives at ", ""), (step.output_name, "bold")], str(step.stats_out), "", width))
-        for name, stats in zip(step.input_names, step.stats_in):
+        arrives = [(f"{step.grad_name} arrives at ", ""), (step.output_name, "bold")]
+        lines.extend(_wrap_stats(arrives, str(step.stats_out), "", width))
+        lines.extend([(text, "")] for text in formula_lines(step.grad_out, step.grad_name, "    ", 4, width - 1))
+        for name, stats, grad in zip(step.input_names, step.stats_in, step.grads_in):
             text = str(stats) if stats is not None else "no gradient (needs none)"
             style = "warn" if stats is not None and stats.nonfinite else ""
             lines.extend(_wrap_stats([("  → ", ""), (name, "bold")], text, style, width))
+            lines.extend([(text, "")] for text in formula_lines(grad, "", "      ", 4, width - 1))
         lines.append([])
-        grids = [(f"δ at {step.output_name}", step.grad_out)]
+        grids = [(f"{step.grad_name} at {step.output_name}", step.grad_out)]
         grids += [(f"→ {name}", g) for name, g in zip(step.input_names, step.grads_in) if g is not None]
         lines.extend(self._grid_band(grids, width, height - len(lines) - 1))
         lines.append([(LEGEND_ASCII if self.ascii_only else LEGEND, "dim")])

@@ -345,6 +345,8 @@ def _binary_targets(op: str, input: Any, target: Any):
     return y
 
 
+@composite("binary_cross_entropy", "δ_x = (x − y)/(x(1 − x))·w·δ (÷ n for the mean); with x = σ(u) it gives "
+           "δ_u = σ(u) − y (F41)", r"\delta_x = \frac{x - y}{x(1 - x)}\,w\,\delta")
 def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Optional[bool] = None,
                          reduce: Optional[bool] = None, reduction: str = "mean"):
     """−w·[y ln x + (1 − y) ln(1 − x)] for probabilities x ∈ [0, 1] (logs clamped at −100, as PyTorch)."""

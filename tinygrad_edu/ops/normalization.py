@@ -12,7 +12,49 @@ import sympy
 from .. import backend
 from ..autograd import Function, composite
 from ..errors import ShapeError
+from .args import check_size, flag, integer, number
+from .compare import DtypeError
 from .movement import IndexAdd, getitem, reshape
+
+
+def _operands(op: str, input: Any, **params: Any) -> tuple:
+    """The input and the optional tensors (weights, running statistics) as Tensors, checked as PyTorch checks
+    them: anything but a Tensor or a NumPy array is a TypeError naming the op; the input is floating point
+    (or symbolic); every other tensor has the input's dtype, except float32 ones with a float16 input
+    (PyTorch's mixed-precision CPU kernels), whose result is float16 again. Running statistics given as NumPy
+    arrays are buffers, updated in place in their own dtype, and stay arrays."""
+    from ..tensor import Tensor
+
+    def tensor(name: str, t: Any) -> Any:
+        if isinstance(t, Tensor):
+            return t
+        if isinstance(t, np.ndarray):
+            return Tensor(t)
+        raise TypeError(f"{op}: {name} must be a Tensor (or a NumPy array), got {type(t).__name__}")
+
+    x = tensor("input", input)
+    if x.dtype != object and x.dtype.kind != "f":
+        raise DtypeError(f"{op}: input must be floating point, got dtype {x.dtype} (shape {tuple(x.shape)}); "
+                         "convert with .float() first")
+    check_size(op, x.shape, x.dtype)
+    out = []
+    for name, t in params.items():
+        if isinstance(t, np.ndarray) and name.startswith("running_"):
+            out.append(t)
+            continue
+        if t is not None:
+            t = tensor(name, t)
+            mixed = x.dtype == np.float16 and t.dtype == np.float32
+            if x.dtype != object and t.dtype != object and t.dtype != x.dtype and not mixed:
+                raise DtypeError(f"{op}: {name} has dtype {t.dtype} but the input has {x.dtype}; they must be the "
+                                 "same (as PyTorch)")
+        out.append(t)
+    return (x, *out)
+
+
+def _as_input_dtype(out: Any, x: Any) -> Any:
+    """A float16 input's result in float16 (its float32 weights promoted the arithmetic)."""
+    return out if out.dtype == x.dtype or x.dtype == object else out.to(x.dtype)
 
 
 def _constant(value: float, like: np.ndarray) -> Any:
@@ -35,6 +77,13 @@ class Dropout(Function):
 
 def dropout(input: Any, p: float = 0.5, training: bool = True) -> Any:
     """Zero each entry with probability p and scale the kept ones by 1/(1−p) in training; identity at eval (F15)."""
+    from ..tensor import Tensor
+
+    if not isinstance(input, (Tensor, np.ndarray)):
+        raise TypeError(f"dropout: input must be a Tensor (or a NumPy array), got {type(input).__name__}")
+    input = input if isinstance(input, Tensor) else Tensor(input)
+    number("dropout", "p", p)
+    training = flag("dropout", "training", training)
     if not 0.0 <= p <= 1.0:
         raise ShapeError(f"dropout: probability has to be between 0 and 1, but got p = {p} (input {input.shape})")
     if not training or p == 0.0:
@@ -62,10 +111,15 @@ def local_response_norm(input: Any, size: int, alpha: float = 1e-4, beta: float 
     shifted slices (one per window offset, not one per channel).
     """
     op = "local_response_norm"
+    (input,) = _operands(op, input)
+    if input.dtype == np.float16:
+        raise DtypeError(f"{op}: float16 input is not supported (as PyTorch's CPU kernel); convert with .float()")
     if input.ndim < 3:
         raise ShapeError(f"{op}: expected a 3-D (N, C, L) or 4-D (N, C, H, W) input or more, got shape {input.shape}")
-    if int(size) != size or size < 1:
+    if integer(op, "size", size) < 1:
         raise ShapeError(f"{op}: size must be a positive integer (the channel window n), got {size}")
+    for name, value in (("alpha", alpha), ("beta", beta), ("k", k)):
+        number(op, name, value)
     size = int(size)
     channels = input.shape[1]
     before, after = size // 2, (size - 1) // 2
@@ -118,6 +172,11 @@ def batch_norm(input: Any, running_mean: Optional[Any], running_var: Optional[An
     over (N, H, W), or (N,) for 2-D input, and the running stats are updated in place (unbiased σ²);
     in eval the running stats are used. ε must be positive in training, non-negative in eval."""
     op = "batch_norm"
+    input, running_mean, running_var, weight, bias = _operands(op, input, running_mean=running_mean,
+                                                               running_var=running_var, weight=weight, bias=bias)
+    training = flag(op, "training", training)
+    if (running_mean is None) != (running_var is None):
+        raise ValueError(f"{op}: running_mean and running_var must either both be None or neither be None")
     if input.ndim < 2:
         raise ShapeError(f"{op}: expected a 2-D (N, C) or 3-D/4-D (N, C, …) input, got shape {input.shape}")
     _check_eps(op, eps, positive=training)
@@ -145,7 +204,7 @@ def batch_norm(input: Any, running_mean: Optional[Any], running_var: Optional[An
         out = out * reshape(weight, shape)
     if bias is not None:
         out = out + reshape(bias, shape)
-    return out
+    return _as_input_dtype(out, input)
 
 
 def _normalized_shape(op: str, normalized_shape: Any) -> tuple[int, ...]:
@@ -168,6 +227,7 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Optional[Any] = None, 
     """y = (x − μ)/√(σ² + ε)·γ + β with μ, σ² (biased) over the last len(normalized_shape) dimensions of each
     sample, and γ, β of shape normalized_shape, as torch.nn.functional.layer_norm."""
     op = "layer_norm"
+    input, weight, bias = _operands(op, input, weight=weight, bias=bias)
     shape = _normalized_shape(op, normalized_shape)
     _check_eps(op, eps, positive=False)
     k = len(shape)
@@ -185,7 +245,7 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Optional[Any] = None, 
         out = out * weight
     if bias is not None:
         out = out + bias
-    return out
+    return _as_input_dtype(out, input)
 
 
 @composite("group_norm", "x̂ = (x − μ)/√(σ² + ε), y = γx̂ + β over each group of channels per sample: "
@@ -197,6 +257,7 @@ def group_norm(input: Any, num_groups: int, weight: Optional[Any] = None, bias: 
     """Channels split into num_groups groups; each sample's group normalised with its own μ, σ² (biased) over
     the group's channels and positions; then per-channel γ, β, as torch.nn.functional.group_norm."""
     op = "group_norm"
+    input, weight, bias = _operands(op, input, weight=weight, bias=bias)
     if input.ndim < 2:
         raise ShapeError(f"{op}: expected at least 2 dimensions (N, C, …) for input, got shape {tuple(input.shape)}")
     if isinstance(num_groups, bool) or not isinstance(num_groups, (int, np.integer)) or num_groups < 1:
@@ -221,7 +282,7 @@ def group_norm(input: Any, num_groups: int, weight: Optional[Any] = None, bias: 
         out = out * reshape(weight, shape)
     if bias is not None:
         out = out + reshape(bias, shape)
-    return out
+    return _as_input_dtype(out, input)
 
 
 def _update_running(running_mean: Optional[Any], running_var: Optional[Any], mean: Any, var: Any, momentum: float,

@@ -10,14 +10,17 @@ from typing import Any, Sequence
 import numpy as np
 import sympy
 
+from ..autograd import composite
 from ..tensor import Tensor
 from .movement import cat, flatten, getitem, reshape, squeeze, unsqueeze
 from .pool import AvgPool2d, MaxPool2d, _maybe_nan, divisors, flat_indices, winners
-from .pool_shapes import Axis, bin_rows, bins, check_dtype, check_input, output_sizes, pyramid_levels
+from .args import check_size
+from .pool_shapes import (Axis, as_input, bin_rows, bins, check_dtype, check_flag, check_input, output_sizes,
+                          pyramid_levels)
 
 
-def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
+def _as_tensor(x: Any, op: str) -> Tensor:
+    return as_input(op, x)
 
 
 def _tiles(h: int, w: int, oh: int, ow: int) -> tuple[Axis, Axis]:
@@ -51,14 +54,17 @@ def _adaptive_avg(x: Tensor, oh: int, ow: int) -> Tensor:
     return _bin_mean(_bin_mean(x, 2, oh), 3, ow)
 
 
+@composite("adaptive_avg_pool2d", "u_ij = mean of x over its bin R_ij (F27, F62): δ_x = Σ over the bins R_ij "
+           "holding x of δ_ij/|R_ij|", r"\delta_x = \sum_{(i,j):\,x \in R_{ij}} \delta_{ij}/|R_{ij}|")
 def adaptive_avg_pool2d(input: Any, output_size: Any) -> Any:
     """Average over PyTorch's adaptive bins to a fixed out_h×out_w (1: global average pooling, F62);
     None in output_size keeps that input size. Floating-point or SymPy input (PyTorch refuses integers)."""
     op = "adaptive_avg_pool2d"
-    x = _as_tensor(input)
+    x = _as_tensor(input, op)
     batched = check_input(op, x, 2)
     check_dtype(op, x, integers=False)
     oh, ow = output_sizes(op, output_size, x.shape[-2:])
+    check_size(op, x.shape[:-2] + (oh, ow), x.dtype)
     out = _adaptive_avg(x if batched else unsqueeze(x, 0), oh, ow)
     return out if batched else squeeze(out, 0)
 
@@ -67,10 +73,11 @@ def adaptive_avg_pool1d(input: Any, output_size: Any) -> Any:
     """Average over adaptive bins of an (N, C, L) or (C, L) input to length output_size (the 2-D op on an
     inserted axis of length 1)."""
     op = "adaptive_avg_pool1d"
-    x = _as_tensor(input)
+    x = _as_tensor(input, op)
     batched = check_input(op, x, 1)
     check_dtype(op, x, integers=False)
     (size,) = output_sizes(op, output_size, x.shape[-1:], allow_none=False)
+    check_size(op, x.shape[:-1] + (size,), x.dtype)
     x4 = unsqueeze(x if batched else unsqueeze(x, 0), 2)
     out = squeeze(_adaptive_avg(x4, 1, size), 2)
     return out if batched else squeeze(out, 0)
@@ -116,16 +123,21 @@ def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = Fal
     """Max over PyTorch's adaptive bins to a fixed out_h×out_w; δ goes to the first maximum of each bin (the
     last NaN). return_indices=True also gives the winners' flat indices h·W + w, as max_pool2d."""
     op = "adaptive_max_pool2d"
-    x = _as_tensor(input)
+    x = _as_tensor(input, op)
+    return_indices = check_flag(op, "return_indices", return_indices)
     batched = check_input(op, x, 2)
-    check_dtype(op, x, integers=True)
+    check_dtype(op, x, integers=True)  # exact on integers (PyTorch's kernel is not implemented for them)
     oh, ow = output_sizes(op, output_size, x.shape[-2:])
+    check_size(op, x.shape[:-2] + (oh, ow), np.int64)
     out, index = _adaptive_max(op, x if batched else unsqueeze(x, 0), oh, ow)
     if not batched:
         out, index = squeeze(out, 0), index[0]
     return (out, Tensor(index)) if return_indices else out
 
 
+@composite("spatial_pyramid_pool2d", "each level l pools an l×l grid of bins, the results concatenated (F62): each "
+           "level hands its part of δ back by its pool's rule (max: to the bin's argmax, avg: δ/|R| over the bin), "
+           "and the levels' gradients add", r"\delta_x = \sum_{l} \mathrm{pool}_l^\top(\delta_l)")
 def spatial_pyramid_pool2d(input: Any, levels: Sequence[int] = (1, 2, 4), mode: str = "max") -> Any:
     """Pool each level's n×n grid of adaptive bins and concatenate, flattened (He et al. 2014, lecture F62):
     (N, C, H, W) → (N, C·Σn²), the same length for any H, W."""
@@ -133,9 +145,10 @@ def spatial_pyramid_pool2d(input: Any, levels: Sequence[int] = (1, 2, 4), mode: 
     if mode not in ("max", "avg"):
         raise ValueError(f"{op}: mode must be 'max' or 'avg', got {mode!r}")
     grid = pyramid_levels(op, levels)
-    x = _as_tensor(input)
+    x = _as_tensor(input, op)
     batched = check_input(op, x, 2)
     check_dtype(op, x, integers=mode == "max")
+    check_size(op, x.shape[:-2] + (sum(n * n for n in grid),), np.int64)
     xb = x if batched else unsqueeze(x, 0)
     pooled = [_adaptive_max(op, xb, n, n)[0] if mode == "max" else _adaptive_avg(xb, n, n) for n in grid]
     out = cat([flatten(p, 1) for p in pooled], 1)

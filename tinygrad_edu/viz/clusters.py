@@ -1,17 +1,31 @@
-"""Module calls as nested clusters: which module call owns each node (from `fn.scope`), which calls are
-collapsed to one node, and the automatic collapse (deepest modules first) of graphs too big to read."""
+"""Module calls as nested clusters: which module call owns each node (from `fn.scope` and `fn.scope_calls`: one
+cluster per call), which calls are collapsed to one node, and the automatic collapse (deepest modules first) of
+graphs too big to read."""
 from __future__ import annotations
 
 from typing import Callable, Iterable, Optional, Sequence, Union
 
-Scope = tuple[tuple[str, str], ...]
+from ..graph import call_name, is_composite
+
+Scope = tuple[tuple, ...]
+"""A module path: (name, kind) pairs, or (name, kind, k) triples when each call is numbered (graph.CallScope)."""
 CollapseSpec = Union[None, bool, str, Sequence[str]]
 
 
 def cluster_label(scope: Scope) -> str:
-    """`features.0: Conv2d` as in named_modules; the root model ("" name) by its class alone."""
-    name, kind = scope[-1]
-    return f"{name}: {kind}" if name else kind
+    """`features.0: Conv2d` as in named_modules, `c1#2: Conv2d` for a module's second call, the root model ("" name)
+    by its class alone, a composition by its function name (`cross_entropy`)."""
+    entry = scope[-1]
+    name, kind = entry[0], entry[1]
+    shown = call_name(entry) if len(entry) > 2 else (name or kind)
+    if is_composite(entry):
+        return shown
+    return f"{shown}: {kind}" if name else shown
+
+
+def outermost_composites(scopes: Iterable[Scope]) -> set[Scope]:
+    """The composition calls not inside another composition (each one node unless expanded)."""
+    return {s for s in scopes if is_composite(s[-1]) and not any(is_composite(e) for e in s[:-1])}
 
 
 def common_scope(scopes: Iterable[Scope]) -> Scope:

@@ -28,6 +28,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--grads", action="store_true", help="show gradient summaries and weigh edges by |gradient|")
     p.add_argument("--values", action="store_true", help="show value summaries (and small heat maps)")
     p.add_argument("--rules", action="store_true", help="write each op's local derivative rule under its name")
+    p.add_argument("--notation", choices=("code", "lecture"), default="code",
+                   help="lecture: call the tensors u_r, z_r, W_r, b_r, E as the lecture does (layer r reads z_r, "
+                        "u_r = W_r z_r + b_r, z_{r+1} = f(u_r)), each with its name in the code")
+    p.add_argument("--expand-composites", metavar="NAMES", nargs="?", const="all",
+                   help="draw compositions (cross_entropy, linear, batch_norm, …) as their primitives instead of one "
+                        "node each: all of them, or the comma-separated names given"),
     p.add_argument("--collapse", metavar="NAMES",
                    help="comma-separated module names or classes to draw as one node; 'all' or 'none' "
                         "(default: collapse automatically past --max-nodes)")
@@ -52,11 +58,20 @@ def _collapse(text: Optional[str]) -> Any:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+def expand_spec(text: Optional[str]) -> Any:
+    """--expand-composites: absent → none, bare or 'all' → every composition, else the names listed."""
+    if text is None:
+        return False
+    if text.strip().lower() == "all":
+        return True
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
 def run(args: argparse.Namespace) -> int:
     """Build the graph the options ask for, draw it and write it; 0 on success, 1 when the user's script fails
     or the graph is too big to lay out, 2 on a usage error."""
     from . import draw, render
-    from .lecture import conv_coupling_example
+    from .lecture import CAPTION, conv_coupling_example
     from .rendering import MAX_LAYOUT_NODES, LayoutError
     from .scalar_view import TooManyElements
 
@@ -65,7 +80,9 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
         expand = args.level == "scalar"
         variables: Any = {}
+        caption = None
         if args.expand_conv_example:
+            caption = CAPTION
             root, names, stem, expand = conv_coupling_example()[0], None, "conv-coupling", True
         elif args.model:
             root, names = zoo_loss(args.model)
@@ -76,7 +93,8 @@ def run(args: argparse.Namespace) -> int:
         show = ("name", "shape", "dtype", "rule") if args.rules else ("name", "shape", "dtype")
         graph = draw(root, show=show, values=args.values, grads=args.grads, expand=expand,
                      collapse=_collapse(args.collapse), names=names, max_nodes=args.max_nodes, variables=variables,
-                     max_elements=args.max_elements)
+                     max_elements=args.max_elements, expand_composites=expand_spec(args.expand_composites),
+                     notation=args.notation, caption=caption)
     except TooManyElements as err:
         print(f"tinygrad-edu graph --level scalar: {err.what} (shape {'×'.join(map(str, err.shape))}) has "
               f"{err.count} elements, more than --max-elements {err.limit}. The scalar view draws one node per "

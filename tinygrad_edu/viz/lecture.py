@@ -17,6 +17,10 @@ def _grid(name: str, size: int) -> np.ndarray:
     return out
 
 
+CAPTION = ("u_IJ = Σ_αβ J_αβ · x_(2I+α, 2J+β): a 4×4 input x, a 2×2 kernel J, stride 2 (seed 000 §4.1.1, F3–F4)\n"
+           "each output reads its own 2×2 block (same colour), every block through the same J")
+
+
 def conv_coupling_example() -> tuple[Tensor, Tensor, Tensor]:
     """(u, x, J): u = conv2d(x, J, stride=2) on symbols; draw(u, expand=True) is the lecture's picture."""
     from .. import functional as F

@@ -11,7 +11,9 @@ from ..tensor import Tensor
 from . import labels, styles
 from ..graph import parameter_names
 from .graph_walk import GraphData, walk
+from . import grid_layout
 from .jacobian import local_jacobian
+from .notation import check_notation, lecture_names
 from .rendering import GraphView
 
 ROLE_STYLE = {
@@ -72,6 +74,7 @@ class _Plan:
         self.as_labels: dict[int, np.ndarray] = {}
         self.values: dict[int, np.ndarray] = {}
         self.weights: list[Tensor] = []
+        self.weight_of: dict[int, int] = {}  # a tensor on the edge labels → the Parameter it is computed from
         counters: dict[str, int] = {}
         for t in graph.tensors:
             if graph.is_constant(t) or (t._ctx is None and t.dtype.kind not in "fcO"):
@@ -85,6 +88,7 @@ class _Plan:
                 self.as_labels[id(t)] = self.values[id(t)]
                 if parameter:
                     self.weights.append(t)
+                    self.weight_of[id(t)] = id(t)
                 continue
             self.role[id(t)] = ("output" if t is graph.root else "activation" if t._ctx is not None
                                 else "parameter" if parameter else "input")
@@ -108,6 +112,7 @@ class _Plan:
         if out.dtype != object or out.shape != t.shape:
             return False
         self.values[id(t)] = out
+        self.weight_of[id(t)] = next(self.weight_of[id(u)] for u in fn.inputs if id(u) in self.weight_of)
         return True
 
     @staticmethod
@@ -135,20 +140,26 @@ def _check_size(t: Tensor, named: dict[int, str], max_elements: int) -> None:
 
 
 def scalar_view(root: Tensor, values: bool = False, names: Any = None, weights: str = "labels",
-                max_elements: int = 64, rankdir: str = "LR", titles: Optional[dict[int, str]] = None) -> GraphView:
+                max_elements: int = 64, rankdir: str = "LR", titles: Optional[dict[int, str]] = None,
+                caption: Optional[str] = None, notation: str = "code") -> GraphView:
     """One node per element of every small tensor below `root`, an edge per non-zero ∂out/∂in entry; `titles`
-    (tensor id → name, e.g. the user's variable names) names tensors that have no name of their own."""
+    (tensor id → name, e.g. the user's variable names) names tensors that have no name of their own; `caption` is
+    written under the picture, above the count of couplings (view.caption holds both); notation="lecture" heads
+    each tensor with its symbol (z₁: x, u₁: …) as viz.notation finds it. Each tensor is
+    laid out as its grid (viz.grid_layout), inputs first along `rankdir`; weights drawn on the edge labels are
+    shown once more as their own small grid (the kernel J_αβ), and the output's elements are tinted with the
+    colour of the inputs each one alone reads (the coupling figure's blocks). `view.positions`: element node id →
+    its pinned (x, y) in inches, y down; `view.coupling_count`: the number of edges."""
     if weights not in ("labels", "nodes"):
         raise ValueError(f"viz.draw: weights must be 'labels' or 'nodes', got {weights!r}")
+    check_notation(notation, "viz.draw")
     graph = walk(root)
+    symbols = lecture_names(root, graph.tensors).symbols if notation == "lecture" else {}
     named = parameter_names(names, "viz")
     plan = _Plan(graph, named, weights, max_elements, titles or {})
-    view = GraphView(graph_attr=dict(styles.GRAPH, rankdir=rankdir, ranksep="1.2"),
-                     node_attr=dict(styles.NODE, margin="0.04,0.02"), edge_attr=styles.EDGE)
     drawn_ids = {id(t): n for n, t in enumerate(plan.drawn)}
-    for n, t in enumerate(plan.drawn):
-        _cluster(view, n, t, plan, values)
-    couplings, approximate = 0, []
+    couplings, approximate = [], []
+    used_by: dict[int, list[int]] = {}  # a weight on the edge labels → the drawn tensors its edges lead to
     for fn in graph.functions:
         out = fn._output()
         if out is None or id(out) not in drawn_ids:
@@ -163,31 +174,130 @@ def scalar_view(root: Tensor, values: bool = False, names: Any = None, weights: 
         for c in jac.couplings:
             key = (drawn_ids[id(fn.inputs[c.input])], c.source, c.target)
             summed[key] = summed.get(key, sympy.Integer(0)) + c.value
+        couplings.append((drawn_ids[id(out)], summed))
+        for t in fn.inputs:
+            if id(t) in plan.weight_of:
+                used_by.setdefault(plan.weight_of[id(t)], []).append(drawn_ids[id(out)])
+    texts = {n: [_element_text(t, flat, plan, values) for flat in range(t.numel())] for n, t in enumerate(plan.drawn)}
+    longest = max((len(line) for lines in texts.values() for text in lines for line in text.split("\n")), default=1)
+    width, height = max(0.5, 0.08 * longest + 0.2), grid_layout.NODE_H + (grid_layout.LINE_H if values else 0.0)
+    levels = _levels(plan, couplings)
+    placed = grid_layout.layout([t.shape for t in plan.drawn], levels, width + grid_layout.SPACE,
+                                height + grid_layout.SPACE, "TB" if rankdir == "TB" else "LR")
+    view = GraphView(graph_attr=dict(styles.GRAPH, layout="neato", splines="true", overlap="true", sep="+6",
+                                     outputorder="edgesfirst"),
+                     node_attr=dict(styles.NODE, margin="0.02,0.01", fixedsize="true", width=f"{width:.2f}",
+                                    height=f"{height:.2f}"), edge_attr=styles.EDGE)
+    tints = _tints(plan, couplings)
+    for n, t in enumerate(plan.drawn):
+        _grid(view, n, t, plan, texts[n], placed.boxes[n], tints, symbols.get(id(t)))
+    _legends(view, plan, placed, {w: min(levels[n] for n in outs) for w, outs in used_by.items()})
+    count = 0
+    for target_tensor, summed in couplings:
+        fan_out: dict[tuple[int, int], int] = {}
+        for src, source, _ in summed:
+            fan_out[(src, source)] = fan_out.get((src, source), 0) + 1
         for (src, source, target), value in summed.items():
             off = {"style": "dashed", "color": "#aaaaaa", "fontcolor": "#888888"} if value == 0 else {}
-            view.edge(f"e{src}_{source}", f"e{drawn_ids[id(out)]}_{target}", label=labels.plain(edge_text(value)), **off)
-            couplings += 1
-    view.attr(label=labels.plain(_caption(couplings, plan, approximate)), labelloc="b", fontsize="10")
-    view.coupling_count = couplings
+            text = labels.plain(edge_text(value))
+            where = ({"taillabel": text, "labeldistance": "2.2", "labelangle": "25", "labelfontsize": "9"}
+                     if fan_out[(src, source)] == 1 else {"label": text})
+            view.edge(f"e{src}_{source}", f"e{target_tensor}_{target}", **where, **off)
+            count += 1
+    view.caption = "\n".join(([caption] if caption else []) + [_caption(count, plan, approximate)])
+    lines = view.caption.count("\n") + 1
+    middle = (min(b.x for b in placed.boxes.values()) + max(b.x + b.width for b in placed.boxes.values())) / 2
+    view.node("caption", label=labels.plain(view.caption), shape="plaintext", fontsize="10", fixedsize="false",
+              width="0.1", height="0.2", pos=grid_layout.pin(middle, placed.bottom + 0.1 + 0.09 * lines))
+    view.coupling_count = count
+    view.positions = {f"e{n}_{flat}": placed.boxes[n].element(t.shape, flat)
+                      for n, t in enumerate(plan.drawn) for flat in range(t.numel())}
     return view
 
 
-def _cluster(view: GraphView, n: int, t: Tensor, plan: _Plan, values: bool) -> None:
+def _levels(plan: _Plan, couplings: list[tuple[int, dict]]) -> list[int]:
+    """Each drawn tensor's level: 0 for one nothing drawn feeds, else one past the deepest tensor coupled into it."""
+    feeds: dict[int, set[int]] = {}
+    for target, summed in couplings:
+        feeds.setdefault(target, set()).update(src for src, _, _ in summed)
+    level: dict[int, int] = {}
+    for n in range(len(plan.drawn)):  # forward order: a tensor's sources come before it
+        level[n] = 1 + max((level[s] for s in feeds.get(n, ()) if s in level), default=-1)
+    return [level[n] for n in range(len(plan.drawn))]
+
+
+TINTS = ("#fbd5d0", "#d3e4f3", "#d9efd3", "#fcefb4", "#e8d9f1", "#fde0c2", "#d4f0ef", "#f1d9e6")
+
+
+def _tints(plan: _Plan, couplings: list[tuple[int, dict]]) -> dict[tuple[int, int], str]:
+    """(tensor, element) → a fill colour: each output element of the root's op gets its own, and so does every input
+    element coupled to that output alone (for a stride-2 2×2 convolution: the four blocks and their outputs)."""
+    root = len(plan.drawn) - 1
+    found = [summed for target, summed in couplings if target == root]
+    if not found or plan.drawn[root].numel() > len(TINTS):
+        return {}
+    summed = found[0]
+    tints = {(root, flat): TINTS[flat] for flat in range(plan.drawn[root].numel())}
+    targets: dict[tuple[int, int], set[int]] = {}
+    for src, source, target in summed:
+        targets.setdefault((src, source), set()).add(target)
+    for key, outs in targets.items():
+        if len(outs) == 1:
+            tints[key] = TINTS[next(iter(outs))]
+    return tints
+
+
+def _element_text(t: Tensor, flat: int, plan: _Plan, values: bool) -> str:
+    element = t.data.flat[flat]
+    if isinstance(element, sympy.Symbol):
+        return labels.pretty_symbols(element.name)
+    text = labels.subscripted(plan.base[id(t)], _core_index(t.shape, flat))
+    if values:
+        text += "\n" + (labels.shorten(labels.pretty_symbols(str(element)), 30) if t.dtype == object
+                        else labels.number(element))
+    return text
+
+
+def _grid(view: GraphView, n: int, t: Tensor, plan: _Plan, texts: list[str], box: grid_layout.Box,
+          tints: dict[tuple[int, int], str], symbol: Optional[str]) -> None:
+    """The tensor's title above its grid, and one pinned node per element, in row-major order."""
     base = plan.base[id(t)]
     head = f"{base} = {t._ctx.name}(…)" if t._ctx is not None else base
-    with view.subgraph(name=f"cluster_{n}") as c:
-        c.attr(label=labels.plain(f"{head}  ({labels.shape_text(t.shape)})"), **styles.cluster_style(0))
+    head = f"{symbol}: {head}" if symbol else head
+    view.node(f"title{n}", label=labels.plain(f"{head}  ({labels.shape_text(t.shape)})"), shape="plaintext",
+              pos=grid_layout.pin(box.x + box.width / 2, box.y - 0.3), fontsize="10", fixedsize="false",
+              width="0.1", height="0.2")
+    style = ROLE_STYLE[plan.role[id(t)]]
+    for flat, text in enumerate(texts):
+        x, y = box.element(t.shape, flat)
+        fill = {"fillcolor": tints[(n, flat)]} if (n, flat) in tints else {}
+        view.node(f"e{n}_{flat}", label=labels.plain(text), pos=grid_layout.pin(x, y), **{**style, **fill})
+
+
+def _legends(view: GraphView, plan: _Plan, placed: grid_layout.GridLayout, level_of: dict[int, int]) -> None:
+    """Each weight shown on the edge labels as its own small grid of symbols (the kernel J_αβ), above the gap
+    its edges cross (two weights over one gap side by side)."""
+    taken: dict[int, float] = {}
+    for k, t in enumerate(plan.weights):
+        symbols = plan.values[id(t)]
+        longest = max(len(edge_text(v)) for v in symbols.ravel())
+        pitch = max(0.6, 0.08 * longest + 0.25)
+        box = grid_layout.Box(*grid_layout.grid_shape(t.shape), pitch, 0.4)
+        gap = max(level_of.get(id(t), 1) - 1, 0)
+        left, right = placed.gaps[min(gap, len(placed.gaps) - 1)] if placed.gaps else (0.0, 0.0)
+        start = taken.get(gap)
+        box.x = (left + right - box.width) / 2 if start is None else start
+        taken[gap] = box.x + box.width + 0.5
+        box.y = placed.top - box.height - 0.9
+        name = plan.base[id(t)]
+        view.node(f"legend{k}", label=labels.plain(f"{name}  ({labels.shape_text(t.shape)}), on the edges"),
+                  shape="plaintext", pos=grid_layout.pin(box.x + box.width / 2, box.y - 0.25), fontsize="9",
+                  fixedsize="false", width="0.1", height="0.2")
         for flat in range(t.numel()):
-            element = t.data.flat[flat]
-            if isinstance(element, sympy.Symbol):
-                name = labels.pretty_symbols(element.name)
-            else:
-                name = labels.subscripted(base, _core_index(t.shape, flat))
-            text = name
-            if values and not isinstance(element, sympy.Symbol):
-                text += "\n" + (labels.shorten(labels.pretty_symbols(str(element)), 30) if t.dtype == object
-                                else labels.number(element))
-            c.node(f"e{n}_{flat}", label=labels.plain(text), **ROLE_STYLE[plan.role[id(t)]])
+            x, y = box.element(t.shape, flat)
+            view.node(f"w{k}_{flat}", label=labels.plain(edge_text(symbols.flat[flat])), pos=grid_layout.pin(x, y),
+                      shape="box", style="filled,dashed", fillcolor="#fdf3d6", color="#b58105", fontsize="9",
+                      width=f"{pitch - 0.15:.2f}", height="0.28")
 
 
 def _caption(couplings: int, plan: _Plan, approximate: list[str]) -> str:

@@ -16,7 +16,11 @@ ROLE = {
     "parameter": {"shape": "cylinder", "style": "filled", "fillcolor": "#fde9b3", "color": "#b58105"},
     "constant": {"shape": "plaintext", "fontsize": "9", "fontcolor": "#555555"},
     "module": {"shape": "box3d", "style": "filled", "fillcolor": "#e6f4ea", "color": "#2e7d32"},
+    "composite": {"shape": "ellipse", "style": "filled", "fillcolor": "#d6e2f5", "color": "#4a6fa5",
+                  "peripheries": "2"},
 }
+COMPOSITE_CLUSTER = {"style": "rounded,dashed", "color": "#4a6fa5"}
+"""An expanded composition (draw(..., expand_composites=True)): a dashed frame around its primitives."""
 PARAMETER_EDGE = {"color": "#b58105"}
 HIGHLIGHT_NODE = {"color": "#d62728", "penwidth": "2.5"}
 HIGHLIGHT_EDGE = {"color": "#d62728", "penwidth": "3"}

@@ -12,8 +12,11 @@ from ..autograd import Function
 from ..tensor import Tensor
 from . import labels, styles
 from .clusters import (CollapseSpec, Scope, all_scopes, auto_collapse, chosen, cluster_label, common_scope,
-                       owner_after_collapse)
-from ..graph import module_output_names, parameter_names
+                       outermost_composites, owner_after_collapse)
+from .composites import ExpandSpec, composite_depth, is_expanded
+from .notation import LEGEND, check_notation, lecture_names
+from ..autograd import composite_rules
+from ..graph import call_scopes, is_composite, module_output_names, parameter_names
 from .graph_walk import GraphData, Gradients, gradients, magnitude, path_nodes, walk
 from .rendering import GraphView
 
@@ -72,23 +75,35 @@ def _role(graph: GraphData, t: Tensor) -> str:
     return "input"
 
 
-def _owner(graph: GraphData, t: Tensor, role: str, names: dict[int, str]) -> Scope:
-    """Produced tensors sit with their op; Parameters, tensors named by `names` (a model's buffers) and
-    constants with their users."""
+def _owner(graph: GraphData, t: Tensor, role: str, names: dict[int, str], scopes: dict[int, Scope]) -> Scope:
+    """Produced tensors sit with their op (in that op's module call; a composition's result just outside it);
+    Parameters and tensors named by `names` (a model's buffers) with their users but outside any composition (W
+    stays an input of `linear`); constants with their users."""
     if t._ctx is not None:
-        return t._ctx.scope
-    if role in ("parameter", "constant") or id(t) in names:
-        return common_scope(fn.scope for fn in graph.consumers.get(id(t), ()))
+        scope = scopes[id(t._ctx)]
+        depth = composite_depth(scope)
+        if depth is not None and (t is graph.root or any(scopes[id(fn)][:depth + 1] != scope[:depth + 1]
+                                                         for fn in graph.consumers.get(id(t), ()))):
+            return scope[:depth]  # a composition's result is drawn outside its node, as an op's output is
+        return scope
+    if role == "constant":
+        return common_scope(scopes[id(fn)] for fn in graph.consumers.get(id(t), ()))
+    if role == "parameter" or id(t) in names:
+        shared = common_scope(scopes[id(fn)] for fn in graph.consumers.get(id(t), ()))
+        while shared and any(is_composite(e) for e in shared):
+            shared = shared[:-1]
+        return shared
     return ()
 
 
 def _layout(graph: GraphData, names: dict[int, str], found: Optional[Gradients]) -> _Layout:
     lay = _Layout()
+    scopes = call_scopes(graph.functions)
     for t in graph.tensors:
         role = _role(graph, t)
-        lay.nodes[id(t)] = _Node(id(t), role, _owner(graph, t, role, names), tensor=t)
+        lay.nodes[id(t)] = _Node(id(t), role, _owner(graph, t, role, names, scopes), tensor=t)
     for fn in graph.functions:
-        lay.nodes[id(fn)] = _Node(id(fn), "op", fn.scope, fn=fn)
+        lay.nodes[id(fn)] = _Node(id(fn), "op", scopes[id(fn)], fn=fn)
         for i, t in enumerate(fn.inputs):
             g = found.edges.get((id(fn), i)) if found else None
             lay.edges.append(_Edge(id(t), id(fn), g, lay.nodes[id(t)].role == "parameter"))
@@ -146,6 +161,16 @@ def _module_label(scope: Scope, members: list[_Node], leaving: list[Tensor]) -> 
     return labels.html_table(rows, bold_first=True)
 
 
+def _composite_label(scope: Scope, show: Sequence[str]) -> str:
+    """A collapsed composition: its name (bold, `cross_entropy#2` for a second call) and, with "rule" in `show`,
+    its own rule (δ = softmax(u) − y), not its primitives'."""
+    rows = [labels.html(cluster_label(scope))]
+    rule = composite_rules.get(scope[-1][0], ("", ""))[0]
+    if "rule" in show and rule:
+        rows.append(f'<FONT POINT-SIZE="8">{labels.html(textwrap.fill(rule, 40))}</FONT>')
+    return labels.html_table(rows, bold_first=True)
+
+
 def _highlight(graph: GraphData, highlight: Any) -> tuple[set[int], set[int]]:
     if highlight is None:
         return set(), set()
@@ -164,9 +189,15 @@ def _highlight(graph: GraphData, highlight: Any) -> tuple[set[int], set[int]]:
 
 def tensor_view(root: Tensor, show: Sequence[str] = ("name", "shape", "dtype"), values: bool = False,
                 grads: bool = False, collapse: CollapseSpec = None, highlight: Any = None, names: Any = None,
-                max_nodes: int = 150, rankdir: str = "TB", titles: Optional[dict[int, str]] = None) -> GraphView:
+                max_nodes: int = 150, rankdir: str = "TB", titles: Optional[dict[int, str]] = None,
+                expand_composites: ExpandSpec = False, notation: str = "code",
+                caption: Optional[str] = None) -> GraphView:
     """The graph that produced `root`, one node per tensor and per op (see `viz.draw`); `titles` (tensor id →
-    name, e.g. the user's variable names) names tensors that have no name of their own."""
+    name, e.g. the user's variable names) names tensors that have no name of their own. Each call of a
+    composition (cross_entropy, linear, batch_norm, …) is one node with its own rule unless `expand_composites`
+    (True, or the compositions' names) asks for its primitives. notation="lecture" titles tensors u_r, z_r, W_r,
+    b_r, E as the lecture does (viz.notation), each with its name in the code; `caption` goes under the picture."""
+    check_notation(notation, "viz.draw")
     unknown = set(show) - set(SHOW_FIELDS)
     if unknown:
         raise ValueError(f"viz.draw: show={sorted(unknown)} is not one of {list(SHOW_FIELDS)}")
@@ -175,17 +206,29 @@ def tensor_view(root: Tensor, show: Sequence[str] = ("name", "shape", "dtype"), 
     found = gradients(graph) if grads else None
     lay = _layout(graph, named, found)
     scopes = all_scopes(n.owner for n in lay.nodes.values())
+    folded = {s for s in outermost_composites(scopes) if not is_expanded(expand_composites, s[-1][0])}
     auto = collapse is None
-    lay.collapsed = auto_collapse(scopes, lay.count, max_nodes) if auto else chosen(collapse, scopes)
+    modules = {s for s in scopes if not is_composite(s[-1])}
+    picked = (auto_collapse(modules, lambda c: lay.count(c | folded), max_nodes) if auto
+              else chosen(collapse, scopes))
+    lay.collapsed = picked | folded
     on_path_t, on_path_f = _highlight(graph, highlight)
     on_path = on_path_t | on_path_f
     shown = module_output_names(graph.tensors)
     shown.update(titles or {})
-    return _emit(graph, lay, named, shown, found, show, values, on_path, auto, max_nodes, rankdir)
+    lecture: dict[int, str] = {}
+    if notation == "lecture":
+        symbols = lecture_names(root, graph.tensors)
+        for t in graph.tensors:
+            label = symbols.label(t, named.get(id(t)) or t.name or shown.get(id(t)))
+            if label is not None:
+                lecture[id(t)] = label
+    return _emit(graph, lay, named, shown, found, show, values, on_path, auto, max_nodes, rankdir, lecture, caption)
 
 
 def _emit(graph: GraphData, lay: _Layout, named: dict[int, str], titles: dict[int, str], found: Optional[Gradients],
-          show: Sequence[str], values: bool, on_path: set[int], auto: bool, max_nodes: int, rankdir: str) -> GraphView:
+          show: Sequence[str], values: bool, on_path: set[int], auto: bool, max_nodes: int, rankdir: str,
+          lecture: dict[int, str], caption: Optional[str] = None) -> GraphView:
     ids: dict[Any, str] = {}
     members: dict[Scope, list[_Node]] = {}
     placed: dict[Scope, list[tuple[str, dict[str, str]]]] = {}
@@ -205,7 +248,7 @@ def _emit(graph: GraphData, lay: _Layout, named: dict[int, str], titles: dict[in
             attrs["label"] = labels.plain(labels.summary(node.tensor.data).lstrip("= "))
         else:
             t = node.tensor
-            title = (named.get(id(t)) or t.name or titles.get(id(t))
+            title = (lecture.get(id(t)) or named.get(id(t)) or t.name or titles.get(id(t))
                      or ("" if node.role == "activation" else node.role))
             grad = found.tensors.get(id(t)) if found else None
             attrs["label"] = _tensor_label(t, title, show, values, grad)
@@ -220,16 +263,27 @@ def _emit(graph: GraphData, lay: _Layout, named: dict[int, str], titles: dict[in
             outside.add(e.src)
     for scope, inside in members.items():
         leaving = [n.tensor for n in inside if n.tensor is not None and (n.tensor is graph.root or n.key in outside)]
-        attrs = dict(styles.ROLE["module"], label=_module_label(scope, inside, leaving))
+        if is_composite(scope[-1]):
+            rule = composite_rules.get(scope[-1][0], ("", ""))[0]
+            attrs = dict(styles.ROLE["composite"], label=_composite_label(scope, show),
+                         tooltip=labels.plain(rule or cluster_label(scope)))
+        else:
+            attrs = dict(styles.ROLE["module"], label=_module_label(scope, inside, leaving))
         if any(n.key in on_path for n in inside):
             attrs.update(styles.HIGHLIGHT_NODE)
         placed.setdefault(scope[:-1], []).append((ids[scope], attrs))
     view = _assemble(placed, edges, rankdir)
-    view.collapsed = sorted(cluster_label(s) for s in members)
+    view.collapsed = sorted(cluster_label(s) for s in members if not is_composite(s[-1]))
+    view.composites = sorted(cluster_label(s) for s in members if is_composite(s[-1]))
+    view.node_of = {key: ids[lay.target(key)] for key, node in lay.nodes.items() if node.role == "op"}
     view.node_count = len(ids)
-    if auto and members:
-        view.attr(label=labels.plain(f"modules collapsed to fit {max_nodes} nodes "
-                                     "(draw(..., collapse=False) shows every op)"), labelloc="b", fontsize="9")
+    lines = [caption] if caption else []
+    if auto and view.collapsed:
+        lines.append(f"modules collapsed to fit {max_nodes} nodes (draw(..., collapse=False) shows every op)")
+    if lecture:
+        lines.append(LEGEND)
+    if lines:
+        view.attr(label=labels.plain("\n".join(lines)), labelloc="b", fontsize="9")
     return view
 
 
@@ -275,8 +329,10 @@ def _assemble(placed: dict[Scope, list[tuple[str, dict[str, str]]]], edges: list
     scopes = sorted(appearance, key=appearance.__getitem__)
     clusters: dict[Scope, GraphView] = {}
     for n, scope in enumerate(scopes):
-        c = GraphView(name=f"cluster_{n}", graph_attr=dict(styles.cluster_style(len(scope) - 1),
-                                                          label=labels.plain(cluster_label(scope))))
+        style = styles.cluster_style(len(scope) - 1)
+        if is_composite(scope[-1]):
+            style.update(styles.COMPOSITE_CLUSTER)
+        c = GraphView(name=f"cluster_{n}", graph_attr=dict(style, label=labels.plain(cluster_label(scope))))
         clusters[scope] = c
     for scope, nodes in placed.items():
         target = clusters[scope] if scope else view

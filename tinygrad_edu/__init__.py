@@ -25,7 +25,7 @@ from .creation import (abs, arange, empty, empty_like, exp, eye, flatten, from_n
                        transpose, unsqueeze)
 from .ops import (bmm, chunk, clone, einsum, flip, gather, index_put, index_select, masked_fill, matmul, mm, movedim,
                   narrow, roll, scatter, scatter_add, split, swapaxes, t, tril, triu)
-from .ops import swapaxes as swapdims
+from .ops import swapdims
 from .tensor import Tensor
 
 __version__ = "0.1.0"
@@ -51,12 +51,22 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: Any 
     as torch.tensor: floats float32, ints int64, bools bool."""
     from .device import check_device
 
+    from .errors import ShapeError
+    from .ops.args import check_size, dtype as dtype_arg
+
     check_device("tensor", device)
+    dtype = dtype_arg("tensor", dtype)
     if isinstance(data, Tensor):
         data = data.data
+    if data is None or isinstance(data, (str, bytes)):  # not numbers (PyTorch: "Could not infer dtype")
+        raise TypeError(f"tensor: data must be numbers, a nested list of numbers or an array, got {data!r}")
     if isinstance(data, np.ndarray):
+        check_size("tensor", data.shape, data.dtype)
         data = data.copy()
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name, _infer_dtype=True)
+    try:
+        return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name, _infer_dtype=True)
+    except ValueError as err:  # a ragged nested list
+        raise ShapeError(f"tensor: the nested lists do not form a rectangular array ({err})") from None
 
 
 def is_tensor(obj: Any) -> Any:

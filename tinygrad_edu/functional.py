@@ -21,7 +21,7 @@ from .ops.pool_adaptive import (adaptive_avg_pool1d, adaptive_avg_pool2d, adapti
                                 spatial_pyramid_pool2d)
 from .ops.elementwise import LeakyRelu, Relu, Sigmoid, Tanh
 from .ops import linalg as _linalg
-from .ops.args import check_size, number
+from .ops.args import check_size, check_view, number
 from .tensor import Tensor
 
 
@@ -49,21 +49,21 @@ def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tens
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0). `inplace` is accepted for PyTorch code; the result is a new tensor and the input is kept."""
-    return Relu.apply(input)
+    return Relu.apply(check_view("relu", input))
 
 
 def sigmoid(input: Tensor) -> Tensor:
-    return Sigmoid.apply(input)
+    return Sigmoid.apply(check_view("sigmoid", input))
 
 
 def tanh(input: Tensor) -> Tensor:
-    return Tanh.apply(input)
+    return Tanh.apply(check_view("tanh", input))
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, negative_slope·x otherwise (floating input only, as PyTorch). `inplace` as in relu."""
     number("leaky_relu", "negative_slope", negative_slope)
-    return LeakyRelu.apply(input, negative_slope=negative_slope)
+    return LeakyRelu.apply(check_view("leaky_relu", input), negative_slope=negative_slope)
 
 
 __all__ = ["linear", "conv1d", "conv2d", "conv_transpose2d", "conv2d_weight", "relu", "sigmoid", "tanh", "leaky_relu", "softmax", "log_softmax", "cross_entropy",

@@ -7,6 +7,7 @@ from typing import Optional
 from .. import functional as F
 from ..errors import ShapeError
 from ..tensor import Tensor
+from . import validate
 from .module import Module
 
 
@@ -180,8 +181,8 @@ class Hardtanh(Module):
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False,
                  min_value: Optional[float] = None, max_value: Optional[float] = None) -> None:
         super().__init__()
-        self.min_val = min_val if min_value is None else min_value
-        self.max_val = max_val if max_value is None else max_value
+        self.min_val = validate.real("Hardtanh", "min_val", min_val if min_value is None else min_value)
+        self.max_val = validate.real("Hardtanh", "max_val", max_val if max_value is None else max_value)
         self.inplace = inplace
         if self.min_val > self.max_val:
             raise ShapeError(f"Hardtanh: min_val {self.min_val} must not exceed max_val {self.max_val}")

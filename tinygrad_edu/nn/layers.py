@@ -47,7 +47,7 @@ class Flatten(Module):
         self.end_dim = validate.integer("Flatten", "end_dim", end_dim)
 
     def forward(self, x: Tensor) -> Tensor:
-        return x.flatten(self.start_dim, self.end_dim)
+        return validate.tensor_input("Flatten", x).flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
@@ -95,6 +95,7 @@ class Unflatten(Module):
         self.unflattened_size = unflattened_size
 
     def forward(self, x: Tensor) -> Tensor:
+        x = validate.tensor_input("Unflatten", x)
         d = self.dim + x.ndim if self.dim < 0 else self.dim
         if not 0 <= d < x.ndim:
             raise IndexError(f"Unflatten: dim {self.dim} is out of range for an input of shape {x.shape}")

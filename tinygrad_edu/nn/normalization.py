@@ -58,6 +58,7 @@ class _BatchNorm(Module):
             self.num_batches_tracked.data[...] = 0
 
     def forward(self, x: Tensor) -> Tensor:
+        x = validate.tensor_input(type(self).__name__, x)
         if x.ndim not in self.expected_dims:
             wanted = " or ".join(f"{d}D" for d in self.expected_dims)
             raise ShapeError(f"{type(self).__name__}: expected {wanted} input (got {x.ndim}D input of shape "

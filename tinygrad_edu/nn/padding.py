@@ -7,6 +7,7 @@ from typing import Union
 from .. import functional as F
 from ..errors import ShapeError
 from ..tensor import Tensor
+from . import validate
 from .module import Module
 
 
@@ -18,7 +19,10 @@ class _Pad(Module):
         super().__init__()
         if isinstance(padding, int) and not isinstance(padding, bool):
             padding = (padding,) * (2 * self.dims)
-        padding = tuple(padding)
+        if not isinstance(padding, (tuple, list)):
+            raise TypeError(f"{type(self).__name__}: padding must be an int or a {2 * self.dims}-tuple of ints, got "
+                            f"{padding!r} ({type(padding).__name__})")
+        padding = tuple(validate.integer(type(self).__name__, "padding", p) for p in padding)
         if len(padding) != 2 * self.dims:
             raise ShapeError(f"{type(self).__name__}: padding must be an int or a {2 * self.dims}-tuple, got {padding}")
         self.padding = padding
@@ -33,7 +37,7 @@ class _Pad(Module):
 class _ConstantPad(_Pad):
     def __init__(self, padding: Union[int, tuple[int, ...]], value: float) -> None:
         super().__init__(padding)
-        self.value = value
+        self.value = validate.real(type(self).__name__, "value", value)
 
     def forward(self, x: Tensor) -> Tensor:
         return F.pad(x, self.padding, "constant", self.value)

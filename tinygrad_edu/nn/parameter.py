@@ -18,7 +18,13 @@ class Parameter(Tensor):
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
         if data is None:
             data = np.empty(0, DEFAULT_FLOAT)
-        super().__init__(data.data if isinstance(data, Tensor) else data, requires_grad=requires_grad)
+        if not isinstance(data, (Tensor, np.ndarray)):  # PyTorch: Parameter(data) takes a tensor
+            raise TypeError(f"Parameter: data must be a Tensor (or a NumPy array), got {type(data).__name__}")
+        data = data.data if isinstance(data, Tensor) else data
+        if requires_grad and data.dtype.kind not in "fcO":
+            raise TypeError(f"Parameter: only floating-point (or symbolic) tensors can require gradients, got dtype "
+                            f"{data.dtype} of shape {data.shape}; pass requires_grad=False or convert with .float()")
+        super().__init__(data, requires_grad=requires_grad)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()

@@ -70,6 +70,18 @@ def float_dtype(layer: str, dtype: Any) -> np.dtype:
     return dtype
 
 
+def tensor_input(layer: str, x: Any) -> Any:
+    """A forward input as a Tensor (a NumPy array becomes one); anything else is a TypeError naming the layer,
+    where it would otherwise fail on a missing attribute."""
+    from ..tensor import Tensor
+
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, np.ndarray):
+        return Tensor(x)
+    raise TypeError(f"{layer}: input must be a Tensor (or a NumPy array), got {type(x).__name__}")
+
+
 def empty(layer: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     """np.empty after checking the machine has the bytes (AllocationError naming them otherwise)."""
     check_allocation(layer, shape, dtype)

@@ -22,8 +22,8 @@ from .compare import (Clamp, Maximum, Minimum, Where, allclose, clamp, clamp_max
                       isclose, isfinite, isinf, isnan, le, lt, maximum, minimum, ne, where)
 from .sorting import argsort, sort, topk
 from .shape import (Clone, cast, chunk, clone, contiguous, expand, flip, gather, index_put, index_select,
-                    masked_fill, movedim, narrow, repeat, roll, scatter, scatter_add, setitem, split, swapaxes, t,
-                    tril, triu)
+                    masked_fill, movedim, narrow, repeat, roll, scatter, scatter_add, setitem, split, swapaxes,
+                    swapdims, t, tril, triu)
 from .einsum import Einsum, bmm, einsum, mm
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -12,6 +12,7 @@ import sympy
 from .. import backend
 from ..autograd import Function, composite
 from ..errors import ShapeError
+from .args import check_view, number
 from .compare import DtypeError, Where, relation
 from .elementwise import Exp, Sigmoid, Tanh
 
@@ -73,9 +74,9 @@ def _tensor(x: Any, op: str):
     from ..tensor import Tensor
 
     if isinstance(x, Tensor):
-        return x
+        return check_view(op, x)
     if isinstance(x, (np.ndarray, np.generic)):
-        return Tensor(np.asarray(x))
+        return check_view(op, Tensor(np.asarray(x)))
     raise TypeError(f"{op}: expected a Tensor or a NumPy array, got {type(x).__name__}")
 
 
@@ -115,24 +116,25 @@ def _divided(x, divisor: float):
            r"\delta_u = \delta \odot \begin{cases}1 & u > 0\\ \alpha e^{u} & u \le 0\end{cases}")
 def elu(input: Any, alpha: float = 1.0, inplace: bool = False):
     """x for x > 0, α(eˣ − 1) otherwise (δ at 0 is α, as PyTorch). `inplace` is accepted; the input is kept."""
-    return _elu(_floating(input, "elu"), alpha)
+    return _elu(_floating(input, "elu"), number("elu", "alpha", alpha))
 
 
 def _elu(x, alpha: float):
-    positive = _cond("gt", x, 0)
-    return Where.apply(positive, x, _scaled(Expm1.apply(Where.apply(positive, number_like(0, x), x)), alpha))
+    # the exponential branch is taken where x ≤ 0 (so NaN goes the identity way, δ = 1, as PyTorch)
+    bent = _cond("le", x, 0)
+    return Where.apply(bent, _scaled(Expm1.apply(Where.apply(bent, x, number_like(0, x))), alpha), x)
 
 
 @composite("celu", "f'(u) = 1 if u > 0 else e^(u/α): δ_u = δ·f'(u)",
            r"\delta_u = \delta \odot \begin{cases}1 & u > 0\\ e^{u/\alpha} & u \le 0\end{cases}")
 def celu(input: Any, alpha: float = 1.0, inplace: bool = False):
     """x for x > 0, α(e^(x/α) − 1) otherwise."""
-    if alpha == 0:
+    if number("celu", "alpha", alpha) == 0:
         raise ShapeError("celu: alpha must not be 0 (x/α in e^(x/α) − 1)")
     x = _floating(input, "celu")
-    positive = _cond("gt", x, 0)
-    inner = _scaled(Where.apply(positive, number_like(0, x), x), 1 / alpha)
-    return Where.apply(positive, x, _scaled(Expm1.apply(inner), alpha))
+    bent = _cond("le", x, 0)
+    inner = _scaled(Where.apply(bent, x, number_like(0, x)), 1 / alpha)
+    return Where.apply(bent, _scaled(Expm1.apply(inner), alpha), x)
 
 
 @composite("selu", "f'(u) = scale·(1 if u > 0 else α·eᵘ): δ_u = δ·f'(u)",
@@ -170,16 +172,41 @@ def silu(input: Any, inplace: bool = False):
            r"\delta_u = \delta \odot \sigma(\beta u)")
 def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0):
     """ln(1 + e^(βx))/β, and x itself where βx > threshold (as PyTorch). SymPy inputs get the exact formula."""
+    number("softplus", "beta", beta)
+    number("softplus", "threshold", threshold)
     return _softplus(_floating(input, "softplus"), beta, threshold)
+
+
+class Softplus(Function):
+    """ln(1 + e^(βx))/β (x where βx > threshold) on numbers, with PyTorch's derivative σ(βx) (1 in the linear
+    part): the composition's β·σ(βx)/β is NaN for β = 0 or ±∞, PyTorch's is not."""
+
+    rule_unicode = "f'(u) = σ(βu) (1 where βu > threshold): δ_u = δ·f'(u)"
+    rule_latex = r"\delta_u = \delta \odot \sigma(\beta u)"
+
+    def forward(ctx, x, beta, threshold):
+        with np.errstate(all="ignore"):
+            scaled = x * np.asarray(beta, x.dtype)
+            linear = scaled > threshold
+            soft = np.log1p(np.exp(np.where(linear, 0, scaled))) / np.asarray(beta, x.dtype)
+            return np.where(linear, x, soft).astype(x.dtype)
+
+    def backward(ctx, g):
+        (x,) = ctx.inputs
+        beta, threshold = ctx.attrs["beta"], ctx.attrs["threshold"]
+        with np.errstate(all="ignore"):
+            scaled = x.data * np.asarray(beta, x.dtype)
+        linear = type(g)._make(scaled > threshold, False)
+        slope = Sigmoid.apply(x * number_like(beta, x)) if beta not in (0, np.inf, -np.inf) else \
+            type(g)._make(1 / (1 + np.exp(-np.nan_to_num(scaled, nan=0.0))).astype(x.dtype), False)
+        return g * Where.apply(linear, number_like(1, x), slope)
 
 
 def _softplus(x, beta: float, threshold: float):
     scaled = _scaled(x, beta)
     if x.is_symbolic:
         return _divided(Log1p.apply(Exp.apply(scaled)), beta)
-    linear = _cond("gt", scaled, threshold)
-    soft = _divided(Log1p.apply(Exp.apply(Where.apply(linear, number_like(0, x), scaled))), beta)
-    return Where.apply(linear, x, soft)
+    return Softplus.apply(x, beta=float(beta), threshold=float(threshold))
 
 
 @composite("logsigmoid", "f'(u) = 1 − σ(u) = σ(−u): δ_u = δ·σ(−u)",
@@ -208,21 +235,33 @@ def mish(input: Any, inplace: bool = False):
            r"\delta_u = \delta \odot \mathbb{1}[u_{\min} < u < u_{\max}]")
 def hardtanh(input: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False):
     """x clipped to [min_val, max_val]; δ passes strictly inside (0 at the bounds, as PyTorch)."""
-    return _hardtanh(_tensor(input, "hardtanh"), min_val, max_val)
+    number("hardtanh", "min_val", min_val)
+    number("hardtanh", "max_val", max_val)
+    return _hardtanh("hardtanh", _tensor(input, "hardtanh"), min_val, max_val)
 
 
-def _hardtanh(x, min_val: float, max_val: float):
+def _hardtanh(op: str, x, min_val: float, max_val: float):
+    if x.dtype == bool:
+        raise DtypeError(f"{op}: Bool inputs not supported (shape {x.shape}), as in PyTorch")
     if min_val > max_val:
-        raise ShapeError(f"hardtanh: min_val {min_val} must not exceed max_val {max_val}")
-    upper = Where.apply(_cond("ge", x, max_val), number_like(max_val, x), x)
-    return Where.apply(_cond("le", x, min_val), number_like(min_val, x), upper)
+        raise ShapeError(f"{op}: min_val {min_val} must not exceed max_val {max_val}")
+    if x.is_symbolic:
+        upper = Where.apply(_cond("ge", x, max_val), number_like(max_val, x), x)
+        return Where.apply(_cond("le", x, min_val), number_like(min_val, x), upper)
+    # PyTorch's values (NaN bounds and NaN entries give NaN) and its backward δ·¬(x ≤ min ∨ x ≥ max)
+    with np.errstate(invalid="ignore"):
+        clipped = np.minimum(np.maximum(x.data, np.asarray(min_val, x.dtype)), np.asarray(max_val, x.dtype))
+        passes = ~((x.data <= min_val) | (x.data >= max_val))
+        offset = np.where(passes, clipped - x.data, 0).astype(x.dtype)  # 0 inside, NaN where a value is NaN
+    return Where.apply(type(x)._make(passes, False), x + type(x)._make(offset, False),
+                       type(x)._make(clipped.astype(x.dtype), False))
 
 
 @composite("relu6", "f'(u) = 1 for 0 < u < 6, else 0: δ_u = δ·[0 < u < 6]",
            r"\delta_u = \delta \odot \mathbb{1}[0 < u < 6]")
 def relu6(input: Any, inplace: bool = False):
     """min(max(x, 0), 6) = hardtanh(x, 0, 6)."""
-    return _hardtanh(_tensor(input, "relu6"), 0.0, 6.0)
+    return _hardtanh("relu6", _tensor(input, "relu6"), 0.0, 6.0)
 
 
 __all__ = ["Log1p", "Expm1", "Erf", "log1p", "expm1", "erf", "elu", "celu", "selu", "gelu", "silu", "softplus",

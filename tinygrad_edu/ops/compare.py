@@ -13,6 +13,7 @@ import sympy
 from .. import backend
 from ..autograd import Function
 from ..errors import ShapeError
+from .args import check_view, flag, result_type
 
 
 class DtypeError(TypeError, RuntimeError):
@@ -30,9 +31,9 @@ def _tensor(x: Any, op: str):
     from ..tensor import Tensor
 
     if isinstance(x, Tensor):
-        return x
+        return check_view(op, x)
     if isinstance(x, (np.ndarray, np.generic)):
-        return Tensor(np.asarray(x))
+        return check_view(op, Tensor(np.asarray(x)))
     raise TypeError(f"{op}: expected a Tensor or a NumPy array, got {type(x).__name__}")
 
 
@@ -257,42 +258,71 @@ def where(condition: Any, input: Any = None, other: Any = None):
     if isinstance(input, numbers) and isinstance(other, numbers):
         input = type(cond)(input, _infer_dtype=True)  # as torch.where(c, 1, 0): int64; (c, 1.0, 0.0): float32
     like = _tensor(other if isinstance(input, numbers) else input, "where")
-    return Where.apply(cond, _operand(input, like, "where"), _operand(other, like, "where"))
+    a, b = _operand(input, like, "where"), _operand(other, like, "where")
+    return Where.apply(cond, *_promoted(a, b))
+
+
+def _promoted(*tensors: Any) -> list:
+    """The operands in PyTorch's common dtype (int64 with float32 is float32, not NumPy's float64)."""
+    common = result_type(*(t.dtype for t in tensors))
+    return [t if t.dtype == common else t.to(common) for t in tensors]
 
 
 def maximum(input: Any, other: Any):
     """Elementwise max of two tensors (NaN propagates; δ split half and half at ties, as PyTorch)."""
-    a = _tensor(input, "maximum")
-    return Maximum.apply(a, _tensor(other, "maximum"))
+    return Maximum.apply(*_promoted(_tensor(input, "maximum"), _tensor(other, "maximum")))
 
 
 def minimum(input: Any, other: Any):
     """Elementwise min of two tensors (NaN propagates; δ split half and half at ties, as PyTorch)."""
-    a = _tensor(input, "minimum")
-    return Minimum.apply(a, _tensor(other, "minimum"))
+    return Minimum.apply(*_promoted(_tensor(input, "minimum"), _tensor(other, "minimum")))
+
+
+def _number(value: Any, like, op: str):
+    """A Python number as a 0-d tensor in PyTorch's scalar rule: it keeps a float tensor's dtype, and makes an
+    integer or bool tensor's result float32 when it is a float."""
+    if like.dtype == object or like.dtype.kind in "fc" or isinstance(value, sympy.Basic):
+        return _operand(value, like, op)
+    if isinstance(value, (float, np.floating)):
+        return type(like)._make(np.asarray(value, dtype=backend.DEFAULT_FLOAT), False)
+    kind = like.dtype if like.dtype.kind in "iu" or isinstance(value, (bool, np.bool_)) else np.dtype(np.int64)
+    return type(like)._make(np.asarray(value, dtype=kind), False)
+
+
+def _clamp(op: str, input: Any, min: Any, max: Any):
+    x = _tensor(input, op)
+    if min is None and max is None:
+        raise ShapeError(f"{op}: at least one of 'min' or 'max' must not be None")
+    bounds = []
+    for name, b in (("min", min), ("max", max)):
+        if b is not None:
+            if not isinstance(b, (np.ndarray, type(x), bool, int, float, np.number, np.bool_, sympy.Basic)):
+                raise TypeError(f"{op}: argument '{name}' must be a number or a tensor, not {type(b).__name__} "
+                                f"({b!r})")
+            bounds.append(_tensor(b, op) if isinstance(b, (np.ndarray, type(x))) else _number(b, x, op))
+    x, *bounds = _promoted(x, *bounds)
+    return Clamp.apply(x, *bounds, has_min=min is not None, has_max=max is not None)
 
 
 def clamp(input: Any, min: Any = None, max: Any = None):
     """min(max(input, min), max) with number or tensor bounds; δ passes where min ≤ x ≤ max (bounds included)
     and goes to the bound that was taken, as PyTorch. NaN in input or a bound propagates."""
-    x = _tensor(input, "clamp")
-    if min is None and max is None:
-        raise ShapeError("clamp: at least one of 'min' or 'max' must not be None")
-    bounds = [_operand(b, x, "clamp") for b in (min, max) if b is not None]
-    return Clamp.apply(x, *bounds, has_min=min is not None, has_max=max is not None)
+    return _clamp("clamp", input, min, max)
 
 
-clip = clamp
+def clip(input: Any, min: Any = None, max: Any = None):
+    """clamp under NumPy's name."""
+    return _clamp("clip", input, min, max)
 
 
 def clamp_min(input: Any, min: Any):
     """clamp(input, min=min)."""
-    return clamp(input, min=min)
+    return _clamp("clamp_min", input, min, None)
 
 
 def clamp_max(input: Any, max: Any):
     """clamp(input, max=max)."""
-    return clamp(input, max=max)
+    return _clamp("clamp_max", input, None, max)
 
 
 def _classify(op: str, numeric: Callable, symbolic: Callable[[Any], Optional[bool]]):
@@ -324,11 +354,14 @@ isfinite.__doc__ = "True where an entry is neither NaN nor ±∞ (a bool tensor)
 def isclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
     """|input − other| ≤ atol + rtol·|other| elementwise (equal infinities are close; NaN only with equal_nan),
     PyTorch's (and NumPy's) asymmetric rule. Mixed float dtypes compare in the wider one."""
-    a = _tensor(input, "isclose")
-    b = _operand(other, a, "isclose")
+    return _isclose("isclose", input, other, rtol, atol, equal_nan)
+
+
+def _isclose(op: str, input: Any, other: Any, rtol: float, atol: float, equal_nan: bool):
+    a, b = _close_args(op, input, other, rtol, atol, equal_nan)
     x, y = a.data, b.data
     if x.dtype != object and y.dtype != object:
-        return type(a)._make(np.asarray(_broadcast("isclose", lambda p, q: np.isclose(
+        return type(a)._make(np.asarray(_broadcast(op, lambda p, q: np.isclose(
             p, q, rtol=rtol, atol=atol, equal_nan=equal_nan), x, y)), False)
 
     def close(p: Any, q: Any) -> Any:
@@ -340,13 +373,29 @@ def isclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, eq
             return _truth(sympy.Eq(p, q))
         return _truth(sympy.Abs(p - q) <= sympy.nsimplify(atol) + sympy.nsimplify(rtol) * sympy.Abs(q))
 
-    values = _broadcast("isclose", np.vectorize(close, otypes=[object]), x, y)
-    return type(a)._make(decided(values, "isclose"), False)
+    values = _broadcast(op, np.vectorize(close, otypes=[object]), x, y)
+    return type(a)._make(decided(values, op), False)
 
 
 def allclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
     """True when isclose holds everywhere (a Python bool, as PyTorch)."""
-    return bool(np.all(isclose(input, other, rtol, atol, equal_nan).data))
+    return bool(np.all(_isclose("allclose", input, other, rtol, atol, equal_nan).data))
+
+
+def _close_args(op: str, input: Any, other: Any, rtol: Any, atol: Any, equal_nan: Any) -> tuple:
+    """isclose's checks, as PyTorch's: two tensors of one dtype (SymPy entries compare with any), tolerances
+    that are numbers ≥ 0, a bool equal_nan."""
+    a, b = _tensor(input, op), _tensor(other, op) if not isinstance(other, sympy.Basic) else other
+    b = _operand(b, a, op)
+    if a.dtype != object and b.dtype != object and a.dtype != b.dtype:
+        raise DtypeError(f"{op}: input and other must have the same dtype, got {a.dtype} and {b.dtype}")
+    for name, tol in (("rtol", rtol), ("atol", atol)):
+        if isinstance(tol, (bool, np.bool_)) or not isinstance(tol, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{op}: argument '{name}' must be a number, not {type(tol).__name__} ({tol!r})")
+        if not tol >= 0:
+            raise ShapeError(f"{op}: {name} must be greater than or equal to zero, got {tol}")
+    flag(op, "equal_nan", equal_nan)
+    return a, b
 
 
 __all__ = ["DtypeError", "Where", "Maximum", "Minimum", "Clamp", "eq", "ne", "lt", "le", "gt", "ge", "where",

@@ -8,9 +8,9 @@
 written with the other two, so second derivatives and SymPy values go through unchanged: the lecture's
 δ_r = ⟨δ_{r+1}, W_{r+1}⟩ is `conv_transpose2d(δ, W)` and ∂E/∂W = Σ δ·Z is `conv2d_weight(Z, δ)`.
 
-Numerically each map is one im2col or col2im (ops/conv_kernels.py) and one GEMM batched over the groups.
-Padding is stored per side, ((top, bottom), (left, right)), because padding='same' with an even kernel is
-asymmetric.
+On numbers each map runs over the batch in cache-sized chunks, im2col → GEMM → output per chunk
+(ops/conv_kernels.py); on SymPy values it is one im2col or col2im and one GEMM over the whole batch. Padding is
+stored per side, ((top, bottom), (left, right)), because padding='same' with an even kernel is asymmetric.
 """
 from __future__ import annotations
 
@@ -21,9 +21,11 @@ import numpy as np
 
 from .. import backend
 from ..autograd import Function
+from . import conv_kernels as kernels
 from .conv_kernels import Geometry, col2im, im2col, output_columns, output_image
 from ..errors import ShapeError
 from .conv_shapes import check_columns, check_dtypes, conv2d_attrs, conv2d_weight_attrs, conv_transpose2d_attrs
+from .args import check_size
 from .movement import reshape, squeeze, unsqueeze
 
 Pair = tuple[int, int]
@@ -47,20 +49,20 @@ class Conv2d(Function):
 
     def forward(ctx, x, w, stride, padding, dilation, groups, out):
         o = w.shape[0]
+        ctx.save_for_backward(None)  # no columns: Conv2dWeight recomputes them chunk by chunk, in the cache
         if x.size == 0 or w.size == 0:  # an empty batch (or no channels) sums nothing: zeros, as PyTorch
-            ctx.save_for_backward(None)
             return _zeros((x.shape[0], o, *out), x, w)
         geo = Geometry.of(np.result_type(x, w), x.shape[2:], w.shape[2:], stride, padding, dilation, groups, out)
-        cols = im2col(x, geo)
-        ctx.save_for_backward(cols if x.dtype != object else None)
-        return output_image(np.matmul(w.reshape(groups, o // groups, -1), cols), x.shape[0], geo)
+        if x.dtype != object and w.dtype != object:
+            return kernels.conv(x, w, geo)
+        return output_image(np.matmul(w.reshape(groups, o // groups, -1), im2col(x, geo)), geo)
 
     def backward(ctx, g):
         x, w = ctx.inputs
         a = ctx.attrs
         geometry = dict(stride=a["stride"], padding=a["padding"], dilation=a["dilation"], groups=a["groups"])
         dx = ConvTranspose2d.apply(g, w, size=x.shape[2:], **geometry) if ctx.needs_input_grad[0] else None
-        dw = (Conv2dWeight.apply(x, g, kernel=w.shape[2:], columns=ctx.saved[0], **geometry)
+        dw = (Conv2dWeight.apply(x, g, kernel=w.shape[2:], **geometry)
               if ctx.needs_input_grad[1] else None)
         return dx, dw
 
@@ -78,8 +80,10 @@ class ConvTranspose2d(Function):
         geo = Geometry.of(np.result_type(y, w), size, w.shape[2:], stride, padding, dilation, groups, y.shape[2:])
         if geo.wide and not _finite(w):  # the wide layout's extra columns are W·0, exactly 0 only for finite W
             geo = replace(geo, wide=False)
+        if y.dtype != object and w.dtype != object:
+            return kernels.conv_transpose(y, w, geo)
         w_t = w.reshape(groups, o // groups, -1).transpose(0, 2, 1)
-        return col2im(np.matmul(w_t, output_columns(y, geo)), n, geo)
+        return col2im(np.matmul(w_t, output_columns(y, geo)), geo)
 
     def backward(ctx, g):
         y, w = ctx.inputs
@@ -90,13 +94,13 @@ class ConvTranspose2d(Function):
         return dy, dw
 
 
-def _weight_gradient(x: np.ndarray, dy: np.ndarray, geo: Geometry, columns: Optional[np.ndarray]) -> np.ndarray:
-    """Σ_{n,i,j} δ[n,o,i,j] · Z[(c,p,q),(n,i,j)] as one GEMM Z·δᵀ, reusing Conv2d's Z when its layout fits."""
-    n, o = dy.shape[:2]
-    fits = columns is not None and columns.shape[2] == n * geo.out[0] * geo.row and columns.dtype == x.dtype
-    cols = columns if fits else im2col(x, geo)
-    dw_t = np.matmul(cols, output_columns(dy, geo).transpose(0, 2, 1))
-    return dw_t.transpose(0, 2, 1).reshape(o, x.shape[1] // geo.groups, *geo.kernel)
+def _weight_gradient(x: np.ndarray, dy: np.ndarray, geo: Geometry) -> np.ndarray:
+    """Σ_{n,i,j} δ[n,o,i,j] · Z[n,(c,p,q),(i,j)]: chunked GEMMs on numbers, one δ·Zᵀ summed over n on SymPy."""
+    if x.dtype != object and dy.dtype != object:
+        return kernels.conv_weight(x, dy, geo)
+    o = dy.shape[1]
+    dw = np.matmul(output_columns(dy, geo), im2col(x, geo).swapaxes(-1, -2)).sum(0)
+    return dw.reshape(o, x.shape[1] // geo.groups, *geo.kernel)
 
 
 class Conv2dWeight(Function):
@@ -106,15 +110,15 @@ class Conv2dWeight(Function):
     rule_latex = r"\delta_x = \operatorname{conv\_transpose2d}(\delta, D),\quad \delta_\delta = \operatorname{conv2d}(x, D)"
 
     def forward(ctx, x, dy, kernel, stride, padding, dilation, groups, columns=None):
-        # `columns` is Conv2d's im2col of this same x, handed over instead of recomputed; it is a cache, not
-        # a hyper-parameter, so it does not stay in attrs (which the stepper and the renderer show).
+        # `columns` (Conv2d's saved im2col of x, which older callers hand over) is not used: recomputing the
+        # columns chunk by chunk in the cache is faster than reading a whole batch's back from memory.
         ctx.attrs.pop("columns", None)
         if x.size == 0 or dy.size == 0:  # no batch items: ∂E/∂W is an empty sum
             return _zeros((dy.shape[1], x.shape[1] // groups, *kernel), x, dy)
         geo = Geometry.of(np.result_type(x, dy), x.shape[2:], kernel, stride, padding, dilation, groups, dy.shape[2:])
-        dw = _weight_gradient(x, dy, geo, columns)
+        dw = _weight_gradient(x, dy, geo)
         if geo.wide and not _finite(dw):  # a non-finite x in an extra column met δ = 0: redo it exactly
-            dw = _weight_gradient(x, dy, replace(geo, wide=False), None)
+            dw = _weight_gradient(x, dy, replace(geo, wide=False))
         return dw
 
     def backward(ctx, d):
@@ -133,6 +137,8 @@ def conv2d_weight(input: Any, grad_output: Any, kernel_size: Any, stride: Any = 
     check_dtypes("conv2d_weight", input=input, grad_output=grad_output)
     attrs = conv2d_weight_attrs("conv2d_weight", input.shape, grad_output.shape, kernel_size, stride, padding,
                                 dilation, groups)
+    check_columns("conv2d_weight", input.shape[0], input.shape[1], attrs["kernel"], grad_output.shape[2:],
+                  input.dtype)
     return Conv2dWeight.apply(input, grad_output, **attrs)
 
 
@@ -150,6 +156,7 @@ def conv2d(input: Any, weight: Any, bias: Optional[Any] = None, stride: Any = 1,
     attrs = conv2d_attrs("conv2d", x.shape, weight.shape, None if bias is None else bias.shape, stride, padding,
                          dilation, groups)
     check_columns("conv2d", x.shape[0], x.shape[1], weight.shape[2:], attrs["out"], np.result_type(x.dtype, weight.dtype))
+    check_size("conv2d", (x.shape[0], weight.shape[0]) + attrs["out"], x.dtype)
     y = _with_bias(Conv2d.apply(x, weight, **attrs), bias)
     return y if batched else squeeze(y, 0)
 
@@ -169,6 +176,8 @@ def conv1d(input: Any, weight: Any, bias: Optional[Any] = None, stride: Any = 1,
     attrs = conv2d_attrs("conv1d", x.shape, w.shape, None if bias is None else bias.shape,
                          (1, _single(stride, "conv1d")), pad, (1, _single(dilation, "conv1d")), groups,
                          axes=("height", "length"))
+    check_columns("conv1d", x.shape[0], x.shape[1], w.shape[2:], attrs["out"], x.dtype)
+    check_size("conv1d", (x.shape[0], w.shape[0]) + attrs["out"], x.dtype)
     y = squeeze(_with_bias(Conv2d.apply(x, w, **attrs), bias), 2)
     return y if batched else squeeze(y, 0)
 
@@ -192,5 +201,8 @@ def conv_transpose2d(input: Any, weight: Any, bias: Optional[Any] = None, stride
     y = input if batched else unsqueeze(input, 0)
     attrs = conv_transpose2d_attrs("conv_transpose2d", y.shape, weight.shape, None if bias is None else bias.shape,
                                    stride, padding, output_padding, dilation, groups)
+    check_size("conv_transpose2d", (y.shape[0], weight.shape[1] * attrs["groups"]) + attrs["size"], y.dtype)
+    check_columns("conv_transpose2d", y.shape[0], weight.shape[1] * attrs["groups"], weight.shape[2:], y.shape[2:],
+                  y.dtype)
     x = _with_bias(ConvTranspose2d.apply(y, weight, **attrs), bias)
     return x if batched else squeeze(x, 0)

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..memory import check_allocation
+from .args import same_dtype
 from .local import pair
 
 Pair = tuple[int, int]
@@ -36,12 +37,21 @@ def _groups(groups: Any, op: str) -> int:
 
 
 def check_dtypes(op: str, **arrays: Any) -> None:
-    """Convolutions compute in floating point (or on SymPy objects): an integer or bool tensor is refused, as
-    PyTorch does ("not implemented for 'Long'"), instead of integer or boolean arithmetic."""
+    """Convolutions compute in floating point (or on SymPy objects), in one dtype: an integer or bool tensor is
+    refused, as PyTorch does ("not implemented for 'Long'"), instead of integer or boolean arithmetic, and so
+    are mixed float dtypes ("Input type (double) and bias type (float) should be the same"). Only a bias may be
+    None; anything but a Tensor or a NumPy array is a TypeError naming the op."""
+    from ..tensor import Tensor
+
     for name, a in arrays.items():
-        if a is not None and a.dtype != object and a.dtype.kind not in "fc":
+        if a is None and name == "bias":
+            continue
+        if not isinstance(a, (Tensor, np.ndarray)):
+            raise TypeError(f"{op}: {name} must be a Tensor (or a NumPy array), got {type(a).__name__}")
+        if a.dtype != object and a.dtype.kind not in "fc":
             raise TypeError(f"{op}: {name} has dtype {a.dtype} (shape {tuple(a.shape)}); convolution needs "
                             f"floating-point tensors, cast with .float()")
+    same_dtype(op, **{name: a for name, a in arrays.items() if a is not None})
 
 
 def check_kernel(op: str, w_shape: tuple, layout: str) -> None:

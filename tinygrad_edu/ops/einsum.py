@@ -10,7 +10,8 @@ import sympy
 
 from ..autograd import Function
 from ..errors import ShapeError
-from .linalg import matmul
+from .args import check_size, same_dtype
+from .linalg import operands, product
 from .movement import broadcast_to
 
 LETTERS = string.ascii_uppercase + string.ascii_lowercase
@@ -113,6 +114,8 @@ def einsum(equation: str, *operands: Any):
     broadcast dimensions, operands as arguments or one list. Size-1 dimensions broadcast as in PyTorch."""
     from ..tensor import Tensor
 
+    if not isinstance(equation, str):
+        raise TypeError(f"einsum: the equation must be a string such as 'ij,jk->ik', got {equation!r}")
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     tensors = []
@@ -120,6 +123,7 @@ def einsum(equation: str, *operands: Any):
         if not isinstance(x, (Tensor, np.ndarray)):
             raise TypeError(f"einsum: operands must be Tensors or NumPy arrays, got {type(x).__name__}")
         tensors.append(x if isinstance(x, Tensor) else Tensor(x))
+    same_dtype("einsum", **{f"operand {k}": t.data for k, t in enumerate(tensors)})
     terms, out = _parse(equation, [t.shape for t in tensors])
     size: dict[str, int] = {}
     for term, t in zip(terms, tensors):
@@ -129,25 +133,31 @@ def einsum(equation: str, *operands: Any):
                 raise ShapeError(f"einsum: subscript {c} has size {n} for an operand of shape {t.shape}, which does "
                                  f"not broadcast with the size {have} seen before ({equation!r})")
             size[c] = n if have == 1 else have
+    check_size("einsum", tuple(size[c] for c in out), tensors[0].dtype if tensors else np.float32)
     tensors = [broadcast_to(t, tuple(size[c] for c in term)) for term, t in zip(terms, tensors)]
     return Einsum.apply(*tensors, equation=",".join(terms) + "->" + out)
 
 
 def mm(input: Any, mat2: Any):
     """Matrix product of two matrices, strictly 2-D (no broadcasting), as torch.mm."""
+    input, mat2 = operands("mm", input, mat2, ("input", "mat2"))
     for name, x in (("input", input), ("mat2", mat2)):
-        if np.ndim(x.data if hasattr(x, "data") else x) != 2:
-            raise ShapeError(f"mm: {name} must be a matrix, got shape {np.shape(getattr(x, 'data', x))}")
-    return matmul(input, mat2)
+        if x.ndim != 2:
+            raise ShapeError(f"mm: {name} must be a matrix, got shape {x.shape}")
+    if input.shape[1] != mat2.shape[0]:
+        raise ShapeError(f"mm: input {input.shape} and mat2 {mat2.shape} cannot be multiplied ({input.shape[1]} ≠ "
+                         f"{mat2.shape[0]})")
+    return product("mm", input, mat2)
 
 
 def bmm(input: Any, mat2: Any):
     """Batched matrix product of (b, n, m) and (b, m, p), strictly 3-D with equal batch sizes, as torch.bmm."""
-    shapes = [np.shape(getattr(x, "data", x)) for x in (input, mat2)]
+    input, mat2 = operands("bmm", input, mat2, ("input", "mat2"))
+    shapes = [input.shape, mat2.shape]
     for name, shape in zip(("input", "mat2"), shapes):
         if len(shape) != 3:
             raise ShapeError(f"bmm: {name} must be a 3-D tensor (batch, rows, columns), got shape {shape}")
     if shapes[0][0] != shapes[1][0] or shapes[0][2] != shapes[1][1]:
         raise ShapeError(f"bmm: expected mat2 of shape ({shapes[0][0]}, {shapes[0][2]}, p) for input of shape "
                          f"{shapes[0]}, got {shapes[1]}")
-    return matmul(input, mat2)
+    return product("bmm", input, mat2)

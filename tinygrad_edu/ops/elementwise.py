@@ -184,10 +184,16 @@ class Abs(Function):
     rule_latex = r"\delta_x = \delta\, \operatorname{sign}(x)"
 
     def forward(ctx, x):
+        if x.dtype == bool:
+            raise TypeError(f"abs: not defined for dtype bool (shape {x.shape}), as in PyTorch")
         return backend.abs_(x)
 
     def backward(ctx, g):
-        return g * Sign.apply(ctx.inputs[0])
+        x = ctx.inputs[0]
+        if x.dtype == object or g.dtype == object:
+            return g * Sign.apply(x)
+        with np.errstate(invalid="ignore"):  # PyTorch's sgn: 0 at NaN (sign is flat, so its gradient is 0 too)
+            return g * type(g)._make(np.nan_to_num(np.sign(x.data), nan=0.0).astype(x.dtype), False)
 
 
 class Sign(Function):
@@ -231,13 +237,17 @@ class Relu(Function):
     rule_latex = r"\delta_u = \delta \odot \mathbb{1}[u > 0]"
 
     def forward(ctx, x):
+        if x.dtype == bool:
+            raise TypeError(f"relu: Boolean inputs not supported (shape {x.shape}), as in PyTorch")
         return backend.relu(x)
 
     def backward(ctx, g):
         x = ctx.inputs[0]
         if x.dtype == object or g.dtype == object:
             return g * Step.apply(x)
-        return where(type(g)(x.data > 0), g, 0.0)  # selected, not multiplied: an infinite δ at u ≤ 0 gives 0
+        # selected, not multiplied (an infinite δ at u ≤ 0 gives 0); δ passes unless u ≤ 0, so at NaN, as PyTorch
+        with np.errstate(invalid="ignore"):
+            return where(type(g)(~(x.data <= 0)), g, 0.0)
 
 
 class Step(Function):

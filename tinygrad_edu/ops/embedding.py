@@ -54,8 +54,11 @@ class ScatterRows(Function):
 
 
 def _indices(op: str, input: Any) -> np.ndarray:
-    data = getattr(input, "data", input)
-    data = data if isinstance(data, np.ndarray) else np.asarray(data)
+    from ..tensor import Tensor
+
+    if not isinstance(input, (Tensor, np.ndarray)):
+        raise TypeError(f"{op}: input (the indices) must be a Tensor (or a NumPy array), got {type(input).__name__}")
+    data = input.data if isinstance(input, Tensor) else input
     if data.dtype.kind not in "iu":
         raise TypeError(f"{op}: indices must be integers (int64 or int32), got dtype {data.dtype} of shape "
                         f"{data.shape}")
@@ -84,8 +87,14 @@ def embedding(input: Any, weight: Any, padding_idx: Optional[int] = None, max_no
     """The rows of `weight` (num_embeddings, embedding_dim) at the integer `input` indices: output shape
     input.shape + (embedding_dim,). padding_idx's row gets no gradient; max_norm renormalises the rows used
     in place; scale_grad_by_freq divides each row's gradient by its index's count in this input."""
+    from ..tensor import Tensor
+
     op = "embedding"
     indices = _indices(op, input)
+    if not isinstance(weight, (Tensor, np.ndarray)):
+        raise TypeError(f"{op}: weight must be a Tensor (or a NumPy array), got {type(weight).__name__}")
+    if padding_idx is not None and (isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer))):
+        raise TypeError(f"{op}: padding_idx must be an int or None, got {padding_idx!r}")
     if weight.ndim != 2:
         raise ShapeError(f"{op}: weight must be 2-D (num_embeddings, embedding_dim), got shape {weight.shape}")
     rows = weight.shape[0]

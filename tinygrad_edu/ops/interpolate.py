@@ -11,6 +11,7 @@ import numpy as np
 
 from ..autograd import composite
 from ..errors import ShapeError
+from .args import check_size
 from .compare import DtypeError
 
 LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
@@ -46,6 +47,8 @@ def _check_mode(mode: str, spatial: int, align_corners: Optional[bool], antialia
                          "'linear' (3-D), 'bilinear' (4-D) or 'trilinear' (5-D)")
     if mode in LINEAR and LINEAR[mode] != spatial:
         raise ShapeError(f"interpolate: got {spatial + 2}-D input, but {mode} mode needs {LINEAR[mode] + 2}-D input")
+    if align_corners is not None and not isinstance(align_corners, (bool, np.bool_)):
+        raise TypeError(f"interpolate: align_corners must be a bool or None, got {align_corners!r}")
     if mode in NEAREST and align_corners is not None:
         raise ShapeError("interpolate: align_corners option can only be set with the interpolating modes: linear | "
                          "bilinear | trilinear")
@@ -66,6 +69,8 @@ def _output_sizes(spatial: tuple[int, ...], size: Any, scale_factor: Any,
             raise ShapeError("interpolate: recompute_scale_factor is not meaningful with an explicit size")
         return [int(s) for s in _per_dim("size", size, spatial, (int, np.integer))], [None] * len(spatial)
     factors = [float(f) for f in _per_dim("scale_factor", scale_factor, spatial, (int, float, np.number))]
+    if not all(math.isfinite(f) for f in factors):
+        raise ShapeError(f"interpolate: scale_factor must be finite, got {scale_factor!r}")
     sizes = [math.floor(float(n) * f) for n, f in zip(spatial, factors)]
     return sizes, [None] * len(spatial) if recompute_scale_factor else factors
 
@@ -150,6 +155,10 @@ def interpolate(input: Any, size: Union[int, Sequence[int], None] = None,
     if min(spatial) <= 0 or min(sizes) <= 0:
         raise ShapeError(f"interpolate: input and output sizes should be greater than 0, got input {tuple(spatial)} "
                          f"and output {tuple(sizes)}")
+    if mode in NEAREST and x.dtype.kind in "biu" and x.dtype != np.uint8:  # images (uint8) only, as PyTorch's
+        raise DtypeError(f"interpolate: {mode} mode takes floating or uint8 input, got dtype {x.dtype} (PyTorch: "
+                         "\"upsample_nearest2d\" not implemented for it); cast first, e.g. x.float()")
+    check_size("interpolate", x.shape[:2] + tuple(sizes), x.dtype)
     dims = range(2, x.ndim)
     if mode in NEAREST:
         compute = np.float64 if x.dtype == np.float64 else np.float32

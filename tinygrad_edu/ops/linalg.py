@@ -2,9 +2,12 @@
 (batch axes that broadcasting added are summed back by the engine)."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..autograd import Function
+from .args import check_size, same_dtype
 from .movement import reshape, unsqueeze
 
 
@@ -21,8 +24,30 @@ class MatMul(Function):
                 a.transpose(-1, -2) @ g if ctx.needs_input_grad[1] else None)
 
 
-def matmul(a, b):
+def operands(op: str, a: Any, b: Any, names: tuple = ("input", "other")) -> tuple:
+    """Both operands as Tensors (NumPy arrays accepted) of one dtype: PyTorch multiplies matrices in one dtype
+    and refuses mixed ones instead of promoting (SymPy operands mix with numbers)."""
+    from ..tensor import Tensor
+
+    pair = []
+    for name, x in zip(names, (a, b)):
+        if isinstance(x, np.ndarray):
+            x = Tensor(x)
+        elif not isinstance(x, Tensor):
+            raise TypeError(f"{op}: {name} must be a Tensor (or a NumPy array), got {type(x).__name__}")
+        pair.append(x)
+    same_dtype(op, **{names[0]: pair[0].data, names[1]: pair[1].data})
+    return tuple(pair)
+
+
+def matmul(input: Any, other: Any):
     """A @ B for 1-D (vector) and n-D (batched) operands, checked so the error names both shapes."""
+    return product("matmul", input, other)
+
+
+def product(op: str, a: Any, b: Any):
+    """matmul's work; errors name `op`, the function the user called (matmul, mm, bmm)."""
+    a, b = operands(op, a, b)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(f"matmul: both operands need at least one dimension, got {a.shape} @ {b.shape}")
     k_a = a.shape[-1]
@@ -31,9 +56,10 @@ def matmul(a, b):
         raise ValueError(f"matmul: inner dimensions differ: {a.shape} @ {b.shape}; (…, m×k) @ (…, k×n) "
                          f"needs a.shape[-1] == b.shape[-2], here {k_a} ≠ {k_b}")
     try:
-        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     except ValueError:
         raise ValueError(f"matmul: batch dimensions of {a.shape} and {b.shape} do not broadcast") from None
+    check_size(op, batch + a.shape[-2:-1] + b.shape[-1:], np.result_type(a.dtype, b.dtype))
     if a.ndim == 1 and b.ndim == 1:
         return reshape(MatMul.apply(unsqueeze(a, 0), unsqueeze(b, 1)), ())
     if a.ndim == 1:

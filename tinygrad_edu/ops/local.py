@@ -16,6 +16,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from .. import backend
 from ..autograd import Function
 from ..errors import ShapeError
+from .args import check_size, same_dtype
 from .linalg import matmul
 from .movement import permute, reshape
 
@@ -94,6 +95,10 @@ def fold_windows(cols: np.ndarray, padded_hw: tuple[int, int], stride: tuple[int
 
 def _geometry(op: str, hw: tuple[int, int], kernel_size: IntPair, dilation: IntPair, padding: IntPair,
               stride: IntPair) -> dict:
+    for name, value in (("kernel_size", kernel_size), ("dilation", dilation), ("padding", padding),
+                        ("stride", stride)):
+        if isinstance(value, (tuple, list)) and len(value) != 2:  # PyTorch's im2col takes exactly two
+            raise ShapeError(f"{op}: {name} must be an int or a pair of ints (height, width), got {value!r}")
     k, d, p, s = (pair(kernel_size, op, "kernel_size"), pair(dilation, op, "dilation"),
                   pair(padding, op, "padding"), pair(stride, op, "stride"))
     if min(k) < 1 or min(d) < 1 or min(s) < 1 or min(p) < 0:
@@ -112,7 +117,8 @@ class Unfold(Function):
     def forward(ctx, x, kernel, dilation, padding, stride, out):
         n, c = x.shape[:2]
         view = window_view(pad2d(x, *padding), kernel, stride, out, dilation)
-        return np.ascontiguousarray(view.transpose(0, 1, 4, 5, 2, 3)).reshape(n, c * kernel[0] * kernel[1], -1)
+        columns = np.ascontiguousarray(view.transpose(0, 1, 4, 5, 2, 3))
+        return columns.reshape(n, c * kernel[0] * kernel[1], out[0] * out[1])
 
     def backward(ctx, g):
         return Fold.apply(g, size=ctx.inputs[0].shape[2:], **ctx.attrs)
@@ -136,22 +142,54 @@ class Fold(Function):
         return Unfold.apply(g, **attrs)
 
 
+def _checked(op: str, **arrays: Any) -> None:
+    """Tensors (or arrays) of one floating dtype (or SymPy objects), as PyTorch's im2col and matmul need; only
+    a bias may be None."""
+    from ..tensor import Tensor
+
+    for name, a in arrays.items():
+        if a is None and name == "bias":
+            continue
+        if not isinstance(a, (Tensor, np.ndarray)):
+            raise TypeError(f"{op}: {name} must be a Tensor (or a NumPy array), got {type(a).__name__}")
+        if a.dtype != object and a.dtype.kind != "f":
+            raise TypeError(f"{op}: {name} has dtype {a.dtype}; patches are taken of floating-point tensors, cast "
+                            "with .float()")
+    same_dtype(op, **{k: a for k, a in arrays.items() if a is not None})
+
+
+def _sizes(op: str, n: int, c: int, hw: tuple, geo: dict, dtype: Any) -> None:
+    """The padded image and the columns must fit in memory (AllocationError naming the op otherwise)."""
+    (ph, pw), (kh, kw), (oh, ow) = geo["padding"], geo["kernel"], geo["out"]
+    check_size(op, (n, c, hw[0] + 2 * ph, hw[1] + 2 * pw), dtype)
+    check_size(op, (n, c * kh * kw, oh * ow), dtype)
+
+
 def unfold(input: Any, kernel_size: IntPair, dilation: IntPair = 1, padding: IntPair = 0, stride: IntPair = 1) -> Any:
     """Extract sliding patches (im2col) as torch.nn.functional.unfold: (N, C, H, W) → (N, C·kh·kw, L)."""
+    _checked("unfold", input=input)
     if input.ndim != 4:
         raise ValueError(f"unfold: expected a 4-D (N, C, H, W) input, got shape {input.shape}")
-    return Unfold.apply(input, **_geometry("unfold", input.shape[2:], kernel_size, dilation, padding, stride))
+    geo = _geometry("unfold", input.shape[2:], kernel_size, dilation, padding, stride)
+    _sizes("unfold", *input.shape[:2], input.shape[2:], geo, input.dtype)
+    return Unfold.apply(input, **geo)
 
 
 def fold(input: Any, output_size: IntPair, kernel_size: IntPair, dilation: IntPair = 1, padding: IntPair = 0,
          stride: IntPair = 1) -> Any:
     """Sum patches back into an image (col2im) as torch.nn.functional.fold: (N, C·kh·kw, L) → (N, C, H, W)."""
+    _checked("fold", input=input)
+    if isinstance(output_size, (tuple, list)) and len(output_size) != 2:
+        raise ShapeError(f"fold: output_size must be an int or a pair of ints (height, width), got {output_size!r}")
     size = pair(output_size, "fold", "output_size")
+    if min(size) < 1:
+        raise ShapeError(f"fold: output_size must be positive, got {size}")
     geo = _geometry("fold", size, kernel_size, dilation, padding, stride)
     kk, blocks = geo["kernel"][0] * geo["kernel"][1], geo["out"][0] * geo["out"][1]
     if input.ndim != 3 or input.shape[1] % kk or input.shape[2] != blocks:
         raise ValueError(f"fold: expected input (N, C·{kk}, {blocks}) for kernel {geo['kernel']} and output {size} "
                          f"({geo['out'][0]}×{geo['out'][1]} blocks), got shape {input.shape}")
+    _sizes("fold", input.shape[0], input.shape[1] // kk, size, geo, input.dtype)
     return Fold.apply(input, size=size, **geo)
 
 
@@ -164,6 +202,7 @@ def locally_connected2d(input: Any, weight: Any, bias: Optional[Any] = None, str
     bias (C_out, out_h, out_w). Forward: unfold (im2col), then one matmul batched over the out_h·out_w positions.
     """
     op = "locally_connected2d"
+    _checked(op, input=input, weight=weight, bias=bias)
     if input.ndim != 4:
         raise ValueError(f"{op}: expected a 4-D (N, C, H, W) input, got shape {input.shape}")
     if weight.ndim != 6:
@@ -178,6 +217,7 @@ def locally_connected2d(input: Any, weight: Any, bias: Optional[Any] = None, str
                          f"{input.shape}, stride {geo['stride']}, padding {geo['padding']}, got {weight.shape}")
     if bias is not None and tuple(bias.shape) != (c_out, oh, ow):
         raise ValueError(f"{op}: bias shape expected (C_out, out_h, out_w) = {(c_out, oh, ow)}, got {bias.shape}")
+    _sizes(op, n, c_in, input.shape[2:], geo, input.dtype)
     cols = permute(Unfold.apply(input, **geo), 2, 0, 1)
     w = permute(reshape(weight, oh * ow, c_out, c_in * kh * kw), 0, 2, 1)
     out = reshape(permute(matmul(cols, w), 1, 2, 0), n, c_out, oh, ow)

@@ -14,7 +14,9 @@ from .. import backend
 from ..autograd import Function, composite, is_engine_file
 from ..errors import ShapeError
 from .activation import logsigmoid, number_like
-from .compare import Where, relation
+from .elementwise import Sigmoid
+from .args import check_size, check_view, dtype as _dtype_arg, flag, integer, number
+from .compare import DtypeError, Where, relation
 
 
 def _stable_shift(x: np.ndarray, dim: int) -> np.ndarray:
@@ -52,9 +54,9 @@ def _tensor(x: Any, op: str):
     from ..tensor import Tensor
 
     if isinstance(x, Tensor):
-        return x
+        return check_view(op, x)
     if isinstance(x, (np.ndarray, np.generic)):
-        return Tensor(np.asarray(x))
+        return check_view(op, Tensor(np.asarray(x)))
     raise TypeError(f"{op}: expected a Tensor or a NumPy array, got {type(x).__name__}")
 
 
@@ -79,16 +81,33 @@ def _implicit_dim(op: str, ndim: int) -> int:
 
 
 def _dim(x: Any, dim: int, op: str) -> int:
+    dim = integer(op, "dim", dim)
     bound = max(x.ndim, 1)
     if not -bound <= dim < bound:
         raise IndexError(f"{op}: dim {dim} is out of range for shape {x.shape}")
     return dim % bound
 
 
+def _floating(op: str, x: Any, name: str = "input") -> None:
+    """Losses and softmax compute in floating point (PyTorch: not implemented for 'Long' / 'Bool')."""
+    if x.dtype != object and x.dtype.kind != "f":
+        raise DtypeError(f"{op}: {name} must be floating point, got dtype {x.dtype} (shape {tuple(x.shape)}); "
+                         "convert with .float() first")
+
+
+def _one_dtype(op: str, x: Any, **others: Any) -> None:
+    """Tensors PyTorch's loss kernels read together must share the input's dtype (no silent promotion)."""
+    for name, t in others.items():
+        if t is not None and x.dtype != object and t.dtype != object and t.dtype != x.dtype:
+            raise DtypeError(f"{op}: {name} has dtype {t.dtype} but the input has {x.dtype}; they must be the same")
+
+
 def _softmax_family(fn: type, op: str, input: Any, dim: Optional[int], dtype: Any):
     x = _tensor(input, op)
+    dtype = _dtype_arg(op, dtype)
     if dtype is not None:
         x = x.to(dtype)
+    _floating(op, x)
     if dim is None:
         dim = _implicit_dim(op, x.ndim)
     d = _dim(x, dim, op)
@@ -112,7 +131,10 @@ def log_softmax(input: Any, dim: Optional[int] = None, _stacklevel: int = 3, dty
 def softmin(input: Any, dim: Optional[int] = None, _stacklevel: int = 3, dtype: Any = None):
     """softmax(−u) along dim (implicit dim as softmax)."""
     x = _tensor(input, "softmin")
-    return _softmax_family(Softmax, "softmin", -(x.to(dtype) if dtype is not None else x), dim, None)
+    dtype = _dtype_arg("softmin", dtype)
+    x = x.to(dtype) if dtype is not None else x
+    _floating("softmin", x)
+    return _softmax_family(Softmax, "softmin", -x, dim, None)
 
 
 # ---- reductions ------------------------------------------------------------------------------------------------
@@ -141,6 +163,21 @@ def _reduce(loss: Any, reduction: str, total: Any = None):
         return loss.sum() / total
 
 
+def _regression(op: str, input: Any, target: Any, floating: bool = False) -> tuple:
+    """input and target as Tensors of one shape; bool is refused (PyTorch: subtraction of bool tensors is not
+    supported), and with `floating` integers too, along with a target of another dtype (PyTorch's huber and
+    smooth-L1 kernels do not promote)."""
+    x, y = _tensor(input, op), _tensor(target, op)
+    for name, t in (("input", x), ("target", y)):
+        if t.dtype == bool or (floating and t.dtype != object and t.dtype.kind != "f"):
+            raise DtypeError(f"{op}: {name} must be {'floating point' if floating else 'numeric'}, got dtype "
+                             f"{t.dtype}; convert with .float() first")
+    if floating:
+        _one_dtype(op, x, target=y)
+    _same_shape(op, x, y)
+    return x, y
+
+
 def _same_shape(op: str, input: Any, target: Any) -> None:
     if tuple(input.shape) != tuple(target.shape):
         raise ShapeError(f"{op}: input shape {tuple(input.shape)} and target shape {tuple(target.shape)} differ; "
@@ -158,7 +195,13 @@ def _elementwise_weight(op: str, weight: Any, input: Any):
 
 # ---- classification ------------------------------------------------------------------------------------------
 def _class_targets(op: str, target: Any, input: Any) -> np.ndarray:
-    array = np.asarray(getattr(target, "data", target))
+    from ..tensor import Tensor
+
+    if not isinstance(target, (Tensor, np.ndarray)):
+        raise TypeError(f"{op}: target must be a Tensor (or a NumPy array), got {type(target).__name__}")
+    array = target.data if isinstance(target, Tensor) else target
+    if array.dtype.kind in "iu" and array.dtype not in (np.int64, np.uint8):
+        raise DtypeError(f"{op}: expected target dtype to be int64 (or uint8), as PyTorch, got {array.dtype}")
     if array.dtype.kind not in "iu":
         raise TypeError(f"{op}: target must hold integer class indices, got dtype {array.dtype} of shape "
                         f"{array.shape} (input {input.shape}); use labels, not one-hot floats (cross_entropy also "
@@ -173,9 +216,15 @@ def _class_targets(op: str, target: Any, input: Any) -> np.ndarray:
 
 
 def _class_weight(op: str, weight: Any, classes: int, like) -> Optional[np.ndarray]:
+    from ..tensor import Tensor
+
     if weight is None:
         return None
-    w = np.asarray(getattr(weight, "data", weight))
+    if not isinstance(weight, (Tensor, np.ndarray)):
+        raise TypeError(f"{op}: weight must be a Tensor (or a NumPy array), got {type(weight).__name__}")
+    w = weight.data if isinstance(weight, Tensor) else weight
+    if w.shape == (classes,) and w.dtype != object and like.dtype != object and w.dtype != like.dtype:
+        raise DtypeError(f"{op}: weight has dtype {w.dtype} but the input has {like.dtype}; they must be the same")
     if w.shape != (classes,):
         raise ShapeError(f"{op}: weight tensor should be defined either for all {classes} classes or no classes, "
                          f"got weight of shape {w.shape}")
@@ -191,17 +240,19 @@ def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Optional
     return _nll_loss(input, target, weight, ignore_index, reduction_mode("nll_loss", reduction, size_average, reduce))
 
 
-def _nll_loss(input: Any, target: Any, weight: Any, ignore_index: int, reduction: str):
-    x = _tensor(input, "nll_loss")
+def _nll_loss(input: Any, target: Any, weight: Any, ignore_index: int, reduction: str, op: str = "nll_loss"):
+    x = _tensor(input, op)
+    _floating(op, x)
+    ignore_index = integer(op, "ignore_index", ignore_index)
     if x.ndim < 1:
-        raise ShapeError(f"nll_loss: input must be (C,), (N, C) or (N, C, d1, ...), got {x.shape}")
-    t = _class_targets("nll_loss", target, x)
+        raise ShapeError(f"{op}: input must be (C,), (N, C) or (N, C, d1, ...), got {x.shape}")
+    t = _class_targets(op, target, x)
     classes = x.shape[0] if x.ndim == 1 else x.shape[1]
-    w = _class_weight("nll_loss", weight, classes, x.data)
+    w = _class_weight(op, weight, classes, x.data)
     valid = t != ignore_index
     bad = valid & ((t < 0) | (t >= classes))
     if bad.any():
-        raise IndexError(f"nll_loss: target {t[bad].ravel()[0]} is out of range for {classes} classes "
+        raise IndexError(f"{op}: target {t[bad].ravel()[0]} is out of range for {classes} classes "
                          f"(input {x.shape}; ignore_index={ignore_index})")
     safe = np.where(valid, t, 0)
     if x.ndim == 1:
@@ -229,6 +280,9 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Opt
     or class probabilities of the logits' shape; label smoothing mixes y with the uniform ε/C. δ_u = softmax(u) − y."""
     reduction = reduction_mode("cross_entropy", reduction, size_average, reduce)
     x = _tensor(input, "cross_entropy")
+    _floating("cross_entropy", x)
+    integer("cross_entropy", "ignore_index", ignore_index)
+    number("cross_entropy", "label_smoothing", label_smoothing)
     if x.ndim == 0:
         raise ShapeError("cross_entropy: logits must be (C,), (N, C) or (N, C, d1, ...), got a 0-d tensor")
     if not 0.0 <= label_smoothing <= 1.0:
@@ -240,7 +294,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Opt
     if target_shape == x.shape:
         return _soft_cross_entropy(log_p, target, weight, ignore_index, reduction, label_smoothing, dim)
     t = _class_targets("cross_entropy", target, x)
-    nll = _nll_loss(log_p, t, weight, ignore_index, reduction)
+    nll = _nll_loss(log_p, t, weight, ignore_index, reduction, "cross_entropy → nll_loss")
     if label_smoothing == 0:
         return nll
     w = _class_weight("cross_entropy", weight, classes, x.data)
@@ -284,6 +338,9 @@ def one_hot(tensor: Any, num_classes: int = -1):
     t = _tensor(tensor, "one_hot")
     if t.dtype != np.int64:
         raise TypeError(f"one_hot: only applicable to int64 index tensors (PyTorch's LongTensor), got dtype {t.dtype}")
+    num_classes = integer("one_hot", "num_classes", num_classes)
+    if num_classes != -1:
+        check_size("one_hot", t.shape + (max(num_classes, 0),), np.int64)
     if num_classes == -1:
         if t.numel() == 0:
             raise ShapeError("one_hot: cannot infer the number of classes from an empty tensor; pass num_classes")
@@ -336,13 +393,28 @@ def _clamped_log(p: Any):
 
 
 def _binary_targets(op: str, input: Any, target: Any):
+    _floating(op, input)
     y = _tensor(target, op)
     if y.dtype.kind not in "fO":
         raise TypeError(f"{op}: target must be floating (probabilities of class 1), got dtype {y.dtype}; "
                         "cast with .float()")
     if y.shape != input.shape:
         raise ShapeError(f"{op}: target shape {y.shape} must be the same as the input shape {input.shape}")
+    _one_dtype(op, input, target=y)
     return y
+
+
+def _binary_weight(op: str, weight: Any, input: Any, name: str = "weight"):
+    """A weight (or pos_weight) of the input's dtype that broadcasts to the input's shape without growing it."""
+    w = _tensor(weight, op)
+    _one_dtype(op, input, **{name: w})
+    try:
+        fits = np.broadcast_shapes(w.shape, input.shape) == tuple(input.shape)
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ShapeError(f"{op}: {name} of shape {w.shape} must broadcast to the input's shape {input.shape}")
+    return w
 
 
 @composite("binary_cross_entropy", "δ_x = (x − y)/(x(1 − x))·w·δ (÷ n for the mean); with x = σ(u) it gives "
@@ -359,10 +431,44 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_avera
             raise ValueError(f"binary_cross_entropy: all elements of input should be between 0 and 1, got "
                              f"{x.data[outside].ravel()[0]} (shape {x.shape}); for logits use "
                              "binary_cross_entropy_with_logits")
+        outside = ~((y.data >= 0) & (y.data <= 1))
+        if outside.any():
+            raise ValueError(f"binary_cross_entropy: all elements of target should be between 0 and 1, got "
+                             f"{y.data[outside].ravel()[0]} (shape {y.shape})")
     loss = BinaryCrossEntropy.apply(x, y)
     if weight is not None:
-        loss = loss * _tensor(weight, "binary_cross_entropy")
+        loss = loss * _binary_weight("binary_cross_entropy", weight, x)
     return _reduce(loss, reduction)
+
+
+class LogitsCrossEntropy(Function):
+    """ℓ = (1 − y)·u − L·ln σ(u), L = 1 + (p − 1)·y (p the pos_weight, 1 without), on numbers, with PyTorch's
+    backward δ·(L·σ(u) − p·y) as one expression: a weight of ±∞ then scales a finite slope (±∞), where the
+    composition's two infinite terms would meet as ∞ − ∞ = NaN."""
+
+    rule_unicode = "ℓ = (1 − y)u − L ln σ(u): δ_u = δ·(L·σ(u) − p·y), L = 1 + (p − 1)y (= σ(u) − y for p = 1)"
+    rule_latex = r"\delta_u = \delta\,(L\,\sigma(u) - p\,y),\quad L = 1 + (p - 1)\,y"
+
+    def forward(ctx, x, y, pw=None):
+        with np.errstate(over="ignore", invalid="ignore"):
+            log_sigma = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+            factor = 1 if pw is None else (pw - 1) * y + 1
+            return ((1 - y) * x - factor * log_sigma).astype(np.result_type(x, y))
+
+    def backward(ctx, g):
+        x, y, *rest = ctx.inputs
+        pw = rest[0] if rest else None
+        sigma = Sigmoid.apply(x)
+        weighted = None if pw is None else pw * y  # PyTorch's order: (p·y + 1 − y)·σ(u) − p·y
+        grad_x = None
+        if ctx.needs_input_grad[0]:
+            grad_x = g * (sigma - y) if pw is None else g * ((weighted + 1 - y) * sigma - weighted)
+        log_sigma = logsigmoid.__wrapped__(x) if pw is not None else None
+        grad_y = None
+        if ctx.needs_input_grad[1]:
+            grad_y = g * -x if pw is None else g * (-x - (pw - 1) * log_sigma)
+        grad_pw = g * (-(y * log_sigma)) if pw is not None and ctx.needs_input_grad[2] else None
+        return (grad_x, grad_y, grad_pw) if pw is not None else (grad_x, grad_y)
 
 
 @composite("binary_cross_entropy_with_logits", "δ_u = (1 − y) − L·σ(−u), = σ(u) − y without pos_weight",
@@ -374,12 +480,17 @@ def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None
     reduction = reduction_mode("binary_cross_entropy_with_logits", reduction, size_average, reduce)
     x = _tensor(input, "binary_cross_entropy_with_logits")
     y = _binary_targets("binary_cross_entropy_with_logits", x, target)
-    log_sigma = logsigmoid.__wrapped__(x)  # undecorated: its primitives belong to this call's node
-    if pos_weight is not None:
-        log_sigma = ((_tensor(pos_weight, "binary_cross_entropy_with_logits") - 1) * y + 1) * log_sigma
-    loss = (1 - y) * x - log_sigma
+    pw = None if pos_weight is None else _binary_weight("binary_cross_entropy_with_logits", pos_weight, x,
+                                                        "pos_weight")
+    if not (x.is_symbolic or y.is_symbolic or (pw is not None and pw.is_symbolic)):
+        loss = LogitsCrossEntropy.apply(x, y, *(() if pw is None else (pw,)))
+    else:
+        log_sigma = logsigmoid.__wrapped__(x)  # undecorated: its primitives belong to this call's node
+        if pw is not None:
+            log_sigma = ((pw - 1) * y + 1) * log_sigma
+        loss = (1 - y) * x - log_sigma
     if weight is not None:
-        loss = loss * _tensor(weight, "binary_cross_entropy_with_logits")
+        loss = loss * _binary_weight("binary_cross_entropy_with_logits", weight, x)
     return _reduce(loss, reduction)
 
 
@@ -397,7 +508,9 @@ def kl_div(input: Any, target: Any, size_average: Optional[bool] = None, reduce:
                   "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
     x = _tensor(input, "kl_div")
     y = _tensor(target, "kl_div")
-    if log_target:
+    _floating("kl_div", x)
+    _floating("kl_div", y, "target")
+    if flag("kl_div", "log_target", log_target):
         loss = y.exp() * (y - x)
     elif y.is_symbolic:
         loss = y * y.log() - y * x
@@ -416,8 +529,7 @@ def mse_loss(input: Any, target: Any, size_average: Optional[bool] = None, reduc
     """(x − y)², shapes equal (PyTorch only warns; silent broadcasting here is a classic bug, so we refuse);
     with weight, 'mean' is Σ w(x − y)² / Σ w, as PyTorch."""
     reduction = reduction_mode("mse_loss", reduction, size_average, reduce)
-    x, y = _tensor(input, "mse_loss"), _tensor(target, "mse_loss")
-    _same_shape("mse_loss", x, y)
+    x, y = _regression("mse_loss", input, target)
     diff = x - y
     return _weighted(diff * diff, _elementwise_weight("mse_loss", weight, x), reduction)
 
@@ -427,8 +539,7 @@ def l1_loss(input: Any, target: Any, size_average: Optional[bool] = None, reduce
             reduction: str = "mean", weight: Any = None):
     """|x − y| (δ = sign(x − y), 0 at a tie, as PyTorch); shapes must match; weighted mean as mse_loss."""
     reduction = reduction_mode("l1_loss", reduction, size_average, reduce)
-    x, y = _tensor(input, "l1_loss"), _tensor(target, "l1_loss")
-    _same_shape("l1_loss", x, y)
+    x, y = _regression("l1_loss", input, target)
     return _weighted(abs(x - y), _elementwise_weight("l1_loss", weight, x), reduction)
 
 
@@ -446,7 +557,8 @@ def _piecewise_quadratic(x: Any, y: Any, width: float):
     if width == 0:
         return magnitude
     inside = _constant(relation("lt", magnitude.data, number_like(width, x).data), x)
-    return Where.apply(inside, d * d / 2 / number_like(width, x), magnitude - number_like(width / 2, x))
+    near = Where.apply(inside, d, number_like(0, x))  # the quadratic branch never sees an infinite d (0·∞ in δ)
+    return Where.apply(inside, near * near / 2 / number_like(width, x), magnitude - number_like(width / 2, x))
 
 
 @composite("smooth_l1_loss", "δ_x = (x − y)/β·δ where |x − y| < β, sign(x − y)·δ elsewhere",
@@ -455,10 +567,9 @@ def smooth_l1_loss(input: Any, target: Any, size_average: Optional[bool] = None,
                    reduction: str = "mean", beta: float = 1.0):
     """½(x − y)²/β where |x − y| < β, else |x − y| − β/2 (β = 0 is l1_loss)."""
     reduction = reduction_mode("smooth_l1_loss", reduction, size_average, reduce)
-    if beta < 0:
+    if not number("smooth_l1_loss", "beta", beta) >= 0:
         raise ShapeError(f"smooth_l1_loss: beta must not be negative, got {beta}")
-    x, y = _tensor(input, "smooth_l1_loss"), _tensor(target, "smooth_l1_loss")
-    _same_shape("smooth_l1_loss", x, y)
+    x, y = _regression("smooth_l1_loss", input, target, floating=True)
     return _reduce(_piecewise_quadratic(x, y, beta), reduction)
 
 
@@ -469,13 +580,16 @@ def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 
     """½(x − y)² where |x − y| < δ, else δ(|x − y| − δ/2) = δ·smooth_l1(β = δ); with weight, 'mean' is the
     plain mean of w·loss, as PyTorch."""
     reduction = reduction_mode("huber_loss", reduction)
-    if not delta > 0:
+    if not number("huber_loss", "delta", delta) > 0:
         raise ShapeError(f"huber_loss: delta must be positive, got {delta}")
-    x, y = _tensor(input, "huber_loss"), _tensor(target, "huber_loss")
-    _same_shape("huber_loss", x, y)
+    x, y = _regression("huber_loss", input, target, floating=True)
     d = x - y
     magnitude = abs(d)
     inside = _constant(relation("lt", magnitude.data, number_like(delta, x).data), x)
-    loss = Where.apply(inside, d * d / 2, (magnitude - number_like(delta / 2, x)) * number_like(delta, x))
+    near = Where.apply(inside, d, number_like(0, x))  # the quadratic branch never sees an infinite d (0·∞ in δ)
+    if np.isfinite(delta):
+        loss = Where.apply(inside, near * near / 2, (magnitude - number_like(delta / 2, x)) * number_like(delta, x))
+    else:  # no linear part (and no 0·∞ from its unused branch)
+        loss = d * d / 2
     w = _elementwise_weight("huber_loss", weight, x)
     return _reduce(loss if w is None else loss * w, reduction)

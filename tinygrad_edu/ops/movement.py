@@ -8,18 +8,24 @@ import numpy as np
 
 from .. import backend
 from ..autograd import Function
+from ..errors import ShapeError
+from .args import integer, result_type
 
 
 def _normalize_dim(dim: int, ndim: int, op: str) -> int:
+    dim = integer(op, "dim", dim)
     if not -max(ndim, 1) <= dim < max(ndim, 1):
         raise IndexError(f"{op}: dimension {dim} is out of range for a tensor with {ndim} dimensions")
     return dim % max(ndim, 1)
 
 
-def _shape_args(shape: Sequence[Any]) -> tuple[int, ...]:
+def _shape_args(shape: Sequence[Any], op: str = "reshape") -> tuple[int, ...]:
+    """The ints of `f(x, 2, 3)` or `f(x, (2, 3))`; anything but ints is a TypeError naming the op."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
-    return tuple(int(s) for s in shape)
+    if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
+        raise TypeError(f"{op}: expected a tuple of ints, got {shape[0]!r} ({type(shape[0]).__name__})")
+    return tuple(integer(op, "shape", s) for s in shape)
 
 
 class Reshape(Function):
@@ -153,14 +159,19 @@ class Cat(Function):
 
 
 def reshape(x, *shape: Any):
-    shape = _shape_args(shape)
+    shape = _shape_args(shape, "reshape")
+    if any(s < -1 for s in shape):
+        raise ShapeError(f"reshape: invalid shape dimension {min(shape)} in {shape} (sizes are ≥ 0, or -1 for "
+                         "the one inferred)")
     if shape == x.shape:
         return x
     return Reshape.apply(x, shape=shape)
 
 
 def permute(x, *dims: Any):
-    dims = _shape_args(dims)
+    dims = _shape_args(dims, "permute")
+    if any(not -max(x.ndim, 1) <= d < max(x.ndim, 1) for d in dims):
+        raise IndexError(f"permute: dims {dims} are out of range for a tensor with {x.ndim} dimensions")
     if sorted(d % max(x.ndim, 1) for d in dims) != list(range(x.ndim)):
         raise ValueError(f"permute: {dims} is not a permutation of the {x.ndim} dimensions of shape {x.shape}")
     dims = tuple(d % x.ndim for d in dims)
@@ -177,7 +188,7 @@ def transpose(x, dim0: int, dim1: int):
 
 
 def broadcast_to(x, *shape: Any):
-    shape = _shape_args(shape)
+    shape = _shape_args(shape, "expand")
     if shape == x.shape:
         return x
     return BroadcastTo.apply(x, shape=shape)
@@ -190,9 +201,9 @@ def sum_to(x, shape: tuple[int, ...]):
 
 
 def flatten(x, start_dim: int = 0, end_dim: int = -1):
+    s, e = _normalize_dim(start_dim, x.ndim, "flatten"), _normalize_dim(end_dim, x.ndim, "flatten")
     if x.ndim == 0:
         return reshape(x, 1)
-    s, e = _normalize_dim(start_dim, x.ndim, "flatten"), _normalize_dim(end_dim, x.ndim, "flatten")
     if s > e:
         raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {x.shape}")
     shape = x.shape[:s] + (int(np.prod(x.shape[s:e + 1])),) + x.shape[e + 1:]
@@ -204,13 +215,16 @@ def unsqueeze(x, dim: int):
     return reshape(x, x.shape[:d] + (1,) + x.shape[d:])
 
 
-def squeeze(x, dim: Optional[int] = None):
+def squeeze(x, dim: Optional[Any] = None):
+    """x without size-1 dimensions: all of them, or those of dim (an int or a tuple of ints, as PyTorch 2)."""
     if dim is None:
         return reshape(x, tuple(s for s in x.shape if s != 1))
-    d = _normalize_dim(dim, x.ndim, "squeeze")
-    if x.shape[d] != 1:
-        return x
-    return reshape(x, x.shape[:d] + x.shape[d + 1:])
+    dims = (dim,) if not isinstance(dim, (tuple, list)) else tuple(dim)
+    chosen = {_normalize_dim(d, x.ndim, "squeeze") for d in dims}
+    if len(chosen) != len(dims):
+        raise ValueError(f"squeeze: dim {tuple(dims)} names the same dimension twice")
+    shape = tuple(n for k, n in enumerate(x.shape) if not (k in chosen and n == 1))
+    return x if shape == x.shape else reshape(x, shape)
 
 
 def getitem(x, key: Any):
@@ -351,10 +365,27 @@ def _check_range(k: np.ndarray, dim: int, shape: tuple[int, ...]) -> None:
                          f"(tensor of shape {shape})")
 
 
+def _tensor_list(tensors: Any, op: str) -> list:
+    """A list or tuple of Tensors (or arrays), each converted; in PyTorch's promoted dtype when they differ."""
+    from ..tensor import Tensor
+
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{op}: expected a list or tuple of tensors, got {type(tensors).__name__}")
+    out = []
+    for k, t in enumerate(tensors):
+        if isinstance(t, np.ndarray):
+            t = Tensor(t)
+        elif not isinstance(t, Tensor):
+            raise TypeError(f"{op}: expected a list of tensors, but item {k} is a {type(t).__name__}")
+        out.append(t)
+    if not out:
+        raise ValueError(f"{op}: expected a non-empty list of tensors")
+    common = result_type(*(t.dtype for t in out))
+    return [t if t.dtype == common else t.to(common) for t in out]
+
+
 def cat(tensors: Sequence[Any], dim: int = 0):
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("cat: expected a non-empty list of tensors")
+    tensors = _tensor_list(tensors, "cat")
     d = _normalize_dim(dim, tensors[0].ndim, "cat")
     for t in tensors:
         if t.ndim != tensors[0].ndim:
@@ -363,9 +394,7 @@ def cat(tensors: Sequence[Any], dim: int = 0):
 
 
 def stack(tensors: Sequence[Any], dim: int = 0):
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("stack: expected a non-empty list of tensors")
+    tensors = _tensor_list(tensors, "stack")
     shapes = {t.shape for t in tensors}
     if len(shapes) != 1:
         raise ValueError(f"stack: all tensors must have the same shape, got {[t.shape for t in tensors]}")

@@ -12,7 +12,7 @@ import sympy
 from .. import backend
 from ..autograd import Function, composite
 from ..errors import ShapeError
-from .args import check_size, flag, integer, number
+from .args import check_size, check_view, flag, integer, number
 from .compare import DtypeError
 from .movement import IndexAdd, getitem, reshape
 
@@ -81,9 +81,12 @@ def dropout(input: Any, p: float = 0.5, training: bool = True) -> Any:
 
     if not isinstance(input, (Tensor, np.ndarray)):
         raise TypeError(f"dropout: input must be a Tensor (or a NumPy array), got {type(input).__name__}")
-    input = input if isinstance(input, Tensor) else Tensor(input)
+    input = check_view("dropout", input if isinstance(input, Tensor) else Tensor(input))
     number("dropout", "p", p)
     training = flag("dropout", "training", training)
+    if training and p > 0 and input.dtype.kind in "biu":
+        raise DtypeError(f"dropout: training dropout scales by 1/(1 − p) and needs a floating input, got dtype "
+                         f"{input.dtype}; cast first, e.g. x.float()")
     if not 0.0 <= p <= 1.0:
         raise ShapeError(f"dropout: probability has to be between 0 and 1, but got p = {p} (input {input.shape})")
     if not training or p == 0.0:
@@ -123,8 +126,9 @@ def local_response_norm(input: Any, size: int, alpha: float = 1e-4, beta: float 
     size = int(size)
     channels = input.shape[1]
     before, after = size // 2, (size - 1) // 2
-    squares = input * input
     padded_shape = (input.shape[0], channels + before + after) + input.shape[2:]
+    check_size(op, padded_shape, input.dtype)
+    squares = input * input
     padded = IndexAdd.apply(squares, shape=padded_shape, key=(slice(None), slice(before, before + channels)))
     window = getitem(padded, (slice(None), slice(0, channels)))
     for offset in range(1, size):

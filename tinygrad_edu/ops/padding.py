@@ -11,6 +11,8 @@ import numpy as np
 from ..autograd import composite
 from ..errors import ShapeError
 from .activation import number_like
+from .args import check_size, number
+from .compare import DtypeError
 from .movement import cat
 
 MODES = ("constant", "reflect", "replicate", "circular")
@@ -111,6 +113,15 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: Optional[
         raise ShapeError(f"pad: unrecognised padding mode {mode!r}; use one of {', '.join(repr(m) for m in MODES)}")
     if mode != "constant" and value is not None:
         raise ShapeError(f"pad: padding mode {mode!r} doesn't take a value argument (only 'constant' does)")
+    if value is not None:
+        number("pad", "value", value)
+    if x.dtype == bool and mode in ("reflect", "replicate"):
+        raise DtypeError(f"pad: {mode} padding is not implemented for bool input, as in PyTorch")
+    size = list(x.shape)
+    for k in range(len(pads) // 2):
+        size[x.ndim - 1 - k] += pads[2 * k] + pads[2 * k + 1]
+    if min(size, default=0) >= 0:
+        check_size("pad", tuple(size), x.dtype)
     out = x
     for k in range(len(pads) // 2):
         dim, left, right = x.ndim - 1 - k, pads[2 * k], pads[2 * k + 1]

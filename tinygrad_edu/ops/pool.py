@@ -19,7 +19,9 @@ from ..errors import ShapeError
 from ..tensor import Tensor
 from .local import window_view
 from .movement import squeeze, unsqueeze
-from .pool_shapes import Axis, WindowArgs, check_dtype, check_input, window_args, window_axes
+from .args import check_size
+from .pool_shapes import (Axis, WindowArgs, as_input, check_dtype, check_flag, check_input, window_args,
+                          window_axes)
 
 Axes = tuple[Axis, Axis]
 
@@ -251,10 +253,13 @@ class AvgPool2dBackward(Function):
 def checked(op: str, input: Any, dims: int, args: WindowArgs, integers: bool) -> tuple[Tensor, bool, Axes]:
     """The input as a Tensor, whether it is batched, and its two window axes (a 1-D op's height is a trivial
     axis), every rule checked before any work is done."""
-    x = input if isinstance(input, Tensor) else Tensor(input)
+    x = as_input(op, input)
     batched = check_input(op, x, dims)
     check_dtype(op, x, integers=integers)
     axes = window_axes(op, x.shape[-dims:], args)
+    lead = x.shape[:-dims]
+    check_size(op, lead + tuple(a.out for a in axes), x.dtype)  # the output, and the padded input
+    check_size(op, lead + tuple(a.n + a.p + a.pad_after for a in axes), x.dtype)
     return x, batched, (Axis(1),) + axes if dims == 1 else axes
 
 
@@ -272,6 +277,7 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     last NaN (as PyTorch). return_indices=True also gives each winner's flat index h·W + w in its plane."""
     op = "max_pool2d"
     args = window_args(op, 2, kernel_size, stride, padding, dilation, ceil_mode)
+    return_indices = check_flag(op, "return_indices", return_indices)
     x, batched, axes = checked(op, input, 2, args, integers=True)
     result = max_pool(x if batched else unsqueeze(x, 0), axes, return_indices)
     if batched:
@@ -291,6 +297,7 @@ def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     op = "avg_pool2d"
     args = window_args(op, 2, kernel_size, stride, padding, 1, ceil_mode)
     check_divisor(op, divisor_override)
+    count_include_pad = check_flag(op, "count_include_pad", count_include_pad)
     x, batched, axes = checked(op, input, 2, args, integers=True)
     out = avg_pool(x if batched else unsqueeze(x, 0), axes, count_include_pad, divisor_override)
     return out if batched else squeeze(out, 0)

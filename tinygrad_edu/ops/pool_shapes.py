@@ -55,10 +55,16 @@ class WindowArgs:
 
 
 def window_args(op: str, dims: int, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
-                ceil_mode: bool = False, half_kernel_padding: bool = True) -> WindowArgs:
+                ceil_mode: bool = False, half_kernel_padding: bool = True, exact: bool = False) -> WindowArgs:
     """Check kernel_size, stride (None or () means kernel_size), padding and dilation as PyTorch does, with the
     input-free rules: kernel, stride, dilation ≥ 1 and 0 ≤ padding ≤ ⌊kernel/2⌋ (the bound only for pooling
-    itself: max_unpool2d takes any padding ≥ 0, as PyTorch)."""
+    itself: max_unpool2d takes any padding ≥ 0, as PyTorch). `exact`: tuples must have `dims` entries (no
+    1-tuple standing for all axes), as max_unpool2d's."""
+    if exact:
+        for name, value in (("kernel_size", kernel_size), ("stride", stride), ("padding", padding)):
+            allowed = (0, dims) if name == "stride" else (dims,)  # stride=() means kernel_size
+            if isinstance(value, (tuple, list)) and len(value) not in allowed:
+                raise ShapeError(f"{op}: {name} must be an int or a tuple of {dims} ints, got {tuple(value)!r}")
     k = int_tuple(op, "kernel_size", kernel_size, dims)
     no_stride = stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0)
     s = k if no_stride else int_tuple(op, "stride", stride, dims)
@@ -155,6 +161,25 @@ def window_axes(op: str, spatial: Sequence[int], args: WindowArgs) -> tuple[Axis
                              args.dilation[i], args.ceil_mode) for i in range(len(spatial)))
 
 
+def as_input(op: str, x: Any, name: str = "input") -> Any:
+    """A Tensor from a Tensor or a NumPy array; anything else (a list, None, a number) is a TypeError naming the
+    op, as PyTorch's "argument 'input' must be Tensor"."""
+    from ..tensor import Tensor
+
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, np.ndarray):
+        return Tensor(x)
+    raise TypeError(f"{op}: {name} must be a Tensor (or a NumPy array), got {type(x).__name__}")
+
+
+def check_flag(op: str, name: str, value: Any) -> bool:
+    """A bool argument (count_include_pad, return_indices, ...): True or False only, as PyTorch's parser."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{op}: {name} must be a bool, got {value!r} ({type(value).__name__})")
+    return bool(value)
+
+
 def check_input(op: str, x: Any, dims: int) -> bool:
     """PyTorch's accepted ranks (dims + 1 unbatched, dims + 2 batched; an empty batch is fine, other empty
     dimensions are not); returns whether the input is batched."""
@@ -180,6 +205,9 @@ def output_sizes(op: str, output_size: Any, spatial: Sequence[int], allow_none: 
     """An adaptive pool's output size: an int or a tuple with one entry per spatial axis; None keeps that
     axis's input size (as PyTorch, 2-D only). Sizes must be ≥ 1 (PyTorch returns an empty tensor for 0)."""
     dims = len(spatial)
+    if output_size is None:
+        raise TypeError(f"{op}: output_size must hold ints, got None (None may only stand inside a tuple, for "
+                        "one axis that keeps its input size)")
     if isinstance(output_size, (tuple, list)):
         sizes = tuple(output_size)
         if len(sizes) == 1 and dims == 1:

@@ -11,7 +11,8 @@ from ..autograd import Function
 from ..errors import ShapeError
 from ..tensor import Tensor
 from .movement import getitem, reshape, squeeze, unsqueeze
-from .pool_shapes import check_dtype, check_input, int_tuple, window_args
+from .args import check_size
+from .pool_shapes import as_input, check_dtype, check_input, int_tuple, window_args
 
 
 class MaxUnpool2d(Function):
@@ -67,8 +68,8 @@ def max_unpool2d(input: Any, indices: Any, kernel_size: Any, stride: Any = None,
     """The partial inverse of max_pool2d (PyTorch's max_unpool2d): input[n, c, i, j] is written at the flat
     index indices[n, c, i, j] of an (H_out, W_out) zero plane; repeated indices keep one value."""
     op = "max_unpool2d"
-    args = window_args(op, 2, kernel_size, stride, padding, half_kernel_padding=False)
-    x, idx = (t if isinstance(t, Tensor) else Tensor(t) for t in (input, indices))
+    args = window_args(op, 2, kernel_size, stride, padding, half_kernel_padding=False, exact=True)
+    x, idx = as_input(op, input), as_input(op, indices, "indices")
     batched = check_input(op, x, 2)
     check_dtype(op, x, integers=True)
     if idx.dtype != np.int64:
@@ -77,6 +78,7 @@ def max_unpool2d(input: Any, indices: Any, kernel_size: Any, stride: Any = None,
     if idx.shape != x.shape:
         raise ShapeError(f"{op}: indices shape {tuple(idx.shape)} must equal the input shape {tuple(x.shape)}")
     size = unpool_size(op, x, args.kernel, args.stride, args.padding, output_size)
+    check_size(op, x.shape[:-2] + tuple(size), x.dtype)
     plane = size[0] * size[1]
     if idx.data.size and (idx.data.min() < 0 or idx.data.max() >= plane):
         bad = int(idx.data.min()) if idx.data.min() < 0 else int(idx.data.max())

@@ -13,8 +13,9 @@ import numpy as np
 import sympy
 
 from .. import backend
-from ..autograd import Function
+from ..autograd import Function, is_grad_enabled
 from ..errors import ShapeError
+from .args import dtype as _dtype_arg, flag, number
 from .compare import DtypeError, Where, _tensor, decided, maximum, minimum, relation
 from .movement import Cat, GetItem, broadcast_to, reshape
 
@@ -29,6 +30,8 @@ def _axes(dim: Dims, ndim: int, op: str) -> Optional[tuple[int, ...]]:
     """Normalised, sorted reduction axes; None (and an empty tuple, as PyTorch) means every axis."""
     if dim is None:
         return None
+    if not isinstance(dim, (int, np.integer, tuple, list)) or isinstance(dim, (bool, np.bool_)):
+        raise TypeError(f"{op}: dim must be an int or a tuple of ints, got {dim!r} ({type(dim).__name__})")
     dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
     if not dims:
         return None
@@ -73,11 +76,26 @@ def _accumulator(a: np.ndarray) -> Optional[type]:
     return np.int64 if _integral(a) else None
 
 
+def _cast(x, op: str, dtype: Any):
+    """x in the dtype= of a reduction; an integer or bool dtype cannot carry the gradient of an input that
+    requires one (PyTorch: "Autograd not support dtype")."""
+    dtype = _dtype_arg(op, dtype)
+    if dtype is None or dtype == x.dtype:
+        return x
+    if dtype.kind not in "fcO" and x.requires_grad and is_grad_enabled():
+        raise DtypeError(f"{op}: dtype={dtype} cannot carry the gradient of an input that requires grad; use a "
+                         "floating dtype, or detach() the input")
+    return x.to(dtype)
+
+
 def _floating(x: Any, op: str, dtype: Any = None):
     """The input as a Tensor, cast to `dtype` when given; integers without a dtype are an error (as PyTorch)."""
     x = _tensor(x, op)
     if dtype is not None:
-        return x.to(dtype)
+        if _dtype_arg(op, dtype).kind not in "fcO":
+            raise DtypeError(f"{op}: dtype must be a floating point dtype (the output of an average is), got "
+                             f"{np.dtype(dtype)}")
+        return _cast(x, op, dtype)
     if _integral(x.data):
         raise DtypeError(f"{op}: input dtype must be floating point, got {x.dtype} (shape {x.shape}); pass "
                          f"dtype=tg.float32 or convert with .float() first")
@@ -205,16 +223,15 @@ class CumSum(Function):
 
 def sum(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None):
     """Σ over `dim` (one, several, or all dims). Integer and bool inputs sum to int64, as PyTorch."""
-    x = _tensor(input, "sum")
-    if dtype is not None:
-        x = x.to(dtype)
-    return Sum.apply(x, axes=_axes(dim, x.ndim, "sum"), keepdims=keepdim)
+    x = _cast(_tensor(input, "sum"), "sum", dtype)
+    return Sum.apply(x, axes=_axes(dim, x.ndim, "sum"), keepdims=flag("sum", "keepdim", keepdim))
 
 
 def mean(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None):
     """Σ/n over `dim`; integer inputs need dtype= (PyTorch refuses to guess the output dtype)."""
     x = _floating(input, "mean", dtype)
     axes = _axes(dim, x.ndim, "mean")
+    flag("mean", "keepdim", keepdim)
     count = _count(x.shape, axes)
     if count == 0:
         raise ShapeError(f"mean: reducing {dim} of shape {x.shape} averages over no entries")
@@ -223,9 +240,8 @@ def mean(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = No
 
 def prod(input: Any, dim: Optional[int] = None, keepdim: bool = False, *, dtype: Any = None):
     """Π over one dim (or all); δ_xᵢ = δ·Π_{j≠i} xⱼ, exact where entries are 0. Integers give int64."""
-    x = _tensor(input, "prod")
-    if dtype is not None:
-        x = x.to(dtype)
+    x = _cast(_tensor(input, "prod"), "prod", dtype)
+    keepdim = flag("prod", "keepdim", keepdim)
     axis = None if dim is None else _dim(dim, x.ndim, "prod")
     if axis is not None and x.ndim == 0:
         axis = None
@@ -234,9 +250,9 @@ def prod(input: Any, dim: Optional[int] = None, keepdim: bool = False, *, dtype:
 
 def cumsum(input: Any, dim: int, *, dtype: Any = None):
     """Running sums along `dim`; integer and bool inputs give int64, as PyTorch."""
-    x = _tensor(input, "cumsum")
-    if dtype is not None:
-        x = x.to(dtype)
+    if dtype is not None and _dtype_arg("cumsum", dtype) == bool:
+        raise DtypeError("cumsum: dtype=bool is not a dtype to sum in; pass tg.int64 or a float dtype")
+    x = _cast(_tensor(input, "cumsum"), "cumsum", dtype)
     axis = _dim(dim, x.ndim, "cumsum")
     if x.ndim == 0:
         return reshape(CumSum.apply(reshape(x, 1), axis=0), ())
@@ -246,6 +262,7 @@ def cumsum(input: Any, dim: int, *, dtype: Any = None):
 def _extreme(op: str, fn: type, input: Any, dim: Dims, keepdim: bool, route_nan: bool):
     x = _tensor(input, op)
     axes = _axes(dim, x.ndim, op)
+    keepdim = flag(op, "keepdim", keepdim)
     if x.numel() == 0:
         if axes is None:
             raise ShapeError(f"{op}: tensor of shape {x.shape} is empty; name the reduction dim with dim=")
@@ -283,6 +300,7 @@ def _max_or_min(op: str, input: Any, dim: Any, keepdim: bool):
         return (maximum if op == "max" else minimum)(input, dim)
     x = _tensor(input, op)
     axis = _dim(dim, x.ndim, op)
+    keepdim = flag(op, "keepdim", keepdim)
     index = _arg_extreme(op, x, axis, keepdim)
     result = max_result if op == "max" else min_result
     return result(pick_along(x, axis, index, keepdim), type(x)._make(index, False))
@@ -338,6 +356,9 @@ def argmin(input: Any, dim: Optional[int] = None, keepdim: bool = False):
 
 def _arg(op: str, input: Any, dim: Optional[int], keepdim: bool):
     x = _tensor(input, op)
+    keepdim = flag(op, "keepdim", keepdim)
+    if x.dtype == bool:
+        raise DtypeError(f"{op}: does not support bool input (shape {x.shape}); convert with .long() first")
     if dim is None:
         index = _arg_extreme(op, reshape(x, -1) if x.ndim else x, 0 if x.ndim else None, False)
         return type(x)._make(index.reshape((1,) * x.ndim) if keepdim else index, False)
@@ -360,20 +381,48 @@ def _variance(op: str, input: Any, dim: Any, unbiased: Optional[bool], keepdim: 
     if isinstance(dim, bool):  # var(x, False): PyTorch's var(input, unbiased) overload
         dim, unbiased = None, dim
     x = _floating(input, op)
+    keepdim = flag(op, "keepdim", keepdim)
     if unbiased is not None and correction is not None:
         raise TypeError(f"{op}: give unbiased= or correction=, not both")
+    if unbiased is not None:
+        flag(op, "unbiased", unbiased)
+    if correction is not None:
+        number(op, "correction", correction)
     c = (1 if unbiased else 0) if unbiased is not None else 1 if correction is None else correction
     axes = _axes(dim, x.ndim, op)
     n = _count(x.shape, axes)
-    centred = x - mean(x, dim, keepdim=True)
-    total = sum(centred * centred, dim, keepdim)
-    dof = builtins.max(0, n - c)
-    if dof == 0 and not x.is_symbolic:
+    if n - c <= 0 and not x.is_symbolic:
         warnings.warn(f"{op}: degrees of freedom n − correction = {n} − {c} ≤ 0 for shape {x.shape}; the result "
                       "is NaN or ∞, as PyTorch", RuntimeWarning, stacklevel=3)
-        with np.errstate(invalid="ignore"):
-            return total * math.inf
-    return total / dof
+    if not x.is_symbolic:
+        return Variance.apply(x, axes=axes, keepdims=keepdim, correction=c)
+    centred = x - mean(x, dim, keepdim=True)
+    return sum(centred * centred, dim, keepdim) / builtins.max(0, n - c)
+
+
+class Variance(Function):
+    """Σ(x − x̄)²/(n − c) on numbers, with PyTorch's backward δ·2(x − x̄)/(n − c): the same gradient as the
+    composition where everything is finite, and PyTorch's where an entry is ±∞ or n − c ≤ 0."""
+
+    rule_unicode = "v = Σ(x − x̄)²/(n − c): δ_x = δ·2(x − x̄)/(n − c)"
+    rule_latex = r"\delta_x = \delta \cdot \frac{2\,(x - \bar x)}{n - c}"
+
+    def forward(ctx, x, axes, keepdims, correction):
+        n = _count(x.shape, axes)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            centred = x - np.mean(x, axis=axes, keepdims=True)
+            total = np.sum(centred * centred, axis=axes, keepdims=keepdims)
+            return np.asarray(total / np.asarray(builtins.max(0, n - correction), x.dtype), dtype=x.dtype)
+
+    def backward(ctx, g):
+        (x,) = ctx.inputs
+        axes, c = ctx.attrs["axes"], ctx.attrs["correction"]
+        kept = _kept_shape(x.shape, axes)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.asarray(np.divide(2.0, _count(x.shape, axes) - c), x.dtype)
+            centred = x - broadcast_to(reshape(mean(x, None if axes is None else axes, keepdim=True), kept),
+                                       x.shape)
+            return broadcast_to(reshape(g, kept), x.shape) * centred * type(g)._make(scale, False)
 
 
 def _root(s, p: float):
@@ -401,18 +450,24 @@ def norm(input: Any, p: Union[str, float, None] = "fro", dim: Dims = None, keepd
     """The vector p-norm over `dim` (all entries by default): 'fro' and 2 are √Σx², ±inf are max/min |x|,
     0 counts non-zeros; δ is 0 where the norm is 0, as PyTorch."""
     x = _floating(input, "norm", dtype)
+    _axes(dim, x.ndim, "norm")
+    keepdim = flag("norm", "keepdim", keepdim)
     if p is None or p == "fro":
         p = 2
     if isinstance(p, str):
         raise ValueError(f"norm: p={p!r} is not supported (only 'fro' and numbers; the nuclear norm needs an SVD)")
+    number("norm", "p", p)
     if p == 2:
         return _root(sum(x * x, dim, keepdim), 2)
     if p == math.inf:
         return amax(abs(x), () if dim is None else dim, keepdim)
     if p == -math.inf:
         return amin(abs(x), () if dim is None else dim, keepdim)
-    if p == 0:
-        return sum(type(x)._make(_nonzero(x.data, "norm").astype(x.dtype), False), dim, keepdim)
+    if p == 0:  # a count: on the graph, as PyTorch's, with δ 0 (selected, so 0·∞ never happens)
+        counted = type(x)._make(_nonzero(x.data, "norm"), False)
+        with np.errstate(invalid="ignore"):
+            nothing = x * 0
+        return sum(Where.apply(counted, type(x)._make(backend.ones((), x.data), False), nothing), dim, keepdim)
     if p == 1:
         return sum(abs(x), dim, keepdim)
     if p < 0:  # |0|^p = ∞ makes the norm 0, with δ 0 there as PyTorch
@@ -423,6 +478,8 @@ def norm(input: Any, p: Union[str, float, None] = "fro", dim: Dims = None, keepd
 def logsumexp(input: Any, dim: Dims, keepdim: bool = False):
     """log Σ exp(x) over `dim`, computed as m + log Σ exp(x − m) with m the (constant) max, so ±1e4 is safe."""
     x = _tensor(input, "logsumexp")
+    _axes(dim, x.ndim, "logsumexp")
+    keepdim = flag("logsumexp", "keepdim", keepdim)
     if _integral(x.data):
         x = x.to(backend.DEFAULT_FLOAT)
     if x.is_symbolic:
@@ -450,6 +507,7 @@ def all(input: Any, dim: Dims = None, keepdim: bool = False):
 
 def _logical(op: str, fn: Any, input: Any, dim: Dims, keepdim: bool):
     x = _tensor(input, op)
+    keepdim = flag(op, "keepdim", keepdim)
     data = _nonzero(x.data, op) if x.data.dtype == object else x.data
     out = np.asarray(fn(data, axis=_axes(dim, x.ndim, op), keepdims=keepdim))
     return type(x)._make(out.astype(np.uint8) if x.dtype == np.uint8 else out, False)

@@ -13,7 +13,8 @@ import sympy
 from .. import backend
 from ..autograd import Function, is_grad_enabled
 from ..errors import ShapeError
-from .compare import Where
+from .args import check_size, check_view, flag, integer, integers, number
+from .compare import DtypeError, Where
 from .movement import (IndexAdd, IndexPut, _normalize_dim, _shape_args, _torch_key, broadcast_to, cat, getitem,
                        permute, reshape, transpose)
 
@@ -43,9 +44,9 @@ def _tensor(x: Any, op: str):
     from ..tensor import Tensor
 
     if isinstance(x, Tensor):
-        return x
+        return check_view(op, x)
     if isinstance(x, (np.ndarray, np.generic)):
-        return Tensor(np.asarray(x))
+        return check_view(op, Tensor(np.asarray(x)))
     raise TypeError(f"{op}: expected a Tensor or a NumPy array, got {type(x).__name__}")
 
 
@@ -58,7 +59,7 @@ def _index(index: Any, op: str) -> np.ndarray:
 
 
 def _dim_list(dims: Any, ndim: int, op: str) -> list[int]:
-    dims = [dims] if isinstance(dims, (int, np.integer)) else list(_shape_args(tuple(dims)))
+    dims = list(integers(op, "dims", dims))
     out = [_normalize_dim(d, ndim, op) for d in dims]
     for d in out:
         if out.count(d) > 1:
@@ -98,7 +99,7 @@ def narrow(input: Any, dim: int, start: int, length: int):
     x = _tensor(input, "narrow")
     d = _normalize_dim(dim, x.ndim, "narrow")
     n = x.shape[d]
-    start, length = int(start), int(length)
+    start, length = integer("narrow", "start", start), integer("narrow", "length", length)
     if not -n <= start <= n:
         raise IndexError(f"narrow: start {start} is out of range [-{n}, {n}] for dimension {d} of shape {x.shape}")
     start = start + n if start < 0 else start
@@ -111,16 +112,19 @@ def narrow(input: Any, dim: int, start: int, length: int):
 def split(tensor: Any, split_size_or_sections: Union[int, Sequence[int]], dim: int = 0) -> tuple:
     """Pieces of split_size along dim (the last may be smaller), or pieces of the given sizes; views."""
     x = _tensor(tensor, "split")
+    if x.ndim == 0:
+        raise ShapeError("split: expects at least a 1-dimensional tensor, got a 0-d tensor")
     d = _normalize_dim(dim, x.ndim, "split")
     n = x.shape[d]
+    sections = integers("split", "split_size_or_sections", split_size_or_sections)
     if isinstance(split_size_or_sections, (int, np.integer)):
-        size = int(split_size_or_sections)
+        size = sections[0]
         if size < 0 or (size == 0 and n != 0):
             raise ShapeError(f"split: split_size must be positive (0 only for an empty dimension), got {size} "
                              f"for dimension {d} of size {n}")
         sizes = [min(size, n - s) for s in range(0, n, size)] if n else [0]
     else:
-        sizes = [int(s) for s in split_size_or_sections]
+        sizes = list(sections)
         if sum(sizes) != n or any(s < 0 for s in sizes):
             raise ShapeError(f"split: split sizes {sizes} must be non-negative and sum exactly to {n}, the size "
                              f"of dimension {d} (shape {x.shape})")
@@ -131,7 +135,9 @@ def split(tensor: Any, split_size_or_sections: Union[int, Sequence[int]], dim: i
 def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
     """input in `chunks` pieces along dim of ⌈n/chunks⌉ entries each (possibly fewer pieces), as PyTorch."""
     x = _tensor(input, "chunk")
-    if int(chunks) <= 0:
+    if x.ndim == 0:
+        raise ShapeError("chunk: expects at least a 1-dimensional tensor, got a 0-d tensor")
+    if integer("chunk", "chunks", chunks) <= 0:
         raise ShapeError(f"chunk: chunks must be greater than 0, got {chunks}")
     d = _normalize_dim(dim, x.ndim, "chunk")
     n = x.shape[d]
@@ -143,13 +149,14 @@ def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
 def roll(input: Any, shifts: Dims, dims: Optional[Dims] = None):
     """Entries shifted cyclically by shifts along dims (flattened first when dims is None): two slices cat'ed."""
     x = _tensor(input, "roll")
-    if dims is None:
-        if not isinstance(shifts, (int, np.integer)) and len(shifts) != 1:
-            raise ShapeError(f"roll: without dims, shifts must be one number, got {tuple(shifts)}")
-        shift = int(shifts if isinstance(shifts, (int, np.integer)) else shifts[0])
-        return reshape(roll(reshape(x, -1), shift, 0), x.shape)
-    shift_list = [int(shifts)] if isinstance(shifts, (int, np.integer)) else [int(s) for s in shifts]
-    dim_list = [dims] if isinstance(dims, (int, np.integer)) else list(dims)
+    shift_list = list(integers("roll", "shifts", shifts))
+    if dims is None or x.ndim == 0:
+        if len(shift_list) != 1:
+            raise ShapeError(f"roll: without dims, shifts must be one number, got {tuple(shift_list)}")
+        if x.ndim == 0 and dims is not None:
+            raise IndexError(f"roll: dims {dims!r} given for a 0-d tensor, which has no dimensions")
+        return reshape(roll(reshape(x, -1), shift_list[0], 0), x.shape)
+    dim_list = list(integers("roll", "dims", dims))
     if len(shift_list) != len(dim_list):
         raise ShapeError(f"roll: shifts and dims must align, got {len(shift_list)} shifts and {len(dim_list)} dims")
     out = x
@@ -219,6 +226,10 @@ def _check_index(op: str, x_shape: tuple[int, ...], d: int, index: np.ndarray,
     if index.ndim != len(x_shape) and not (index.ndim <= 1 and len(x_shape) <= 1):
         raise ShapeError(f"{op}: the index tensor must have the same number of dimensions as the input, got "
                          f"index {index.shape} and input {x_shape}")
+    if src_shape is not None and len(src_shape) != index.ndim and index.size:
+        raise ShapeError(f"{op}: the index tensor must have the same number of dimensions as src, got index "
+                         f"{index.shape} and src {src_shape}")
+    check_size(op, index.shape, np.int64)
     for k, n in enumerate(index.shape):
         if (k != d and n > x_shape[k]) or (src_shape is not None and n > src_shape[k]):
             other = f" and src {src_shape}" if src_shape is not None else ""
@@ -264,6 +275,8 @@ def scatter(input: Any, dim: int, index: Any, src: Any = None, value: Any = None
         raise TypeError("scatter: give src (a tensor) or value (a number)")
     if src is not None and not isinstance(src, (np.ndarray, type(x))):
         src, value = None, src
+    if src is None:
+        number("scatter", "value", value)
     if x.ndim == 0:
         raise ShapeError("scatter: the input must have at least one dimension (got a 0-d tensor)")
     source = None if src is None else _tensor(src, "scatter")
@@ -320,6 +333,14 @@ def masked_fill(input: Any, mask: Any, value: Any):
     m = _tensor(mask, "masked_fill")
     if m.dtype != bool:
         raise TypeError(f"masked_fill: only boolean masks are supported, got a mask of dtype {m.dtype}")
+    if not isinstance(value, type(x)):
+        number("masked_fill", "value", value)
+    try:
+        if np.broadcast_shapes(m.shape, x.shape) != x.shape:
+            raise ValueError
+    except ValueError:
+        raise ShapeError(f"masked_fill: the mask of shape {m.shape} must broadcast to the input's shape "
+                         f"{x.shape}") from None
     return Where.apply(m, _scalar(value, x), x)
 
 
@@ -328,9 +349,10 @@ def _triangle(op: str, input: Any, diagonal: int, lower: bool):
     if x.ndim < 2:
         raise ShapeError(f"{op}: the input must have at least 2 dimensions, got shape {x.shape}")
     h, w = x.shape[-2:]
-    keep = np.tri(h, w, int(diagonal), dtype=bool)
+    diagonal = integer(op, "diagonal", diagonal)
+    keep = np.tri(h, w, diagonal, dtype=bool)
     if not lower:
-        keep = ~np.tri(h, w, int(diagonal) - 1, dtype=bool)
+        keep = ~np.tri(h, w, diagonal - 1, dtype=bool)
     return Where.apply(type(x)._make(keep, False), x, _scalar(0, x))
 
 
@@ -364,6 +386,11 @@ def swapaxes(input: Any, axis0: int, axis1: int):
     return transpose(_tensor(input, "swapaxes"), axis0, axis1)
 
 
+def swapdims(input: Any, dim0: int, dim1: int):
+    """transpose(input, dim0, dim1) under PyTorch's other name (its arguments named as transpose's)."""
+    return transpose(_tensor(input, "swapdims"), dim0, dim1)
+
+
 def t(input: Any):
     """The transpose of a matrix; vectors and scalars come back as they are."""
     x = _tensor(input, "t")
@@ -379,6 +406,25 @@ def index_put(input: Any, indices: Any, values: Any, accumulate: bool = False):
     from ..tensor import Tensor
 
     x = _tensor(input, "index_put")
+    flag("index_put", "accumulate", accumulate)
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"index_put: indices must be a tuple of index tensors, got {type(indices).__name__}")
+    if not isinstance(values, (Tensor, np.ndarray)):
+        raise TypeError(f"index_put: values must be a tensor, got {type(values).__name__}")
+    v = values if isinstance(values, Tensor) else Tensor(values)
+    if x.dtype != object and v.dtype != object and v.dtype != x.dtype:
+        raise DtypeError(f"index_put: values must have the input's dtype {x.dtype}, got {v.dtype}")
+    try:
+        return _put(x, tuple(indices), v, accumulate, strict=True)
+    except IndexError as err:
+        raise type(err)(f"index_put: {str(err).removeprefix('getitem: ')}") from None
+
+
+def _put(x, indices: Any, values: Any, accumulate: bool, strict: bool = False):
+    """index_put's work; `x[key] = v` (setitem) comes here directly with any key and a number or tensor, and
+    may drop leading size-1 dimensions of the value (index_put, `strict`, may not, as PyTorch's)."""
+    from ..tensor import Tensor
+
     v = values if isinstance(values, Tensor) else Tensor(np.asarray(values, dtype=x.dtype)
                                                            if x.dtype != object else values)
     pre, post = _torch_key(indices, x.shape)
@@ -388,7 +434,7 @@ def index_put(input: Any, indices: Any, values: Any, accumulate: bool = False):
     try:
         full = np.broadcast_shapes(v.shape, selected)
         extra = len(full) - len(selected)
-        fits = full[extra:] == selected and all(s == 1 for s in full[:extra])
+        fits = full[extra:] == selected and all(s == 1 for s in full[:extra]) and not (strict and extra)
     except ValueError:
         fits = False
     if not fits:
@@ -413,10 +459,10 @@ def setitem(x, key: Any, value: Any) -> None:
 
     value_grad = isinstance(value, Tensor) and value.requires_grad
     if is_grad_enabled() and x.requires_grad:
-        x._inplace("setitem", lambda before: index_put(before, key, value))
+        x._inplace("setitem", lambda before: _put(before, key, value, False))
         return
     if is_grad_enabled() and value_grad:
-        result = index_put(x.detach(), key, value)
+        result = _put(x.detach(), key, value, False)
         x.data, x._ctx, x.requires_grad = result.data, result._ctx, True
         x._ctx._output = weakref.ref(x)
         x._bump_version()

@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import ShapeError
-from .compare import _tensor
+from .args import flag
+from .compare import DtypeError, _tensor
 from .reduce import _dim, pick_along
 
 #: the named tuples PyTorch returns (torch.return_types.sort / .topk): fields `values` and `indices` (int64)
@@ -59,6 +60,7 @@ def sort(input: Any, dim: int = -1, descending: bool = False, *, stable: bool = 
     always stable (PyTorch's `stable=True`, which its CPU sort gives anyway)."""
     x = _tensor(input, "sort")
     axis = _dim(dim, x.ndim, "sort")
+    descending, _ = flag("sort", "descending", descending), flag("sort", "stable", stable)
     if x.ndim == 0:
         return sort_result(pick_along(x, 0, _first(), False), type(x)._make(_first(), False))
     order = _order("sort", x.data, axis, descending)
@@ -69,6 +71,7 @@ def argsort(input: Any, dim: int = -1, descending: bool = False, *, stable: bool
     """The indices that sort `dim` (int64), as sort(...).indices."""
     x = _tensor(input, "argsort")
     axis = _dim(dim, x.ndim, "argsort")
+    descending, _ = flag("argsort", "descending", descending), flag("argsort", "stable", stable)
     if x.ndim == 0:
         return type(x)._make(_first(), False)
     return type(x)._make(_order("argsort", x.data, axis, descending), False)
@@ -79,6 +82,9 @@ def topk(input: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool =
     Always sorted; among equal entries the earlier index comes first."""
     x = _tensor(input, "topk")
     axis = _dim(dim, x.ndim, "topk")
+    largest, _ = flag("topk", "largest", largest), flag("topk", "sorted", sorted)
+    if x.dtype == bool:
+        raise DtypeError(f"topk: does not support bool input (shape {x.shape}), as PyTorch; convert first")
     n = x.shape[axis] if x.ndim else 1
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 0 <= k <= n:
         raise ShapeError(f"topk: k = {k!r} is out of range for dimension {dim} of size {n} (need 0 ≤ k ≤ {n})")

@@ -1,0 +1,84 @@
+"""Run every case of a spec, keep the verdicts for the session's counts, and fail with the list of findings:
+the exact call, what we do and what PyTorch does."""
+from __future__ import annotations
+
+import collections
+from typing import Any
+
+from . import walk
+
+# Deliberate, documented differences from PyTorch: case id (or "<spec id>[*<family>]") → the reason. Each is a
+# call PyTorch refuses and this library computes on purpose; the report lists them with the counts.
+_DEFAULT_NONE = ("an explicit None where the signature's default is None means the default (PyTorch's overloads "
+                 "refuse it)")
+EXTENSIONS: dict[str, str] = {
+    "tg.max[dim=None]": _DEFAULT_NONE,
+    "tg.min[dim=None]": _DEFAULT_NONE,
+    "tg.max<binary>[other:None]": _DEFAULT_NONE,
+    "tg.min<binary>[other:None]": _DEFAULT_NONE,
+    "tg.prod[dim=None]": _DEFAULT_NONE,
+    "tg.logsumexp[dim=None]": _DEFAULT_NONE + "; tests/ops/test_reduce.py relies on it for all dims",
+    "tg.squeeze[dim=None]": _DEFAULT_NONE,
+    "tg.arange[end=None]": _DEFAULT_NONE,
+    "tg.eye[m=None]": _DEFAULT_NONE,
+    "F.layer_norm[normalized_shape=4]": "normalized_shape may be an int, as nn.LayerNorm's (PyTorch's functional "
+                                        "form wants a tuple)",
+    "tg.from_numpy[ndarray:object]": "object arrays are this library's SymPy tensors",
+    "tg.softmax[dim=None]": "tg.softmax is F.softmax: without dim, PyTorch's implicit dim and its warning",
+    "tg.log_softmax[dim=None]": "tg.log_softmax is F.log_softmax: without dim, PyTorch's implicit dim and its warning",
+    "tg.clamp[min:tensor]": "a tensor bound may be combined with a number bound (PyTorch's overloads take two "
+                            "tensors or two numbers)",
+}
+_INT_MAX = ("max pooling of integers is exact here (tests/ops/test_pool_adaptive.py::"
+            "test_integer_adaptive_max_is_exact); PyTorch's CPU kernel is not implemented for Long")
+_OVERFLOW = ("a stride of 2⁴⁰ overflows PyTorch's kernel; the output-size rule gives one window per axis, and that is "
+             "what is computed")
+for _op in ("F.adaptive_max_pool2d", "F.spatial_pyramid_pool2d", "F.max_unpool2d", "F.max_pool1d",
+            "nn.AdaptiveMaxPool2d", "nn.SpatialPyramidPool2d", "nn.MaxUnpool2d", "nn.MaxPool1d"):
+    EXTENSIONS[f"{_op}[input:int64]"] = _INT_MAX
+for _op in ("F.max_pool2d", "F.avg_pool2d", "F.max_pool1d", "F.avg_pool1d", "nn.MaxPool2d", "nn.AvgPool2d",
+            "nn.MaxPool1d", "nn.AvgPool1d"):
+    EXTENSIONS[f"{_op}[stride=1099511627776]"] = _OVERFLOW
+# Results both libraries give where PyTorch's gradient is not defined (its vectorised and scalar kernels disagree
+# on the same call: hardtanh with a NaN bound gives δ 1 in a 7-entry tensor and 0 in the vectorised part of a
+# 24-entry one); the values agree (NaN everywhere), the gradient is not compared.
+_UNDEFINED = "PyTorch's gradient here depends on which of its kernels (vectorised or scalar) an entry meets"
+# Reflect, replicate and circular padding work on any rank here (tests/ops/test_padding.py pads one dimension of
+# a 4-D input); PyTorch's kernels take only 2-D/3-D input for 1 padded dimension, 3-D/4-D for 2, 4-D/5-D for 3.
+_ANY_RANK = "non-constant padding of any rank (PyTorch's kernels exist for a padded rank + 1 or + 2 only)"
+for _op in ("F.pad<reflect>", "F.pad<replicate>", "F.pad<circular>"):
+    for _case in ("input:rank+1", "input:2-d"):
+        EXTENSIONS[f"{_op}[{_case}]"] = _ANY_RANK
+for _op in ("nn.ReflectionPad1d", "nn.ReplicationPad1d", "nn.CircularPad1d", "nn.ReflectionPad2d",
+            "nn.ReplicationPad2d", "nn.CircularPad2d"):
+    EXTENSIONS[f"{_op}[input:rank+1]"] = _ANY_RANK
+for _op in ("F.hardtanh", "nn.Hardtanh"):
+    for _bound in ("min_val", "max_val"):
+        EXTENSIONS[f"{_op}[{_bound}=nan]"] = _UNDEFINED
+
+RESULTS: list = []  # (case, verdict) of every case run in this session
+
+
+def check_spec(spec: walk.Spec, torch: Any) -> None:
+    findings = []
+    for case in walk.cases(spec):
+        verdict = walk.run_case(case, torch, EXTENSIONS)
+        RESULTS.append((case, verdict))
+        if case.family == "valid" and verdict.status not in ("equal", "clean"):  # nn.Module() raises in both
+            findings.append(f"  the table's valid call is not equal to PyTorch's: {case.describe()}\n"
+                            f"      {verdict.status}: {verdict.detail}")
+        elif not verdict.ok:
+            findings.append(f"  {case.describe()}\n      {verdict.status}: {verdict.detail}")
+    if findings:
+        raise AssertionError(f"{spec.id}: {len(findings)} bad behaviour(s)\n" + "\n".join(findings))
+
+
+def summary(results: list) -> list[str]:
+    counts = walk.tally([v for _, v in results])
+    lines = [", ".join(f"{k}: {v}" for k, v in counts.items())]
+    by_status = collections.Counter(v.status for _, v in results if not v.ok)
+    if by_status:
+        lines.append("left, by kind: " + ", ".join(f"{k} {n}" for k, n in by_status.most_common()))
+    by_family = collections.Counter(c.family for c, _ in results)
+    lines.append("cases by family: " + ", ".join(f"{k} {n}" for k, n in sorted(by_family.items())))
+    return lines

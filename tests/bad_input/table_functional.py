@@ -1,0 +1,244 @@
+"""Valid calls of every public functional op (tinygrad_edu.functional = nn.functional); walk.cases() mutates
+each into the bad inputs. The references for the three ops PyTorch does not have are written here with
+PyTorch's own ops (so their hyper-parameters are validated as PyTorch validates the ops they are made of)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .walk import K, P, Spec
+
+rng = np.random.default_rng(12)
+
+
+def X(*shape: int) -> np.ndarray:
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+def pos(*shape: int) -> np.ndarray:
+    return rng.uniform(0.5, 2.0, shape).astype(np.float32)
+
+
+def prob(*shape: int) -> np.ndarray:
+    return rng.uniform(0.05, 0.95, shape).astype(np.float32)
+
+
+def idx(hi: int, *shape: int) -> np.ndarray:
+    return rng.integers(0, hi, shape).astype(np.int64)
+
+
+def log_probs(*shape: int) -> np.ndarray:
+    z = X(*shape)
+    return (z - np.log(np.exp(z).sum(-1, keepdims=True))).astype(np.float32)
+
+
+def max_pool_2x2(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Values and flat per-plane indices of a 2×2 max pool (stride 2), as torch's return_indices."""
+    n, c, h, w = x.shape
+    win = x.reshape(n, c, h // 2, 2, w // 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h // 2, w // 2, 4)
+    k = win.argmax(-1)
+    i = np.arange(h // 2)[:, None] * 2 + k // 2
+    j = np.arange(w // 2)[None, :] * 2 + k % 2
+    return np.take_along_axis(win, k[..., None], -1)[..., 0], (i * w + j).astype(np.int64)
+
+
+def conv2d_weight_ref(torch: Any) -> Any:
+    def conv2d_weight(input, grad_output, kernel_size, stride=1, padding=0, dilation=1, groups=1):
+        ks = (kernel_size, kernel_size) if isinstance(kernel_size, int) else tuple(kernel_size)
+        size = (grad_output.shape[1], input.shape[1] // groups) + ks
+        return torch.nn.grad.conv2d_weight(input, size, grad_output, stride, padding, dilation, groups)
+    return conv2d_weight
+
+
+def locally_connected2d_ref(torch: Any) -> Any:
+    def locally_connected2d(input, weight, bias=None, stride=1, padding=0):
+        n, oh, ow, c_out, kh, kw = input.shape[0], weight.shape[0], weight.shape[1], weight.shape[2], *weight.shape[4:]
+        cols = torch.nn.functional.unfold(input, (kh, kw), padding=padding, stride=stride)
+        if cols.shape[-1] != oh * ow:
+            raise RuntimeError("locally_connected2d reference: weight does not match the output grid")
+        out = torch.einsum("nkl,lok->nol", cols, weight.reshape(oh * ow, c_out, -1)).reshape(n, c_out, oh, ow)
+        return out if bias is None else out + bias
+    return locally_connected2d
+
+
+def spp_ref(torch: Any) -> Any:
+    def spatial_pyramid_pool2d(input, levels=(1, 2, 4), mode="max"):
+        pool = {"max": torch.nn.functional.adaptive_max_pool2d, "avg": torch.nn.functional.adaptive_avg_pool2d}[mode]
+        if isinstance(levels, str):
+            raise TypeError("levels must be ints")
+        return torch.cat([pool(input, n).flatten(-3 if input.dim() == 3 else 1) for n in levels], -1)
+    return spatial_pyramid_pool2d
+
+
+def unary(name: str, *extra: Any, **kw: Any) -> Spec:
+    return Spec(f"F.{name}", [P("input", X(2, 3, 4), "x"), *extra], **kw)
+
+
+def specs() -> list[Spec]:
+    S: list[Spec] = []
+    add = S.append
+    add(Spec("F.linear", [P("input", X(3, 4), "x"), P("weight", X(5, 4), "x"), P("bias", X(5), "x")]))
+    add(Spec("F.conv1d", [P("input", X(2, 4, 9), "x"), P("weight", X(6, 2, 3), "x"), P("bias", X(6), "x"),
+                         K("stride", 1, "stride", spatial=1), K("padding", 1, "padding", spatial=1),
+                         K("dilation", 1, "dilation", spatial=1), K("groups", 2, "groups")],
+             extra=[("padding='same'+stride=2", "stride", {"padding": "same", "stride": 2}),
+                    ("weight:in-channels", "size", {"weight": X(6, 3, 3)})]))
+    conv2d = [P("input", X(2, 4, 7, 7), "x"), P("weight", X(6, 2, 3, 3), "x"), P("bias", X(6), "x"),
+              K("stride", 1, "stride"), K("padding", 1, "padding"), K("dilation", 1, "dilation"),
+              K("groups", 2, "groups")]
+    add(Spec("F.conv2d", conv2d,
+             extra=[("padding='same'", "padding", {"padding": "same"}),
+                    ("padding='same'+stride=2", "stride", {"padding": "same", "stride": 2}),
+                    ("padding='valid'", "padding", {"padding": "valid"}),
+                    ("weight:in-channels", "size", {"weight": X(6, 3, 3, 3)}),
+                    ("weight:kernel-0", "size", {"weight": X(6, 2, 0, 3)}),
+                    ("weight:kernel-too-big", "size", {"weight": X(6, 2, 11, 3)}),
+                    ("bias:wrong-length", "size", {"bias": X(5)}),
+                    ("groups=4-out-channels-6", "groups", {"groups": 4, "weight": X(6, 1, 3, 3)})]))
+    add(Spec("F.conv_transpose2d",
+             [P("input", X(2, 4, 5, 5), "x"), P("weight", X(4, 3, 3, 3), "x"), P("bias", X(6), "x"),
+              K("stride", 2, "stride"), K("padding", 1, "padding"), K("output_padding", 1, "padding"),
+              K("groups", 2, "groups"), K("dilation", 1, "dilation")],
+             extra=[("output_padding=stride", "padding", {"output_padding": 2}),
+                    ("weight:in-channels", "size", {"weight": X(3, 3, 3, 3)}),
+                    ("padding-too-big", "padding", {"padding": 5})]))
+    add(Spec("F.conv2d_weight", [P("input", X(2, 4, 7, 7), "x"), P("grad_output", X(2, 6, 7, 7), "x"),
+                                P("kernel_size", 3, "size"), K("stride", 1, "stride"), K("padding", 1, "padding"),
+                                K("dilation", 1, "dilation"), K("groups", 2, "groups")],
+             theirs=conv2d_weight_ref, batch=("input", "grad_output"),
+             extra=[("grad_output:wrong-size", "size", {"grad_output": X(2, 6, 5, 5)})]))
+    for name in ("relu", "sigmoid", "tanh", "relu6", "selu", "silu", "mish", "logsigmoid"):
+        add(unary(name))
+    add(unary("gelu", K("approximate", "tanh", "mode")))
+    add(unary("leaky_relu", K("negative_slope", 0.2, "real")))
+    add(unary("elu", K("alpha", 0.7, "real")))
+    add(unary("celu", K("alpha", 0.7, "real"), extra=[("alpha=0", "size", {"alpha": 0.0})]))
+    add(unary("softplus", K("beta", 2.0, "real"), K("threshold", 5.0, "real"),
+              extra=[("beta=0", "size", {"beta": 0.0})]))
+    add(unary("hardtanh", K("min_val", -0.5, "real"), K("max_val", 0.8, "real"),
+              extra=[("min>max", "size", {"min_val": 1.0, "max_val": -1.0})]))
+    for name in ("softmax", "log_softmax", "softmin"):
+        add(Spec(f"F.{name}", [P("input", X(2, 5), "x"), K("dim", 1, "dim"), K("dtype", None, "dtype")]))
+    add(Spec("F.cross_entropy", [P("input", X(4, 5), "x"), P("target", idx(5, 4), "idx", hi=5),
+                                 K("weight", pos(5), "c"), K("ignore_index", -100, "int"),
+                                 K("reduction", "mean", "mode"), K("label_smoothing", 0.1, "prob")],
+             batch=("input", "target"),
+             extra=[("target:probabilities", "dtype", {"target": prob(4, 5)}),
+                    ("target:probabilities-wrong-shape", "size", {"target": prob(4, 6)}),
+                    ("input:1-d", "rank", {"input": X(5), "target": np.asarray(2)}),
+                    ("weight:wrong-length", "size", {"weight": pos(3)}),
+                    ("target:ignored-class", "size", {"target": np.array([0, 3, 3, 1]), "ignore_index": 3}),
+                    ("target:all-ignored", "size", {"target": np.array([3, 3, 3, 3]), "ignore_index": 3})]))
+    add(Spec("F.nll_loss", [P("input", log_probs(4, 5), "x"), P("target", idx(5, 4), "idx", hi=5),
+                            K("weight", pos(5), "c"), K("ignore_index", -100, "int"), K("reduction", "mean", "mode")],
+             batch=("input", "target"),
+             extra=[("input:4-d", "rank", {"input": log_probs(2, 5, 3, 3), "target": idx(5, 2, 3, 3)}),
+                    ("target:all-ignored", "size", {"target": np.array([3, 3, 3, 3]), "ignore_index": 3})]))
+    for name in ("mse_loss", "l1_loss"):
+        add(Spec(f"F.{name}", [P("input", X(3, 4), "x"), P("target", X(3, 4), "x"), K("reduction", "mean", "mode")],
+                 batch=("input", "target"),
+                 extra=[("target:broadcast", "size", {"target": X(1, 4)}),
+                        ("target:unbroadcastable", "size", {"target": X(3, 5)})]))
+    add(Spec("F.smooth_l1_loss", [P("input", X(3, 4), "x"), P("target", X(3, 4), "x"),
+                                  K("reduction", "mean", "mode"), K("beta", 0.5, "eps")], batch=("input", "target")))
+    add(Spec("F.huber_loss", [P("input", X(3, 4), "x"), P("target", X(3, 4), "x"),
+                              K("reduction", "mean", "mode"), K("delta", 0.5, "eps")], batch=("input", "target")))
+    add(Spec("F.binary_cross_entropy", [P("input", prob(3, 4), "x"), P("target", prob(3, 4), "c"),
+                                        K("weight", pos(3, 4), "c"), K("reduction", "mean", "mode")],
+             batch=("input", "target", "weight"),
+             extra=[("input:out-of-[0,1]", "size", {"input": X(3, 4) * 3}),
+                    ("input:exact-0-and-1", "nan", {"input": np.array([[0, 1, 0.5, 1]] * 3, np.float32)})]))
+    add(Spec("F.binary_cross_entropy_with_logits",
+             [P("input", X(3, 4), "x"), P("target", prob(3, 4), "c"), K("weight", pos(3, 4), "c"),
+              K("reduction", "mean", "mode"), K("pos_weight", pos(4), "c")], batch=("input", "target", "weight")))
+    add(Spec("F.kl_div", [P("input", log_probs(3, 5), "x"), P("target", prob(3, 5), "c"),
+                          K("reduction", "batchmean", "mode"), K("log_target", False, "flag")],
+             batch=("input", "target")))
+    add(Spec("F.one_hot", [P("tensor", idx(4, 5), "idx", hi=4), K("num_classes", 4, "count")], grad=False,
+             extra=[("num_classes=-1", "size", {"num_classes": -1}),
+                    ("num_classes-too-small", "size", {"num_classes": 2})]))
+    add(Spec("F.pad", [P("input", X(1, 2, 4, 5), "x"), P("pad", (1, 2, 1, 0), "padlist"),
+                       K("mode", "constant", "mode"), K("value", 0.5, "scalar")]))
+    for mode in ("reflect", "replicate", "circular"):
+        add(Spec("F.pad", [P("input", X(1, 2, 4, 5), "x"), P("pad", (1, 2, 1, 0), "padlist"), K("mode", mode, "mode")],
+                 tag=mode, extra=[("pad>=size", "padding", {"pad": (5, 5, 0, 0)}),
+                                  ("input:2-d", "rank", {"input": X(4, 5)})]))
+    add(Spec("F.interpolate", [P("input", X(1, 2, 4, 5), "x"), K("size", (8, 7), "osize"),
+                               K("mode", "nearest", "mode")], tag="size",
+             extra=[("size+scale_factor", "size", {"scale_factor": 2.0}),
+                    ("neither", "size", {"size": None})]))
+    add(Spec("F.interpolate", [P("input", X(1, 2, 4, 5), "x"), K("scale_factor", 2.0, "scale"),
+                               K("mode", "bilinear", "mode"), K("align_corners", False, "flag")], tag="scale",
+             extra=[("mode=nearest", "mode", {"mode": "nearest", "align_corners": None}),
+                    ("align_corners+nearest", "mode", {"mode": "nearest", "align_corners": True}),
+                    ("mode=bicubic", "mode", {"mode": "bicubic"})]))
+    add(Spec("F.max_pool2d", [P("input", X(2, 3, 8, 8), "x"), P("kernel_size", 3, "size"), K("stride", 2, "stride"),
+                              K("padding", 1, "padding"), K("dilation", 1, "dilation"), K("ceil_mode", False, "flag"),
+                              K("return_indices", False, "flag")],
+             extra=[("padding>kernel/2", "padding", {"padding": 2}),
+                    ("ceil_mode=True", "size", {"ceil_mode": True, "padding": 0}),
+                    ("return_indices=True", "size", {"return_indices": True}),
+                    ("kernel>input", "size", {"kernel_size": 9, "padding": 0})]))
+    add(Spec("F.avg_pool2d", [P("input", X(2, 3, 8, 8), "x"), P("kernel_size", 3, "size"), K("stride", 2, "stride"),
+                              K("padding", 1, "padding"), K("ceil_mode", False, "flag"),
+                              K("count_include_pad", True, "flag"), K("divisor_override", 2, "count")],
+             extra=[("padding>kernel/2", "padding", {"padding": 2}),
+                    ("ceil_mode+no-pad-count", "size", {"ceil_mode": True, "count_include_pad": False})]))
+    add(Spec("F.adaptive_avg_pool2d", [P("input", X(2, 3, 7, 6), "x"), P("output_size", (3, 2), "osize")],
+             extra=[("output_size=(None,2)", "size", {"output_size": (None, 2)}),
+                    ("output_size>input", "size", {"output_size": (9, 9)})]))
+    add(Spec("F.adaptive_max_pool2d", [P("input", X(2, 3, 7, 6), "x"), P("output_size", (3, 2), "osize"),
+                                       K("return_indices", False, "flag")],
+             extra=[("return_indices=True", "size", {"return_indices": True})]))
+    add(Spec("F.spatial_pyramid_pool2d", [P("input", X(2, 3, 7, 6), "x"), K("levels", (1, 2, 4), "levels"),
+                                          K("mode", "max", "mode")], theirs=spp_ref,
+             extra=[("mode=avg", "mode", {"mode": "avg"})]))
+    pooled, where = max_pool_2x2(X(1, 2, 4, 4))
+    add(Spec("F.max_unpool2d", [P("input", pooled, "x"), P("indices", where, "idx", hi=16),
+                                P("kernel_size", 2, "size"), K("stride", 2, "stride"), K("padding", 0, "padding")],
+             batch=("input", "indices"),
+             extra=[("output_size=(5,5)", "size", {"output_size": (5, 5)}),
+                    ("output_size-too-small", "size", {"output_size": (3, 3)}),
+                    ("indices:shape-mismatch", "size", {"indices": where[:, :1]})]))
+    add(Spec("F.max_pool1d", [P("input", X(2, 3, 9), "x"), P("kernel_size", 3, "size", spatial=1),
+                              K("stride", 2, "stride", spatial=1), K("padding", 1, "padding", spatial=1),
+                              K("dilation", 1, "dilation", spatial=1), K("ceil_mode", False, "flag"),
+                              K("return_indices", False, "flag")]))
+    add(Spec("F.avg_pool1d", [P("input", X(2, 3, 9), "x"), P("kernel_size", 3, "size", spatial=1),
+                              K("stride", 2, "stride", spatial=1), K("padding", 1, "padding", spatial=1),
+                              K("ceil_mode", False, "flag"), K("count_include_pad", True, "flag")]))
+    add(Spec("F.adaptive_avg_pool1d", [P("input", X(2, 3, 9), "x"), P("output_size", 4, "osize", spatial=1)]))
+    add(Spec("F.dropout", [P("input", X(2, 3, 4), "x"), K("p", 0.5, "prob"), K("training", False, "flag")]))
+    add(Spec("F.dropout", [P("input", X(2, 3, 4), "x"), K("p", 1.0, "prob"), K("training", True, "flag")], tag="p=1",
+             skip=("p=-0.1", "p=1.5", "p=nan", "p='0.5'", "p=None", "training=None", "training=2", "training='yes'")))
+    add(Spec("F.local_response_norm", [P("input", X(2, 6, 4, 4), "x"), P("size", 3, "count"), K("alpha", 1e-2, "real"),
+                                       K("beta", 0.75, "real"), K("k", 1.0, "real")],
+             extra=[("input:2-d", "rank", {"input": X(2, 6)})]))
+    add(Spec("F.batch_norm", [P("input", X(4, 3, 5, 5), "x"), P("running_mean", X(3), "c"),
+                              P("running_var", pos(3), "c"), K("weight", X(3), "x"), K("bias", X(3), "x"),
+                              K("training", True, "flag"), K("momentum", 0.1, "prob"), K("eps", 1e-5, "eps")],
+             extra=[("training=False", "size", {"training": False}),
+                    ("N=1-training", "size", {"input": X(1, 3, 1, 1)}),
+                    ("running_var:negative-eval", "size", {"running_var": -pos(3), "training": False})]))
+    add(Spec("F.unfold", [P("input", X(2, 3, 6, 6), "x"), P("kernel_size", 2, "size"), K("dilation", 1, "dilation"),
+                          K("padding", 0, "padding"), K("stride", 1, "stride")]))
+    add(Spec("F.fold", [P("input", X(2, 12, 16), "x"), P("output_size", (5, 5), "osize"), P("kernel_size", 2, "size"),
+                        K("dilation", 1, "dilation"), K("padding", 0, "padding"), K("stride", 1, "stride")],
+             extra=[("blocks-mismatch", "size", {"input": X(2, 12, 15)}),
+                    ("channels-not-divisible", "size", {"input": X(2, 13, 16)})]))
+    add(Spec("F.locally_connected2d", [P("input", X(2, 3, 5, 5), "x"), P("weight", X(4, 4, 2, 3, 2, 2), "x"),
+                                       P("bias", X(2, 4, 4), "x"), K("stride", 1, "stride"),
+                                       K("padding", 0, "padding")],
+             theirs=locally_connected2d_ref,
+             extra=[("weight:wrong-grid", "size", {"weight": X(3, 3, 2, 3, 2, 2)})]))
+    add(Spec("F.layer_norm", [P("input", X(2, 3, 4), "x"), P("normalized_shape", (4,), "nshape"),
+                              K("weight", X(4), "x"), K("bias", X(4), "x"), K("eps", 1e-5, "eps")],
+             extra=[("normalized_shape=4", "size", {"normalized_shape": 4})]))
+    add(Spec("F.group_norm", [P("input", X(2, 6, 3, 3), "x"), P("num_groups", 3, "groups"), K("weight", X(6), "x"),
+                              K("bias", X(6), "x"), K("eps", 1e-5, "eps")]))
+    add(Spec("F.embedding", [P("input", idx(10, 2, 3), "idx", hi=10), P("weight", X(10, 4), "x"),
+                             K("padding_idx", 1, "int")],
+             extra=[("padding_idx=-1", "size", {"padding_idx": -1}),
+                    ("padding_idx=10", "size", {"padding_idx": 10})]))
+    return S

@@ -1,0 +1,208 @@
+"""Valid constructions and forward calls of every layer in tinygrad_edu.nn; walk.cases() mutates constructor
+arguments and forward inputs. PyTorch's layer gets our parameters (same state_dict names) before its forward.
+The two layers PyTorch does not have are written here as small torch modules made of PyTorch's layers, so
+their arguments are validated as PyTorch validates those layers."""
+from __future__ import annotations
+
+from typing import Any
+
+from .table_functional import X, idx, locally_connected2d_ref, log_probs, max_pool_2x2, pos, prob, spp_ref
+from .walk import K, Mod, P, Spec
+
+
+def locally_connected_layer(torch: Any) -> Any:
+    class LocallyConnected2d(torch.nn.Module):
+        def __init__(self, in_channels, out_channels, input_size, kernel_size, stride=1, padding=0, bias=True,
+                     dtype=None):
+            super().__init__()
+            conv = torch.nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding, dtype=dtype)
+            size = (input_size, input_size) if isinstance(input_size, int) else tuple(input_size)
+            if len(size) != 2 or min(size) < 1:
+                raise ValueError(f"input_size must be two positive ints, got {input_size}")
+            probe = torch.nn.functional.unfold(torch.zeros((1, 1) + size), conv.kernel_size, padding=conv.padding,
+                                               stride=conv.stride)
+            oh = (size[0] + 2 * conv.padding[0] - conv.kernel_size[0]) // conv.stride[0] + 1
+            ow = probe.shape[-1] // oh
+            self.stride, self.padding = conv.stride, conv.padding
+            self.weight = torch.nn.Parameter(torch.zeros((oh, ow, out_channels, in_channels) + conv.kernel_size,
+                                                         dtype=conv.weight.dtype))
+            self.bias = torch.nn.Parameter(torch.zeros(out_channels, oh, ow, dtype=conv.weight.dtype)) if bias else None
+
+        def forward(self, x):
+            return locally_connected2d_ref(torch)(x, self.weight, self.bias, self.stride, self.padding)
+    return LocallyConnected2d
+
+
+def spp_layer(torch: Any) -> Any:
+    class SpatialPyramidPool2d(torch.nn.Module):
+        def __init__(self, levels=(1, 2, 4), mode="max"):
+            super().__init__()
+            if mode not in ("max", "avg"):
+                raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+            if isinstance(levels, str):
+                raise TypeError("levels must be ints")
+            self.pools = [torch.nn.AdaptiveMaxPool2d(n) for n in levels]
+            if not self.pools:
+                raise ValueError("levels is empty")
+            self.levels, self.mode = levels, mode
+
+        def forward(self, x):
+            return spp_ref(torch)(x, self.levels, self.mode)
+    return SpatialPyramidPool2d
+
+
+def layer(name: str, args: list, inputs: list, **kw: Any) -> Spec:
+    return Spec(f"nn.{name}", args, inputs, **kw)
+
+
+def x4() -> list:
+    return [P("input", X(2, 4, 7, 7), "x")]
+
+
+def specs() -> list[Spec]:
+    S: list[Spec] = []
+    add = S.append
+    add(layer("Linear", [P("in_features", 4, "count"), P("out_features", 5, "count"), K("bias", True, "flag")],
+              [P("input", X(3, 4), "x")], names=("linear",)))
+    add(layer("Conv1d", [P("in_channels", 4, "count"), P("out_channels", 6, "count"),
+                         P("kernel_size", 3, "size", spatial=1), K("stride", 1, "stride", spatial=1),
+                         K("padding", 1, "padding", spatial=1), K("dilation", 1, "dilation", spatial=1),
+                         K("groups", 2, "groups"), K("bias", True, "flag")],
+              [P("input", X(2, 4, 9), "x")], names=("conv1d",),
+              extra=[("padding='same'", "padding", {"padding": "same"}),
+                     ("padding='same'+stride=2", "stride", {"padding": "same", "stride": 2})]))
+    add(layer("Conv2d", [P("in_channels", 4, "count"), P("out_channels", 6, "count"), P("kernel_size", 3, "size"),
+                         K("stride", 1, "stride"), K("padding", 1, "padding"), K("dilation", 1, "dilation"),
+                         K("groups", 2, "groups"), K("bias", True, "flag")], x4(), names=("conv2d",),
+              extra=[("padding='same'", "padding", {"padding": "same"}),
+                     ("padding='same'+stride=2", "stride", {"padding": "same", "stride": 2}),
+                     ("groups-not-dividing-out", "groups", {"out_channels": 5})]))
+    add(layer("ConvTranspose2d", [P("in_channels", 4, "count"), P("out_channels", 6, "count"),
+                                  P("kernel_size", 3, "size"), K("stride", 2, "stride"), K("padding", 1, "padding"),
+                                  K("output_padding", 1, "padding"), K("groups", 2, "groups"),
+                                  K("bias", True, "flag"), K("dilation", 1, "dilation")],
+              [P("input", X(2, 4, 5, 5), "x")], names=("conv_transpose2d",),
+              extra=[("output_padding=stride", "padding", {"output_padding": 2})]))
+    add(layer("LocallyConnected2d", [P("in_channels", 3, "count"), P("out_channels", 2, "count"),
+                                     P("input_size", (5, 5), "osize"), P("kernel_size", 2, "size"),
+                                     K("stride", 1, "stride"), K("padding", 0, "padding"), K("bias", True, "flag")],
+              [P("input", X(2, 3, 5, 5), "x")], theirs=locally_connected_layer, names=("locally_connected2d",),
+              extra=[("input:wrong-size", "size", {"input": X(2, 3, 6, 6)})]))
+    add(layer("MaxPool2d", [P("kernel_size", 3, "size"), K("stride", 2, "stride"), K("padding", 1, "padding"),
+                            K("dilation", 1, "dilation"), K("return_indices", False, "flag"),
+                            K("ceil_mode", False, "flag")], [P("input", X(2, 3, 8, 8), "x")], names=("max_pool2d",)))
+    add(layer("AvgPool2d", [P("kernel_size", 3, "size"), K("stride", 2, "stride"), K("padding", 1, "padding"),
+                            K("ceil_mode", False, "flag"), K("count_include_pad", True, "flag"),
+                            K("divisor_override", 2, "count")], [P("input", X(2, 3, 8, 8), "x")],
+              names=("avg_pool2d",)))
+    add(layer("AdaptiveAvgPool2d", [P("output_size", (3, 2), "osize")], [P("input", X(2, 3, 7, 6), "x")],
+              names=("adaptive_avg_pool2d",)))
+    add(layer("AdaptiveMaxPool2d", [P("output_size", (3, 2), "osize"), K("return_indices", False, "flag")],
+              [P("input", X(2, 3, 7, 6), "x")], names=("adaptive_max_pool2d",)))
+    add(layer("SpatialPyramidPool2d", [K("levels", (1, 2, 4), "levels"), K("mode", "max", "mode")],
+              [P("input", X(2, 3, 7, 6), "x")], theirs=spp_layer, names=("spatial_pyramid_pool2d",)))
+    add(layer("MaxPool1d", [P("kernel_size", 3, "size", spatial=1), K("stride", 2, "stride", spatial=1),
+                            K("padding", 1, "padding", spatial=1), K("dilation", 1, "dilation", spatial=1),
+                            K("return_indices", False, "flag"), K("ceil_mode", False, "flag")],
+              [P("input", X(2, 3, 9), "x")], names=("max_pool1d",)))
+    add(layer("AvgPool1d", [P("kernel_size", 3, "size", spatial=1), K("stride", 2, "stride", spatial=1),
+                            K("padding", 1, "padding", spatial=1), K("ceil_mode", False, "flag"),
+                            K("count_include_pad", True, "flag")], [P("input", X(2, 3, 9), "x")],
+              names=("avg_pool1d",)))
+    add(layer("AdaptiveAvgPool1d", [P("output_size", 4, "osize", spatial=1)], [P("input", X(2, 3, 9), "x")],
+              names=("adaptive_avg_pool1d",)))
+    pooled, where = max_pool_2x2(X(1, 2, 4, 4))
+    add(layer("MaxUnpool2d", [P("kernel_size", 2, "size"), K("stride", 2, "stride"), K("padding", 0, "padding")],
+              [P("input", pooled, "x"), P("indices", where, "idx", hi=16)], names=("max_unpool2d",),
+              batch=("input", "indices")))
+    for name, shape, single in (("BatchNorm1d", (4, 3), (1, 3)), ("BatchNorm2d", (4, 3, 5, 5), (1, 3, 1, 1))):
+        add(layer(name, [P("num_features", 3, "count"), K("eps", 1e-5, "eps"), K("momentum", 0.1, "prob"),
+                         K("affine", True, "flag"), K("track_running_stats", True, "flag")],
+                  [P("input", X(*shape), "x")], names=("batch_norm",),
+                  extra=[("momentum=None", "size", {"momentum": None}),
+                         ("input:one-value-per-channel", "size", {"input": X(*single)})]))
+    add(layer("LayerNorm", [P("normalized_shape", (4,), "nshape"), K("eps", 1e-5, "eps"),
+                            K("elementwise_affine", True, "flag"), K("bias", True, "flag")],
+              [P("input", X(2, 3, 4), "x")], names=("layer_norm",),
+              extra=[("normalized_shape=4", "size", {"normalized_shape": 4})]))
+    add(layer("GroupNorm", [P("num_groups", 3, "groups"), P("num_channels", 6, "count"), K("eps", 1e-5, "eps"),
+                            K("affine", True, "flag")], [P("input", X(2, 6, 3, 3), "x")], names=("group_norm",)))
+    add(layer("LocalResponseNorm", [P("size", 3, "count"), K("alpha", 1e-2, "real"), K("beta", 0.75, "real"),
+                                    K("k", 1.0, "real")], [P("input", X(2, 6, 4, 4), "x")],
+              names=("local_response_norm",)))
+    add(layer("Embedding", [P("num_embeddings", 10, "count"), P("embedding_dim", 4, "count"),
+                            K("padding_idx", 1, "int")], [P("input", idx(10, 2, 3), "idx", hi=10)],
+              names=("embedding",),
+              extra=[("padding_idx=-1", "size", {"padding_idx": -1})]))
+    add(layer("Flatten", [K("start_dim", 1, "dim"), K("end_dim", -1, "dim")], [P("input", X(2, 3, 4), "x")],
+              names=("flatten",)))
+    add(layer("Unflatten", [P("dim", 1, "dim"), P("unflattened_size", (2, 2), "shape")], [P("input", X(3, 4), "x")],
+              names=("reshape",), extra=[("size-product-wrong", "size", {"unflattened_size": (3, 2)}),
+                                         ("size:-1", "size", {"unflattened_size": (2, -1)})]))
+    add(layer("Identity", [], [P("input", X(2, 3), "x")]))
+    for name in ("ReLU", "Sigmoid", "Tanh", "ReLU6", "SELU", "SiLU", "Mish", "LogSigmoid"):
+        # ReLU6 is hardtanh(x, 0, 6), in PyTorch as here: an error may name hardtanh
+        add(layer(name, [], [P("input", X(2, 3, 4), "x")], names=(name.lower(),) + (("hardtanh",) * (name == "ReLU6"))))
+    add(layer("LeakyReLU", [K("negative_slope", 0.2, "real")], [P("input", X(2, 3, 4), "x")], names=("leaky_relu",)))
+    add(layer("ELU", [K("alpha", 0.7, "real")], [P("input", X(2, 3, 4), "x")], names=("elu",)))
+    add(layer("CELU", [K("alpha", 0.7, "real")], [P("input", X(2, 3, 4), "x")], names=("celu",)))
+    add(layer("GELU", [K("approximate", "tanh", "mode")], [P("input", X(2, 3, 4), "x")], names=("gelu",)))
+    add(layer("Softplus", [K("beta", 2.0, "real"), K("threshold", 5.0, "real")], [P("input", X(2, 3, 4), "x")],
+              names=("softplus",)))
+    add(layer("Hardtanh", [K("min_val", -0.5, "real"), K("max_val", 0.8, "real")], [P("input", X(2, 3, 4), "x")],
+              names=("hardtanh",), extra=[("min>max", "size", {"min_val": 1.0, "max_val": -1.0})]))
+    for name in ("Softmax", "LogSoftmax", "Softmin"):
+        add(layer(name, [K("dim", 1, "dim")], [P("input", X(2, 5), "x")],
+                  names=({"Softmax": "softmax", "LogSoftmax": "log_softmax", "Softmin": "softmin"}[name],)))
+    add(layer("Dropout", [K("p", 0.5, "prob")], [P("input", X(2, 3, 4), "x")], names=("dropout",), random=True))
+    add(layer("CrossEntropyLoss", [K("weight", pos(5), "c"), K("ignore_index", -100, "int"),
+                                   K("reduction", "mean", "mode"), K("label_smoothing", 0.1, "prob")],
+              [P("input", X(4, 5), "x"), P("target", idx(5, 4), "idx", hi=5)], names=("cross_entropy",),
+              batch=("input", "target")))
+    add(layer("NLLLoss", [K("weight", pos(5), "c"), K("ignore_index", -100, "int"), K("reduction", "mean", "mode")],
+              [P("input", log_probs(4, 5), "x"), P("target", idx(5, 4), "idx", hi=5)], names=("nll_loss",),
+              batch=("input", "target")))
+    for name, fn in (("MSELoss", "mse_loss"), ("L1Loss", "l1_loss")):
+        add(layer(name, [K("reduction", "mean", "mode")], [P("input", X(3, 4), "x"), P("target", X(3, 4), "x")],
+                  names=(fn,), batch=("input", "target")))
+    add(layer("SmoothL1Loss", [K("reduction", "mean", "mode"), K("beta", 0.5, "eps")],
+              [P("input", X(3, 4), "x"), P("target", X(3, 4), "x")], names=("smooth_l1_loss",),
+              batch=("input", "target")))
+    add(layer("HuberLoss", [K("reduction", "mean", "mode"), K("delta", 0.5, "eps")],
+              [P("input", X(3, 4), "x"), P("target", X(3, 4), "x")], names=("huber_loss",), batch=("input", "target")))
+    add(layer("BCELoss", [K("weight", pos(3, 4), "c"), K("reduction", "mean", "mode")],
+              [P("input", prob(3, 4), "x"), P("target", prob(3, 4), "c")], names=("binary_cross_entropy",),
+              batch=("input", "target")))
+    add(layer("BCEWithLogitsLoss", [K("weight", pos(3, 4), "c"), K("reduction", "mean", "mode"),
+                                    K("pos_weight", pos(4), "c")],
+              [P("input", X(3, 4), "x"), P("target", prob(3, 4), "c")],
+              names=("binary_cross_entropy_with_logits",), batch=("input", "target")))
+    add(layer("KLDivLoss", [K("reduction", "batchmean", "mode"), K("log_target", False, "flag")],
+              [P("input", log_probs(3, 5), "x"), P("target", prob(3, 5), "c")], names=("kl_div",),
+              batch=("input", "target")))
+    for dims, shape in ((1, (2, 3, 6)), (2, (2, 3, 4, 5))):
+        for kind in ("Zero", "Constant", "Reflection", "Replication", "Circular"):
+            name = f"{kind}Pad{dims}d"
+            value = [P("value", 3.5, "scalar")] if kind == "Constant" else []
+            args = [P("padding", 2, "padarg", spatial=dims)] + value
+            add(layer(name, args, [P("input", X(*shape), "x")], names=("pad",),
+                      extra=[("padding>=size", "padding", {"padding": 6})]))
+    add(layer("Upsample", [K("scale_factor", 2.0, "scale"), K("mode", "nearest", "mode")],
+              [P("input", X(1, 2, 4, 5), "x")], names=("interpolate", "upsample"),
+              extra=[("size+scale_factor", "size", {"size": (8, 8)}),
+                     ("mode=bilinear+align_corners", "mode", {"mode": "bilinear", "align_corners": True})]))
+    add(layer("Upsample", [K("size", (8, 7), "osize"), K("mode", "bilinear", "mode")], [P("input", X(1, 2, 4, 5), "x")],
+              names=("interpolate", "upsample"), tag="size"))
+    for name in ("UpsamplingNearest2d", "UpsamplingBilinear2d"):
+        add(layer(name, [K("scale_factor", 2.0, "scale")], [P("input", X(1, 2, 4, 5), "x")],
+                  names=("interpolate", "upsample")))
+    # containers and the base class
+    add(layer("Sequential", [P("m0", Mod("ReLU"), "modules"), P("m1", Mod("Tanh"), "modules")],
+              [P("input", X(2, 3), "x")], names=("relu", "tanh")))  # an error may name the layer that failed
+    add(layer("ModuleList", [P("modules", [Mod("ReLU"), Mod("Tanh")], "modules")], [], grad=False))
+    add(layer("ModuleDict", [P("modules", {"a": Mod("ReLU"), "b": Mod("Tanh")}, "modules")], [], grad=False,
+              extra=[("key-with-dot", "type", {"modules": {"a.b": Mod("ReLU")}}),
+                     ("key-empty", "type", {"modules": {"": Mod("ReLU")}})]))
+    add(layer("Module", [], [P("input", X(2, 3), "x")], names=("forward",)))
+    add(layer("Parameter", [P("data", X(2, 3), "c")], [], grad=False))
+    return S

@@ -1,0 +1,55 @@
+"""The walk covers every public op: each name in tinygrad_edu.functional.__all__, each tensor function in the
+tg namespace and each layer in tinygrad_edu.nn.__all__ has a valid call in the tables (a new op without one
+fails here), and the tables generate hundreds of calls."""
+import inspect
+
+import tinygrad_edu as tg
+import tinygrad_edu.functional as F
+import tinygrad_edu.nn as nn
+
+from . import table_functional, table_layers, table_tensor, walk
+
+# tg names that are not tensor functions: grad modes, seeding, devices, the allocator setting, classes, dtypes
+NOT_OPS = {"manual_seed", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "grad", "is_tensor",
+           "device", "keep_freed_memory", "keep_freed_memory_if_asked", "Tensor", "Function"}
+
+
+def _paths(specs):
+    return {s.path for s in specs}
+
+
+def tensor_functions():
+    names = set()
+    for name in dir(tg):
+        obj = getattr(tg, name)
+        if name.startswith("_") or name in NOT_OPS or inspect.ismodule(obj) or not callable(obj):
+            continue
+        if inspect.isclass(obj) or not getattr(obj, "__module__", "").startswith("tinygrad_edu"):
+            continue
+        names.add(name)
+    return names
+
+
+def test_every_functional_op_has_a_valid_call():
+    missing = {f"F.{n}" for n in F.__all__} - _paths(table_functional.specs())
+    assert not missing, f"no bad-input spec for {sorted(missing)}"
+
+
+def test_every_tensor_function_has_a_valid_call():
+    missing = {f"tg.{n}" for n in tensor_functions()} - _paths(table_tensor.specs())
+    assert not missing, f"no bad-input spec for {sorted(missing)}"
+
+
+def test_every_layer_has_a_valid_call():
+    layers = {f"nn.{n}" for n in nn.__all__ if inspect.isclass(getattr(nn, n))}
+    missing = layers - _paths(table_layers.specs())
+    assert not missing, f"no bad-input spec for {sorted(missing)}"
+
+
+def test_the_tables_generate_hundreds_of_calls_in_every_family():
+    specs = table_functional.specs() + table_tensor.specs() + table_layers.specs()
+    cases = [c for s in specs for c in walk.cases(s)]
+    families = {c.family for c in cases}
+    assert len(cases) > 3000
+    assert {"size", "stride", "padding", "groups", "dilation", "dtype", "nan", "empty", "huge", "rank",
+            "type"} <= families

@@ -751,7 +751,8 @@ class Verdict:
         return self.status in ("equal", "clean", "clean-strict", "extension")
 
 
-def judge(case: Case, ours: Outcome, theirs: Optional[Outcome], extensions: dict) -> Verdict:
+def judge(case: Case, ours: Outcome, theirs: Optional[Outcome], extensions: dict,
+          non_finite_order: Optional[dict] = None) -> Verdict:
     spec = case.spec
     if ours.killed:
         return Verdict("killed", f"our call was killed ({ours.killed}): it ran out of time or address space")
@@ -775,18 +776,21 @@ def judge(case: Case, ours: Outcome, theirs: Optional[Outcome], extensions: dict
         reason = extensions.get(case.id)
         if reason and bad.startswith("gradient"):
             return Verdict("extension", f"{reason} ({bad})")
+        order = (non_finite_order or {}).get(case.id)
+        if order and _only_non_finite_differ(ours, theirs):
+            return Verdict("extension", f"{order} ({bad})")
         return Verdict("different", bad)
     return Verdict("equal")
 
 
-def run_case(case: Case, torch: Any, extensions: dict) -> Verdict:
+def run_case(case: Case, torch: Any, extensions: dict, non_finite_order: Optional[dict] = None) -> Verdict:
     if case.family == "huge":
         ours = run_ours_isolated(case)
         theirs = run_torch(case, torch, meta=True)
-        return judge(case, ours, theirs, extensions)
+        return judge(case, ours, theirs, extensions, non_finite_order)
     ours, state = run_ours(case)
     theirs = run_torch(case, torch, state)
-    return judge(case, ours, theirs, extensions)
+    return judge(case, ours, theirs, extensions, non_finite_order)
 
 
 def tally(verdicts: list) -> dict:
@@ -804,3 +808,18 @@ def tally(verdicts: list) -> dict:
         else:
             counts["left"] += 1
     return counts
+
+
+def _only_non_finite_differ(ours: Outcome, theirs: Outcome) -> bool:
+    """Every entry where the two results differ is non-finite on both sides (±∞ against NaN or ∓∞)."""
+    pairs = list(zip(ours.values or [], theirs.values or []))
+    pairs += [(ours.grads[k], theirs.grads.get(k)) for k in (ours.grads or {}) if ours.grads[k] is not None
+              and (theirs.grads or {}).get(k) is not None]
+    for a, b in pairs:
+        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        if a.shape != b.shape:
+            return False
+        differ = ~((a == b) | (np.isnan(a) & np.isnan(b)) | np.isclose(a, b, rtol=1e-4, atol=1e-5))
+        if (np.isfinite(a[differ]).any()) or (np.isfinite(b[differ]).any()):
+            return False
+    return True

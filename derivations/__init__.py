@@ -25,3 +25,15 @@ FORMULAS = {
     "F61": "transposed conv pseudo-code", "F62": "average, global and pyramid pooling", "F63": "receptive field",
     "F64": "recurrent CNN, U-Net",
 }
+
+RECONSTRUCTED = {
+    "F21": "the formula y_t = Σ_k w_k x_{t−k+1}", "F22": "the formula y_ij = Σ_uv w_uv x_{i−u+1, j−v+1}",
+    "F24": "the formula y_ij = Σ_uv w_uv x_{i+u−1, j+v−1}", "F25": "the output-size formulas",
+    "F26": "the layer's definition and parameter count",
+    "F28": "C3's connection table (LeCun's 60 pairs) and F6's 84 units; the other shapes are the seed's",
+    "F32": "the matrix form y = Wx, x = Wᵀy", "F34": "dilation (the seed confuses it with fractional striding)",
+    "F50": "the formula y_ij = Σ_pq w_pq x_{i+p, j+q} + b", "F54": "the formula y_ij = max_{p,q<k} x_{ki+p, kj+q}",
+    "F63": "the recursion r_{k−1} = s_k r_k + (f_k − s_k); 3 → 5 and k3d2 ≡ k5 are the seed's",
+}
+"""IDs whose formula lecture-formulas.md marks [reconstructed] (the seed's text is lost or garbled there): verify
+says that these were checked against the digest's reconstruction, not against the seed's own words."""

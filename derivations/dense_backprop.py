@@ -55,6 +55,22 @@ def flatten_gradient(case, numbers):
     return Z.grad, sum(delta.data[0, i] * Wi[i] for i in range(m))[None]
 
 
+def dense_weight_gradient(case, numbers):
+    """A dense layer on a minibatch z_1 … z_N (rows): E = Σ_n ⟨δ_n, u_n⟩ gives ∂E/∂w_ij = Σ_n δ_{n,i} z_{n,j} and
+    ∂E/∂b_i = Σ_n δ_{n,i} (F47's vector form for a dense layer, summed over the batch)."""
+    N, n, m = case["N"], case["n"], case["m"]
+    Z, W, b = numbers.tensor("z", (N, n)), numbers.tensor("w", (m, n)), numbers.tensor("b", m)
+    delta = numbers.delta("delta", (N, m))
+    F.linear(Z, W, b).backward(delta)
+    dW = np.array([[sum(delta.data[k, i] * Z.data[k, j] for k in range(N)) for j in range(n)] for i in range(m)],
+                  dtype=Z.data.dtype)
+    db = np.array([sum(delta.data[k, i] for k in range(N)) for i in range(m)], dtype=Z.data.dtype)
+    dZ = np.array([[sum(delta.data[k, i] * W.data[i, j] for i in range(m)) for j in range(n)] for k in range(N)],
+                  dtype=Z.data.dtype)
+    return (np.concatenate([W.grad.data.ravel(), b.grad.data.ravel(), Z.grad.data.ravel()]),
+            np.concatenate([dW.ravel(), db, dZ.ravel()]))
+
+
 def inner_product(case, numbers):
     """⟨A, B⟩ = Σ a_ij b_ij = tr(AᵀB) (F38): the engine's sum of a product and its trace of AᵀB, both against the
     index sum."""
@@ -100,6 +116,11 @@ DENSE = Derivation(
               + [{"n0": 1, "n1": 1, "n2": 1, "f": "sigmoid"}, {"n0": 3, "n1": 2, "n2": 3, "f": "tanh"}],
               spot={"n0": 30, "n1": 40, "n2": 20, "f": "tanh"}, name="dense-delta",
               ops=("MatMul", "backend.tanh", "backend.sigmoid", "backend.step")),
+        Claim("F47,F39", "dense parameter gradients on a minibatch: ∂E/∂w_ij = Σ_n δ_ni z_nj, ∂E/∂b_i = Σ_n δ_ni",
+              r"\frac{\partial E}{\partial w_{ij}} = \sum_n \delta_{ni} z_{nj},\ "
+              r"\frac{\partial E}{\partial b_i} = \sum_n \delta_{ni}", dense_weight_gradient,
+              grid=[{"N": 2, "n": 2, "m": 1}, {"N": 3, "n": 3, "m": 2}, {"N": 2, "n": 3, "m": 2}],
+              spot={"N": 16, "n": 16, "m": 10}, name="dense-weights", ops=("MatMul",)),
         Claim("F42,F12", "dense on Z ∈ ℝ^{d×d×K}: u_i = ⟨W_i, Z⟩ + b_i", r"u_i = \langle W_i, Z\rangle + b_i",
               flatten_dense, grid=[{"d": 2, "K": 1, "m": 2}, {"d": 2, "K": 2, "m": 1}, {"d": 3, "K": 2, "m": 2}],
               spot={"d": 7, "K": 5, "m": 9}, ops=("MatMul", "Reshape")),

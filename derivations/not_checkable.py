@@ -11,8 +11,9 @@ NOT_CHECKABLE = Derivation(
     claims=[],
     not_checkable={
         "F14": "data augmentation (rotate, flip, deform) is a data procedure, not a formula",
-        "F29": "AlexNet is named with its ingredients only; each is verified on its own (ReLU F53, dropout F15, "
-               "max pooling F54, LRN F17, two streams = grouped conv F59)",
+        "F29": "AlexNet is named with its ingredients only, and its input size and class count are the digest's "
+               "reconstruction (the seed's numbers are lost); each ingredient is verified on its own (ReLU F53, "
+               "dropout F15, max pooling F54, LRN F17, two streams = grouped conv F59)",
         "F56": "the priors (shift invariance costing up to 30% accuracy, locality, compositionality) are empirical "
                "claims about trained networks, not identities",
         "F64": "recurrent CNN and U-Net are named only; the seed gives no formula",

@@ -88,6 +88,45 @@ def whole_cnn(case, numbers):
             np.concatenate([delta.ravel(), weight_grad.ravel(), delta.sum(axis=0)]))
 
 
+def deep_cnn(case, numbers):
+    """Seed 004's basic CNN with its repetitions: two conv (3×3, same size) → ReLU → 2×2 max pool blocks, flatten,
+    a hidden dense layer with ReLU, a dense output and softmax cross-entropy averaged over N. Exact images, filters
+    and hidden weights (the winners and ReLU signs are concrete), symbolic output weights. Formula side by index
+    sums: δ_out = (softmax(u) − y)/N, δ_hidden = W_outᵀ δ_out ⊙ [u_hidden > 0] (F39), ∂E/∂W = Σ_n δ_n z_nᵀ for
+    both dense layers (F47's dense form)."""
+    d, classes, batch, hidden = case["d"], case["C"], case.get("N", 1), case["H"]
+    x = numbers.exact((batch, 1, d, d), requires_grad=False)
+    filters = [numbers.exact((2, 1, 3, 3), requires_grad=False), numbers.exact((2, 2, 3, 3), requires_grad=False)]
+    z = x
+    for f in filters:
+        z = F.max_pool2d(F.relu(F.conv2d(z, f, padding=1)), 2)
+    z = z.flatten(1)
+    V = numbers.exact((hidden, z.shape[1]))
+    W, b = numbers.tensor("w", (classes, hidden)), numbers.tensor("b", classes)
+    u = F.linear(F.relu(F.linear(z, V)), W, b)
+    targets = np.arange(batch) % classes
+    F.cross_entropy(u, targets).backward()
+    zs = []
+    for n in range(batch):
+        a = x.data[n]
+        for f in filters:
+            a = relu_pool_by_sum(conv(a, f.data, padding=1), numbers)
+        zs.append(a.ravel())
+    zs = np.stack(zs)
+    hidden_u = np.array([[sum(V.data[i, j] * zs[n, j] for j in range(zs.shape[1])) for i in range(hidden)]
+                         for n in range(batch)], dtype=W.data.dtype)
+    h = numbers.step(hidden_u) * hidden_u
+    logits = np.array([[sum(W.data[k, i] * h[n, i] for i in range(hidden)) + b.data[k] for k in range(classes)]
+                       for n in range(batch)], dtype=W.data.dtype)
+    delta = (softmax(logits, numbers) - one_hot(targets, classes)) * (numbers.constant(1) / batch)
+    delta_hidden = np.array([[sum(W.data[k, i] * delta[n, k] for k in range(classes)) for i in range(hidden)]
+                             for n in range(batch)], dtype=W.data.dtype) * numbers.step(hidden_u)
+    grad_W = sum(delta[n][:, None] * h[n][None, :] for n in range(batch))
+    grad_V = sum(delta_hidden[n][:, None] * zs[n][None, :] for n in range(batch))
+    return (np.concatenate([W.grad.data.ravel(), b.grad.data, V.grad.data.ravel()]),
+            np.concatenate([grad_W.ravel(), delta.sum(axis=0), grad_V.ravel()]))
+
+
 OUTPUT = Derivation(
     id="output-layer",
     title="The output layer's δ under the matched loss",
@@ -116,5 +155,11 @@ OUTPUT = Derivation(
               r"\partial E/\partial W = \sum_n \delta_n z_n^{\top}", whole_cnn,
               grid=[{"d": 3, "C": 2}, {"d": 4, "C": 3, "N": 2}], spot={"d": 9, "C": 10, "N": 4},
               ops=("LogSoftmax", "MatMul", "MaxPool2d", "Relu", "Conv2d")),
+        Claim("F49,F39,F47", "deeper CNN ((conv, ReLU, max pool) ×2, flatten, hidden dense + ReLU, dense, mean CE): "
+              "δ_hidden = W_outᵀ δ_out ⊙ [u > 0], ∂E/∂V = Σ δ_hidden zᵀ",
+              r"\delta_{\text{hidden}} = W_{\text{out}}^{\top}\delta_{\text{out}} \odot [u > 0],\ "
+              r"\partial E/\partial V = \sum_n \delta_{\text{hidden},n} z_n^{\top}", deep_cnn,
+              grid=[{"d": 4, "C": 2, "H": 2}, {"d": 8, "C": 3, "H": 3, "N": 2}], spot={"d": 16, "C": 10, "H": 12, "N": 3},
+              name="deep-cnn", ops=("LogSoftmax", "MatMul", "MaxPool2d", "Relu", "Conv2d")),
     ],
 )

@@ -34,6 +34,8 @@ def dilated_conv(case, numbers):
     y.backward(delta)
     spans = [mh + (mh - 1) * (dh - 1), mw + (mw - 1) * (dw - 1)]
     sizes = [(n + 2 * p - span) // s + 1 for span in spans]
+    if list(y.shape[2:]) != sizes:  # the library's size is already wrong: compare the sizes alone
+        return np.array(y.shape[2:]), np.array(sizes)
     X, Wt, D = x.data[0], w.data, delta.data[0]
     return (np.concatenate([list(y.shape[2:]), y.data.ravel(), x.grad.data.ravel(), w.grad.data.ravel()]),
             np.concatenate([sizes, conv(X, Wt, s, p, (dh, dw)).ravel(),
@@ -98,6 +100,28 @@ def lenet5_shapes(case, numbers):
             np.array([len(s) for s in stated] + [v for s in stated for v in s]))
 
 
+LENET_TABLE = ([(i, (i + k) % 6) for i in range(6) for k in range(3)]
+               + [(6 + i, (i + k) % 6) for i in range(6) for k in range(4)]
+               + [(12 + r, c) for r, cols in enumerate([(0, 1, 3, 4), (1, 2, 4, 5), (0, 2, 3, 5)]) for c in cols]
+               + [(15, c) for c in range(6)])
+"""LeCun's C3 connection table (output map, input map): 6 maps read 3 neighbouring S2 maps, 6 read 4, 3 read 4
+non-neighbouring, 1 reads all 6 — 60 pairs [reconstructed: the seed names the table, its numbers are lost]."""
+
+
+def lenet5_c3_parameters(case, numbers):
+    """C3's parameter count read off the library: all 6×16 channel pairs (as LeNet5 builds it) give
+    16·(6·5·5 + 1) = 2416; with LeCun's table of 60 pairs, C3's kernel keeps 60·25 entries, plus 16 biases = 1516
+    (F28)."""
+    c3 = LeNet5().c3
+    full = sum(p.numel() for p in c3.parameters())
+    mask = np.zeros((16, 6, 1, 1))
+    for out, inp in LENET_TABLE:
+        mask[out, inp] = 1
+    masked = c3.weight.detach() * 0 + tg.Tensor(mask)  # the kernel entries the table keeps, as C3's own shape
+    table = int(np.count_nonzero(masked.data)) + c3.bias.numel()
+    return np.array([full, table, len(LENET_TABLE)]), np.array([16 * (6 * 5 * 5 + 1), 60 * 25 + 16, 60])
+
+
 def dense_weights(case, numbers):
     """A dense unit on a 100×100×3 image has 100·100·3 = 30000 weights (F20)."""
     layer = Linear(case["h"] * case["w"] * case["c"], 1, bias=False)
@@ -122,8 +146,8 @@ SIZES = Derivation(
               spot={"kind": "general", "n": 64, "m": 7, "s": 3, "p": 3}, name="output-size"),
         Claim("F34", "dilation (d_h, d_w): m taps span m + (m−1)(d−1); forward and gradients as index sums",
               r"m_{\text{eff}} = m + (m-1)(d-1),\ u_{ij} = \sum_{pq} w_{pq} x_{si+d_hp,\,sj+d_wq}", dilated_conv,
-              grid=[{"n": 5, "m": (2, 2), "d": (2, 2)}, {"n": 6, "m": (2, 3), "d": (3, 1)},
-                    {"n": 7, "m": (3, 2), "d": (2, 3), "s": 2, "p": 1}],
+              grid=[{"n": 5, "m": (2, 2), "d": (2, 2)}, {"n": 7, "m": (3, 2), "d": (2, 3), "s": 2, "p": 1},
+                    {"n": 6, "m": (2, 3), "d": (3, 1)}],
               spot={"n": 20, "m": (3, 2), "d": (3, 2), "p": 2}, name="dilation",
               ops=("Conv2d", "ConvTranspose2d", "Conv2dWeight")),
         Claim("F63,F34", "receptive field r_{k−1} = s_k r_k + (f_k − s_k), r_L = 1 (dilated f: d(f−1)+1)",
@@ -139,6 +163,10 @@ SIZES = Derivation(
         Claim("F28", "LeNet-5: 32×32 → 28×28×6 → 14×14×6 → 10×10×16 → 5×5×16 → 120 → 84 → 10",
               r"32^2 \to 28^2{\times}6 \to 14^2{\times}6 \to 10^2{\times}16 \to 5^2{\times}16 \to 120 \to 84 \to 10",
               lenet5_shapes, grid=[{"classic": True}], spot={"classic": False}),
+        Claim("F28", "LeNet-5 C3 parameters: 16·(6·25 + 1) = 2416 with every channel pair; 60·25 + 16 = 1516 with "
+              "LeCun's table of 60 pairs (the table is reconstructed)",
+              r"16\,(6 \cdot 5^2 + 1) = 2416,\quad 60 \cdot 5^2 + 16 = 1516", lenet5_c3_parameters, grid=[{}],
+              name="lenet5-c3"),
         Claim("F20", "a dense unit on a 100×100×3 image has 30000 weights", r"100 \cdot 100 \cdot 3 = 30000",
               dense_weights, grid=[{"h": 100, "w": 100, "c": 3}], spot={"h": 32, "w": 32, "c": 3}),
     ],

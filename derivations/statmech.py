@@ -79,6 +79,21 @@ def boltzmann_marginal(case, numbers):
     return np.concatenate([marginal.data, u.grad.data]), np.concatenate([numbers.sigmoid(u.data)] * 2)
 
 
+def one_hot_marginal(case, numbers):
+    """(4.1.7) as printed lists only the one-hot configurations (one cat somewhere): Z₁ = Σ_{one-hot d}
+    exp(Σ_IJ d_IJ u_IJ) = Σ_IJ e^{u_IJ}, so P(d_IJ = 1) = ∂ log Z₁/∂u_IJ = e^{u_IJ}/Σ_{I'J'} e^{u_I'J'}: a softmax
+    over positions, not σ. The seed's σ(u_IJ) needs the sum over all 2^{hw} configurations (the claim above)."""
+    h, w = case["h"], case["w"]
+    u = numbers.tensor("u", (h * w,))
+    D = tg.Tensor(np.eye(h * w, dtype=u.data.dtype))
+    weights = (D @ u).exp()
+    Z = weights.sum()
+    marginal = (D * weights.reshape(-1, 1)).sum(0) / Z
+    Z.log().backward()
+    e = numbers.exp(u.data)
+    return np.concatenate([marginal.data, u.grad.data]), np.concatenate([e / e.sum()] * 2)
+
+
 def conv_field(case, numbers):
     """u_IJ = Σ_αβ J_αβ x_{s₁I+α, s₂J+β} + J: the local field of (4.1.8) is conv2d plus a bias (F6, F5)."""
     n, w, s = case["n"], case["W"], case["s"]
@@ -123,5 +138,10 @@ STATMECH = Derivation(
               r"P(d_{IJ}=1) = \frac{\partial \log Z}{\partial u_{IJ}} = \frac{e^{u_{IJ}}}{1+e^{u_{IJ}}}",
               boltzmann_marginal, grid=[{"h": 1, "w": 2}, {"h": 2, "w": 2}], spot={"h": 3, "w": 3},
               name="boltzmann", ops=("Exp", "Log")),
+        Claim("F5", "the printed one-hot configuration sum gives a softmax over positions: P(d_IJ = 1) = "
+              "e^{u_IJ}/Σ e^{u_I'J'} (the seed's σ needs all 2⁴ configurations)",
+              r"\sum_{d\ \text{one-hot}}: P(d_{IJ}=1) = \frac{e^{u_{IJ}}}{\sum_{I'J'} e^{u_{I'J'}}}", one_hot_marginal,
+              grid=[{"h": 1, "w": 2}, {"h": 2, "w": 2}], spot={"h": 3, "w": 3}, name="one-hot",
+              ops=("Exp", "Log")),
     ],
 )

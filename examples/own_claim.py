@@ -1,26 +1,18 @@
-"""Write your own check: a lecture formula as a Claim, in a plain Python file.
-
-`compute(case, numbers)` builds the piece with the library and returns (autograd's value, your formula). Write the
-formula with `numbers.exp/log/sqrt/tanh/sigmoid/step/zeros/constant` (they work on symbols and floats alike; NumPy's
-np.tanh does not work on symbols). Symbols are named 1-based as in the lecture: numbers.tensor("w", (2, 3)) holds
-w_11 … w_23, and w_ij is the array entry [i-1, j-1]. Run: python examples/own_claim.py
-"""
-import numpy as np
-
+"""Write your own check, in 9 lines of code: E = Σ_i σ(u_i) with u = Wz, and the lecture's
+∂E/∂w_ij = σ(u_i)(1 − σ(u_i)) z_j. compute(case, numbers) returns (autograd's value, your formula).
+Indices are the lecture's, 1-based: lecture(W)(i, j) is W[i−1, j−1], numbers.build(shape, f) fills f(i, j),
+layers(W1, W2)[r](i, j) is layer r's entry. Formulas use numbers.exp/log/sqrt/tanh/sigmoid/step (symbols and
+floats alike). check(...) prints a verdict, or shows a table in a notebook. Run: python examples/own_claim.py"""
 import tinygrad_edu.functional as F
-from tinygrad_edu.symbolic import Claim
+from tinygrad_edu.symbolic import check, lecture, sizes
 
 
 def dense_sigmoid_gradient(case, numbers):
+    """∂E/∂w_ij = σ(u_i)(1 − σ(u_i)) z_j"""
     z, W = numbers.tensor("z", case["n"], requires_grad=False), numbers.tensor("w", (case["m"], case["n"]))
-    F.sigmoid(F.linear(z, W)).sum().backward()                          # E = Σ_i σ(u_i), u = Wz
-    s = numbers.sigmoid(W.data @ z.data)                                # the lecture: σ(u) from exp
-    return W.grad, np.outer(s * (1 - s), z.data)                        # ∂E/∂w_ij = σ'(u_i) z_j
+    F.sigmoid(F.linear(z, W)).sum().backward()
+    w, x, s = lecture(W), lecture(z), lambda i: numbers.sigmoid(sum(w(i, j) * x(j) for j in range(1, case["n"] + 1)))
+    return W.grad, numbers.build(W.shape, lambda i, j: s(i) * (1 - s(i)) * x(j))
 
 
-claim = Claim("F39", "∂E/∂w_ij = σ(u_i)(1 − σ(u_i)) z_j", r"\partial E/\partial w_{ij} = \sigma'(u_i) z_j",
-              dense_sigmoid_gradient, grid=[{"n": 2, "m": 1}, {"n": 3, "m": 2}], spot={"n": 40, "m": 30})
-
-if __name__ == "__main__":
-    result = claim.check()
-    print("holds, proved exactly" if result.proof == "exact" else result.failure or result.note)
+print(check(dense_sigmoid_gradient, sizes(n=[2, 3], m=[1, 2]), spot={"n": 12, "m": 8}, formulas="F39"))

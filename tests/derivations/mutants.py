@@ -181,6 +181,142 @@ def _pyramid_bins_floor() -> Any:
     return patched(pool_shapes, "bins", lambda n, out: ((np.arange(out) * n) // out, ((np.arange(out) + 1) * n) // out))
 
 
+def _functional(name: str, make: Callable[[Callable], Callable]) -> Callable[[], Any]:
+    """tinygrad_edu.functional.<name> replaced by make(original) (the claims call the ops through F.<name>)."""
+    def apply():
+        from tinygrad_edu import functional
+
+        return patched(functional, name, make(getattr(functional, name)))
+    return apply
+
+
+def _weight_gradient_stride_one(f: Callable) -> Callable:
+    return lambda ctx, x, dy, kernel, stride, *a, **k: f(ctx, x, dy, kernel, (1, 1), *a, **k)
+
+
+def _dilation_swapped(f: Callable) -> Callable:
+    """conv2d whose dilation pair is read as (d_w, d_h): the output size and the taps follow the swapped pair."""
+    def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+        d = (dilation, dilation) if isinstance(dilation, int) else tuple(dilation)
+        return f(input, weight, bias, stride, padding, d[::-1], groups)
+    return conv2d
+
+
+def _lrn_window_mirrored(f: Callable) -> Callable:
+    """LRN whose channel window is [i − (n−1)/2, i + n/2] instead of [i − n/2, i + (n−1)/2] (off by one for even n):
+    the right answer on the channel-reversed input, reversed back."""
+    return lambda input, size, *a, **k: f(input.flip(1), size, *a, **k).flip(1)
+
+
+def _fold_padding_one_side(f: Callable) -> Callable:
+    """fold that crops the whole 2p of padding from the bottom/right (the top/left p rows kept instead)."""
+    def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+        p = (padding, padding) if isinstance(padding, int) else tuple(padding)
+        size = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
+        if p == (0, 0):
+            return f(input, size, kernel_size, dilation, 0, stride)
+        whole = f(input, (size[0] + 2 * p[0], size[1] + 2 * p[1]), kernel_size, dilation, 0, stride)
+        return whole[:, :, :size[0], :size[1]]
+    return fold
+
+
+def _output_padding_in_front(f: Callable) -> Callable:
+    """conv_transpose2d that adds its output_padding rows/columns at the top/left instead of the bottom/right."""
+    def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+        e = (output_padding, output_padding) if isinstance(output_padding, int) else tuple(output_padding)
+        y = f(input, weight, bias, stride, padding, 0, groups, dilation)
+        if e == (0, 0):
+            return y
+        from tinygrad_edu.ops.padding import pad
+        return pad(y, (e[1], 0, e[0], 0))
+    return conv_transpose2d
+
+
+def _batch_norm_mean_detached(f: Callable) -> Callable:
+    """batch norm whose backward treats the batch mean as a constant (the −mean(δ̂) term of ∂E/∂x lost)."""
+    def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
+                   eps=1e-5):
+        if not training:
+            return f(input, running_mean, running_var, weight, bias, training, momentum, eps)
+        axes = (0,) + tuple(range(2, input.ndim))
+        shape = (1, input.shape[1]) + (1,) * (input.ndim - 2)
+        centred = input - input.mean(axes, keepdim=True).detach()
+        var = (centred * centred).mean(axes, keepdim=True)
+        out = centred / (var + Tensor(np.asarray(eps, dtype=input.data.dtype))).sqrt()
+        out = out if weight is None else out * weight.reshape(shape)
+        return out if bias is None else out + bias.reshape(shape)
+    return batch_norm
+
+
+def _leaky_default_slope() -> Any:
+    def backward(ctx, g):
+        (x,) = ctx.inputs
+        return g * type(g)._make(backend.where_positive(x.data, 0.01), False)
+    return patched(all_functions()["LeakyRelu"], "backward", backward)
+
+
+def _transpose_backward_flipped() -> Any:
+    """conv_transpose2d's δ_y through the flipped kernel (the flip belongs to one direction only)."""
+    from tinygrad_edu.ops.conv import Conv2d, Conv2dWeight, ConvTranspose2d
+
+    def backward(ctx, g):
+        y, w = ctx.inputs
+        a = ctx.attrs
+        geometry = dict(stride=a["stride"], padding=a["padding"], dilation=a["dilation"], groups=a["groups"])
+        flipped = Tensor(np.ascontiguousarray(w.data[..., ::-1, ::-1]))
+        dy = Conv2d.apply(g, flipped, out=y.shape[2:], **geometry) if ctx.needs_input_grad[0] else None
+        dw = Conv2dWeight.apply(g, y, kernel=w.shape[2:], **geometry) if ctx.needs_input_grad[1] else None
+        return dy, dw
+    return patched(ConvTranspose2d, "backward", backward)
+
+
+def _padding_top_left(f: Callable) -> Callable:
+    """conv2d that puts all 2p zero rows/columns at the top/left (the output size stays right)."""
+    def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+        p = (padding, padding) if isinstance(padding, int) else tuple(padding)
+        if p == (0, 0) or isinstance(padding, str):
+            return f(input, weight, bias, stride, padding, dilation, groups)
+        from tinygrad_edu.ops.padding import pad
+        return f(pad(input, (2 * p[1], 0, 2 * p[0], 0)), weight, bias, stride, 0, dilation, groups)
+    return conv2d
+
+
+def _locally_connected_shared(f: Callable) -> Callable:
+    """locally connected layer that uses the weights of position (1, 1) everywhere (a convolution after all)."""
+    def locally_connected2d(input, weight, bias=None, stride=1, padding=0):
+        shared = weight[:1, :1] * Tensor(np.ones(weight.shape[:2] + (1,) * 4, dtype=weight.data.dtype))
+        return f(input, shared, bias, stride, padding)
+    return locally_connected2d
+
+
+def _sgd_with(weight_decay_sign: int = 1, keep_momentum: bool = True) -> Callable[[], Any]:
+    """SGD whose weight decay enters with `weight_decay_sign` and whose momentum buffer is kept or not."""
+    def update(self, param, grad, state, group):
+        grad = grad + weight_decay_sign * group["weight_decay"] * param
+        if group["momentum"] != 0:
+            buf = state.get("momentum_buffer") if keep_momentum else None
+            if buf is None:
+                buf = state["momentum_buffer"] = np.array(grad, copy=True)
+            else:
+                buf *= group["momentum"]
+                buf += grad
+            grad = buf
+        param -= group["lr"] * grad
+
+    def apply():
+        from tinygrad_edu.optim import sgd
+
+        return patched(sgd.SGD, "_update", update)
+    return apply
+
+
+def _square_root_divisor(f: Callable) -> Callable:
+    """average pooling forward divided by k instead of k² (a 2×2 window summed and halved)."""
+    def root(divisor):
+        d = np.asarray(divisor)
+        return np.vectorize(sympy.sqrt, otypes=[object])(d) if d.dtype == object else np.sqrt(d).astype(d.dtype)
+    return lambda ctx, x, axes, divisor: f(ctx, x, axes, root(divisor))
+
 REALISTIC = [
     Mutant("M01", "conv δ_x without the kernel flip", _conv_backward_with(_flip)),
     Mutant("M02", "grouped conv δ_x mixing groups (group g's δ through group g+1's weights)",
@@ -209,5 +345,35 @@ REALISTIC = [
            _backward("MatMul", lambda ctx, g: (g @ ctx.inputs[1].T, ctx.inputs[0] @ g if ctx.inputs[0].ndim == 2
                                                 and ctx.inputs[0].shape[0] == ctx.inputs[0].shape[1] else
                                                 ctx.inputs[0].T @ g))),
+    Mutant("M15", "conv ∂E/∂W with the stride ignored (windows at i, j instead of s·i, s·j)",
+           _forward("Conv2dWeight", _weight_gradient_stride_one)),
+    Mutant("M16", "dilation on the wrong axis ((d_h, d_w) read as (d_w, d_h))", _functional("conv2d", _dilation_swapped)),
+    Mutant("M17", "LRN window off by one for even n (mirrored)", _functional("local_response_norm", _lrn_window_mirrored)),
+    Mutant("M18", "fold crops its padding from one side only", _functional("fold", _fold_padding_one_side),
+           gradient=False),
+    Mutant("M19", "conv_transpose2d output_padding added at the top/left", _functional("conv_transpose2d",
+                                                                                      _output_padding_in_front)),
+    Mutant("M20", "leaky ReLU backward with the default slope 0.01 instead of a", _leaky_default_slope, gradient=False),
+    Mutant("M21", "batch-norm gradient without the mean term (batch mean treated as a constant)",
+           _functional("batch_norm", _batch_norm_mean_detached)),
+    Mutant("M22", "ReLU backward passes δ everywhere (relu' = 1)", _backward("Relu", lambda ctx, g: g)),
+    Mutant("M23", "log-softmax backward without the softmax weighting: δ − Σ δ",
+           _backward("LogSoftmax", lambda ctx, g: g - g.sum(ctx.attrs["dim"], keepdim=True))),
+    Mutant("M24", "conv_transpose2d δ_y through the flipped kernel", _transpose_backward_flipped),
+    Mutant("M25", "conv2d zero padding all at the top/left", _functional("conv2d", _padding_top_left)),
+    Mutant("M26", "locally connected layer sharing one position's weights", _functional("locally_connected2d",
+                                                                                         _locally_connected_shared)),
+    Mutant("M27", "dropout backward without the mask (δ·1/(1−p) everywhere)",
+           _backward("Dropout", lambda ctx, g: g * float(np.max(ctx.attrs["scale"])))),
+    Mutant("M28", "max pooling δ to the window's first entry, not the arg max",
+           _backward("MaxPool2d", lambda ctx, g: Tensor(np.pad(
+               np.kron(g.data, np.array([[1, 0], [0, 0]], dtype=g.data.dtype)),
+               ((0, 0), (0, 0), (0, ctx.inputs[0].shape[2] - 2 * g.shape[2]),
+                (0, ctx.inputs[0].shape[3] - 2 * g.shape[3])))))),
+    Mutant("M29", "SGD weight decay with the wrong sign (∇E − λw)", _sgd_with(weight_decay_sign=-1)),
+    Mutant("M30", "SGD momentum buffer restarted at every step", _sgd_with(keep_momentum=False)),
+    Mutant("M31", "sigmoid forward 1/(1 + e^u) (sign slip; the backward follows the wrong output)",
+           _forward("Sigmoid", lambda f: lambda ctx, x: f(ctx, -x))),
+    Mutant("M32", "average pooling forward divided by k instead of k²", _forward("AvgPool2d", _square_root_divisor)),
 ]
 """Realistic bugs, one at a time (the issue's list, as far as a monkeypatch can plant them)."""

@@ -38,6 +38,8 @@ class DerivationSet:
     derivations: list[Derivation]
     catalog: dict[str, str]
     location: Path
+    reconstructed: dict[str, str] = field(default_factory=dict)
+    """lecture ID → what of it the formula digest reconstructed (the folder's `RECONSTRUCTED`)."""
 
 
 def default_location() -> Path:
@@ -65,19 +67,23 @@ def _derivations_in(module: ModuleType) -> list[Derivation]:
 
 def load(path: Optional[Path | str] = None) -> DerivationSet:
     """Every Derivation defined at module level in the `.py` files of `path` (a folder or one file), in file
-    order; the folder's `__init__.py` may hold `FORMULAS`, the catalogue of lecture IDs to account for."""
+    order; the folder's `__init__.py` may hold `FORMULAS`, the catalogue of lecture IDs to account for, and
+    `RECONSTRUCTED`, the IDs whose formula the digest reconstructed."""
     location = Path(path) if path is not None else default_location()
     if not location.exists():
         raise ValueError(f"verify: no derivations at {location} (expected a folder of .py files or one .py file)")
     files = [location] if location.is_file() else sorted(p for p in location.glob("*.py") if p.name != "__init__.py")
     derivations = [d for f in files for d in _derivations_in(_load_file(f))]
     catalog: dict[str, str] = {}
+    reconstructed: dict[str, str] = {}
     init = location / "__init__.py" if location.is_dir() else None
     if init is not None and init.exists():
-        catalog = dict(getattr(_load_file(init), "FORMULAS", {}))
+        module = _load_file(init)
+        catalog = dict(getattr(module, "FORMULAS", {}))
+        reconstructed = dict(getattr(module, "RECONSTRUCTED", {}))
     seen: dict[str, Derivation] = {}
     for d in derivations:
         if d.id in seen:
             raise ValueError(f"verify: two derivations share the id {d.id!r} ({d.title!r} and {seen[d.id].title!r})")
         seen[d.id] = d
-    return DerivationSet(derivations, catalog, location)
+    return DerivationSet(derivations, catalog, location, reconstructed)

@@ -63,6 +63,14 @@ class Numbers:
         """An exact number: 1/9 stays 1/9."""
         return sympy.nsimplify(value)
 
+    def build(self, shape: Sequence[int] | int, entry: Any) -> np.ndarray:
+        """The formula side entry by entry, in the lecture's 1-based indices: out[i − 1, j − 1] = entry(i, j)."""
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        out = np.empty(shape, dtype=object if self.symbolic else np.float64)
+        for index in np.ndindex(*shape):
+            out[index] = entry(*(i + 1 for i in index))
+        return out
+
     exp = staticmethod(lambda a: _each(sympy.exp, a))
     log = staticmethod(lambda a: _each(sympy.log, a))
     sqrt = staticmethod(lambda a: _each(sympy.sqrt, a))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from .claim import BUDGET, INDEXING, Claim, ClaimResult
@@ -23,6 +23,14 @@ class Report:
     coverage: dict[str, str]
     """lecture ID → "verified", "FAILED", "not checkable: <reason>" or "missing"."""
     seconds: float
+    reconstructed: dict[str, str] = field(default_factory=dict)
+    """verified lecture ID → what of its formula is the digest's reconstruction rather than the seed's text."""
+
+    def status(self, formula_id: str) -> str:
+        """The coverage line's text: the status, and for a reconstructed formula what was reconstructed."""
+        note = self.reconstructed.get(formula_id)
+        status = self.coverage[formula_id]
+        return f"{status} (against the digest's reconstruction of {note})" if note else status
 
     @property
     def passed(self) -> bool:
@@ -53,7 +61,9 @@ def run(derivations: DerivationSet, only: Optional[str] = None, progress: Option
     if only is not None:
         ids = [i for i in ids if i == only or any(i in r.result.claim.formulas for r in rows)]
     coverage = {i: _status(i, rows, derivations.derivations) for i in ids}
-    return Report(rows, coverage, time.perf_counter() - start)
+    reconstructed = {i: derivations.reconstructed[i] for i in ids
+                     if coverage[i] == "verified" and i in derivations.reconstructed}
+    return Report(rows, coverage, time.perf_counter() - start, reconstructed)
 
 
 def _id_order(formula_id: str) -> tuple:
@@ -113,7 +123,7 @@ def format_table(report: Report) -> str:
         lines += ["", f"Failures ({INDEXING}):"] + failures
     lines += _numeric_only(report)
     if report.coverage:
-        lines += ["", "Lecture formulas:"] + [f"  {i:<4} {status}" for i, status in report.coverage.items()]
+        lines += ["", "Lecture formulas:"] + [f"  {i:<4} {report.status(i)}" for i in report.coverage]
     lines += ["", f"{_proof_summary(report)}; {_coverage_summary(report)}; "
                   f"{report.seconds:.1f} s — {'PASS' if report.passed else 'FAIL'}"]
     return "\n".join(lines)
@@ -176,7 +186,7 @@ def format_markdown(report: Report) -> str:
         lines += ["## Failures", "", "```"] + failures + ["```", ""]
     if report.coverage:
         lines += ["## Every lecture formula", "", "| ID | status |", "| --- | --- |"]
-        lines += [f"| {i} | {status.replace('|', '∣')} |" for i, status in report.coverage.items()]
+        lines += [f"| {i} | {report.status(i).replace('|', '∣')} |" for i in report.coverage]
     return "\n".join(lines) + "\n"
 
 
@@ -195,7 +205,8 @@ def format_json(report: Report) -> str:
                "passed": r.result.passed, "proof": r.result.proof, "note": r.result.note, "seconds": round(r.result.seconds, 4), "failure": failure(r.result)}
               for r in report.rows]
     return json.dumps({"passed": report.passed, "seconds": round(report.seconds, 3), "claims": claims,
-                       "coverage": report.coverage}, indent=2, ensure_ascii=False)
+                       "coverage": report.coverage, "reconstructed": report.reconstructed}, indent=2,
+                      ensure_ascii=False)
 
 
 FORMATTERS = {"table": format_table, "markdown": format_markdown, "json": format_json}

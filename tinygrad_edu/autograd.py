@@ -181,11 +181,12 @@ class Function:
     saved: tuple = ()
     attrs: dict
     freed: bool = False
-    #: what the op read when it was recorded: the input arrays, their version counters and, for leaves,
-    #: a fingerprint of their values (checked before backward reads them again)
+    #: what the op read when it was recorded (checked before backward reads the inputs again): the input
+    #: arrays, the inputs' version counters (None when all were 0, the common case) and (input index,
+    #: fingerprint) of writeable leaves, or None — few objects per node, so little for the GC to walk
     input_arrays: Sequence[np.ndarray] = ()
-    input_versions: Sequence[int] = ()
-    input_checksums: Sequence[Any] = ()
+    input_versions: Optional[tuple] = None
+    input_checksums: Optional[tuple] = None
     scope: tuple[tuple[str, str], ...] = ()
     scope_calls: tuple[int, ...] = ()
     #: (filename, line) of the user's code that recorded this op: the first frame outside the package
@@ -256,8 +257,14 @@ class Function:
         if requires_grad:
             ctx.inputs = inputs
             ctx.input_arrays = arrays
-            ctx.input_versions = [t._version for t in inputs]
-            ctx.input_checksums = [_checksum(a) if t._ctx is None else None for t, a in zip(inputs, arrays)]
+            modified, checksums = False, None
+            for k, t in enumerate(inputs):
+                if t._version:
+                    modified = True
+                if t._ctx is None and t.data.flags.writeable:
+                    checksums = (checksums or ()) + ((k, _checksum(t.data)),)
+            ctx.input_versions = tuple([t._version for t in inputs]) if modified else None
+            ctx.input_checksums = checksums
             ctx.needs_input_grad = tuple([t.requires_grad for t in inputs])
             ctx._output = weakref.ref(out)
             ctx.scope = _module_scope.current
@@ -288,8 +295,8 @@ def _apply_tensor_style(cls: type, args: tuple, kwargs: dict) -> "Tensor":
     ctx.saved = tuple(result if v is out else v for v in ctx.saved)  # a saved output stays on the graph
     ctx.inputs = inputs
     ctx.input_arrays = [t.data for t in inputs]
-    ctx.input_versions = [t._version for t in inputs]
-    ctx.input_checksums = [_checksum(t.data) if t._ctx is None else None for t in inputs]
+    ctx.input_versions = tuple(t._version for t in inputs) if any(t._version for t in inputs) else None
+    ctx.input_checksums = tuple((k, _checksum(t.data)) for k, t in enumerate(inputs) if t._ctx is None) or None
     ctx._engine_needs = tuple(t.requires_grad for t in inputs)
     ctx._output = weakref.ref(result)
     ctx.scope = _module_scope.current
@@ -351,8 +358,9 @@ _SMALL = 64
 def _checksum(a: np.ndarray) -> Any:
     """A fingerprint of a leaf's values when an op records it, so that a write straight into `leaf.data`
     (which no version counter sees) is caught at backward. Small arrays are copied, larger ones summed as
-    unsigned words (one pass; any change of one entry changes the sum)."""
-    if a.dtype == object:
+    unsigned words (one pass; any change of one entry changes the sum). Read-only arrays (the constants an
+    operator makes of Python numbers, broadcast views) cannot be written through and need none."""
+    if a.dtype == object or not a.flags.writeable:
         return None
     if a.nbytes <= _SMALL:
         return a.tobytes()
@@ -361,24 +369,42 @@ def _checksum(a: np.ndarray) -> Any:
     return int(words.sum(dtype=np.uint64)) ^ hash(flat[flat.size - flat.size % 8:].tobytes())
 
 
+def _recorded_version(fn: Function, k: int) -> int:
+    return 0 if fn.input_versions is None else fn.input_versions[k]
+
+
 def _check_unchanged(fn: Function) -> None:
     """Backward of `fn` would read its inputs' current values: they must be the ones it recorded."""
-    for k, (t, array, version, checksum) in enumerate(zip(fn.inputs, fn.input_arrays, fn.input_versions,
-                                                           fn.input_checksums)):
-        if t.data is array and t._version == version and (checksum is None or _checksum(array) == checksum):
-            continue
-        if t._version != version:
-            how = f"it was modified by an in-place operation (version {version} → {t._version})"
+    inputs, versions = fn.inputs, fn.input_versions
+    unchanged = True
+    for k, (t, a) in enumerate(zip(inputs, fn.input_arrays)):  # a plain loop: this runs once per node
+        if t.data is not a or t._version != (versions[k] if versions else 0):
+            unchanged = False
+            break
+    if unchanged and fn.input_checksums is not None:
+        for k, c in fn.input_checksums:
+            if _checksum(inputs[k].data) != c:
+                unchanged = False
+                break
+    if unchanged:
+        return
+    written = {k for k, c in (fn.input_checksums or ()) if _checksum(inputs[k].data) != c}
+    for k, (t, array) in enumerate(zip(inputs, fn.input_arrays)):
+        before = _recorded_version(fn, k)
+        if t._version != before:
+            how = f"it was modified by an in-place operation (version {before} → {t._version})"
         elif t.data is not array:
             how = "its .data was replaced by another array"
-        else:
+        elif k in written:
             how = "its values were written directly through .data"
+        else:
+            continue
         where = f" at {fn.site[0]}:{fn.site[1]}" if fn.site else ""
-        changed = f"; modified at {t._modified_at[0]}:{t._modified_at[1]}" if t._modified_at else (
-            "; run under tg.inspect.detect_anomaly() to see the line that modified it" if t._version != version else "")
+        modified = f"; modified at {t._modified_at[0]}:{t._modified_at[1]}" if t._modified_at else (
+            "; run under tg.inspect.detect_anomaly() to see the line that modified it" if t._version != before else "")
         raise RuntimeError(
             f"backward: input {k} of {fn.name} (shape {t.shape}), recorded{where}, is needed for the gradient but "
-            f"{how} after {fn.name} recorded it{changed}. Change it only after backward(), or on a copy "
+            f"{how} after {fn.name} recorded it{modified}. Change it only after backward(), or on a copy "
             "(x = x + 1 instead of x += 1)")
 
 

@@ -343,7 +343,9 @@ class Tensor:
             return other
         if isinstance(other, np.ndarray):
             return Tensor(other)
-        return Tensor._make(backend.scalar_like(other, self.data), False)
+        constant = backend.scalar_like(other, self.data)
+        constant.flags.writeable = False  # made here, reachable by nobody: no fingerprint needed (autograd)
+        return Tensor._make(constant, False)
 
     def __add__(self, other: Any) -> "Tensor":
         return ops.Add.apply(self, self._lift(other))

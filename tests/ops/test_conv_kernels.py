@@ -1,6 +1,11 @@
-"""The column matrix of a convolution in its two layouts: im2col and col2im are adjoint in each, the wide
-layout holds the narrow one's columns (plus columns that are never read back), and non-finite values in
-those extra columns never reach a result."""
+"""The column matrix of a convolution and the chunked kernels built on it: im2col and col2im are adjoint in
+each layout, the wide layout holds the narrow one's columns (plus columns that are never read back), the
+cache-sized chunks, the flipped-kernel transposed convolution and the weight gradient's three GEMM shapes give
+the whole-batch formulas, and non-finite values in the extra columns never reach a result."""
+import math
+from dataclasses import replace
+from unittest.mock import patch
+
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
@@ -8,22 +13,24 @@ from hypothesis import given, strategies as st
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu.ops import conv_kernels
-from tinygrad_edu.ops.conv_kernels import Geometry, col2im, im2col, output_columns, output_image
+from tinygrad_edu.ops.conv_kernels import (WIDE_MAX_RATIO, Geometry, chunks, col2im, conv, conv_transpose,
+                                           conv_weight, conv_with_columns, im2col, output_columns, output_image)
 
 
 @st.composite
-def geometry(draw, wide=False):
-    """A valid (x shape, Geometry) over kernel, stride, per-side padding, dilation, groups and dtype, built so
-    every window fits (no filtering); with wide=True, one that takes the wide layout (stride 1, numbers, and a
-    padded width Wp with Wp ≤ 1.25·ow, i.e. Wp ≥ 5·(span − 1))."""
+def geometry(draw, wide=False, stride_one=False, batch=(1, 2)):
+    """A valid (x shape, Geometry, seed) over kernel, stride, per-side padding, dilation, groups and dtype, built
+    so every window fits (no filtering); with wide=True, one that takes the wide layout (stride 1, numbers, and a
+    padded width Wp ≤ r·ow with r = WIDE_MAX_RATIO, i.e. Wp ≥ r/(r − 1)·(span − 1))."""
     groups = draw(st.sampled_from([1, 2]))
-    n, c_g = draw(st.integers(1, 2)), draw(st.integers(1, 3))
+    n, c_g = draw(st.integers(*batch)), draw(st.integers(1, 3))
     kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-    stride = (1, 1) if wide else draw(st.sampled_from([(1, 1), (1, 1), (2, 1), (2, 3)]))
+    one = wide or stride_one
+    stride = (1, 1) if one else draw(st.sampled_from([(1, 1), (1, 1), (2, 1), (2, 3)]))
     dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
     padding = ((draw(st.integers(0, 2)), draw(st.integers(0, 2))), (draw(st.integers(0, 2)), draw(st.integers(0, 2))))
     spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
-    least_width = max(spans[1], 5 * (spans[1] - 1)) if wide else spans[1]
+    least_width = max(spans[1], math.ceil(WIDE_MAX_RATIO / (WIDE_MAX_RATIO - 1) * (spans[1] - 1))) if wide else spans[1]
     least = [max(1, spans[0] - sum(padding[0])), max(1, least_width - sum(padding[1]))]
     size = (draw(st.integers(least[0], least[0] + 6)), draw(st.integers(least[1], least[1] + 6)))
     padded = [s + sum(p) for s, p in zip(size, padding)]
@@ -33,6 +40,28 @@ def geometry(draw, wide=False):
     return (n, c_g * groups, *size), geo, draw(st.integers(0, 2**16))
 
 
+def _narrow(geo: Geometry) -> Geometry:
+    return replace(geo, wide=False)
+
+
+def _reference_conv(x, w, geo):
+    """The whole-batch formula the SymPy path uses: one im2col, one GEMM."""
+    o, groups = w.shape[0], geo.groups
+    return output_image(np.matmul(w.reshape(groups, o // groups, -1), im2col(x, _narrow(geo))), _narrow(geo))
+
+
+def _reference_weight(x, dy, geo):
+    cols = im2col(x, _narrow(geo))
+    return (np.matmul(output_columns(dy, _narrow(geo)), cols.swapaxes(-1, -2)).sum(0)
+            .reshape(dy.shape[1], x.shape[1] // geo.groups, *geo.kernel))
+
+
+def _reference_transpose(dy, w, geo):
+    o, groups = w.shape[0], geo.groups
+    w_t = w.reshape(groups, o // groups, -1).transpose(0, 2, 1)
+    return col2im(np.matmul(w_t, output_columns(dy, _narrow(geo))), _narrow(geo))
+
+
 @given(geometry())
 def test_col2im_is_the_adjoint_of_im2col_in_both_layouts(case):
     shape, geo, seed = case
@@ -40,7 +69,7 @@ def test_col2im_is_the_adjoint_of_im2col_in_both_layouts(case):
     x = rng.standard_normal(shape)
     cols = im2col(x, geo)
     other = rng.standard_normal(cols.shape)
-    assert np.isclose((cols * other).sum(), (x * col2im(other, shape[0], geo)).sum())
+    assert np.isclose((cols * other).sum(), (x * col2im(other, geo)).sum())
 
 
 @given(geometry(wide=True))
@@ -50,16 +79,18 @@ def test_the_wide_layout_holds_the_narrow_columns(case):
     x = np.random.default_rng(seed).standard_normal(shape)
     narrow = Geometry.of(object, geo.size, geo.kernel, geo.stride, geo.padding, geo.dilation, geo.groups, geo.out)
     assert not narrow.wide and geo.row >= geo.out[1]
-    wide_cols = im2col(x, geo).reshape(geo.groups, -1, shape[0], geo.out[0], geo.row)[..., :geo.out[1]]
-    np.testing.assert_array_equal(wide_cols.reshape(geo.groups, wide_cols.shape[1], -1), im2col(x, narrow))
+    wide_cols = im2col(x, geo).reshape(shape[0], geo.groups, -1, geo.out[0], geo.row)[..., :geo.out[1]]
+    np.testing.assert_array_equal(wide_cols.reshape(shape[0], geo.groups, wide_cols.shape[2], -1), im2col(x, narrow))
 
 
-def test_wide_only_for_stride_one_numbers_and_little_extra_work():
+def test_wide_only_for_stride_one_numbers_and_at_most_40_percent_more_work():
     same = dict(kernel=(3, 3), padding=((1, 1), (1, 1)), dilation=(1, 1), groups=1)
     assert Geometry.of(np.float32, size=(32, 32), stride=(1, 1), out=(32, 32), **same).wide
     assert not Geometry.of(object, size=(32, 32), stride=(1, 1), out=(32, 32), **same).wide
     assert not Geometry.of(np.float32, size=(32, 32), stride=(2, 2), out=(16, 16), **same).wide
     assert not Geometry.of(np.float32, size=(4, 4), stride=(1, 1), out=(4, 4), **same).wide  # 6 columns for 4
+    lenet_c3 = Geometry.of(np.float32, (14, 14), (5, 5), (1, 1), ((0, 0), (0, 0)), (1, 1), 1, (10, 10))
+    assert lenet_c3.wide and lenet_c3.row == 14  # 14 columns for 10: the contiguous runs still win
 
 
 def test_output_columns_and_output_image_are_inverse_and_zero_the_extra_columns():
@@ -67,9 +98,110 @@ def test_output_columns_and_output_image_are_inverse_and_zero_the_extra_columns(
     assert geo.wide and geo.row == 10
     y = np.random.default_rng(0).standard_normal((3, 4, 5, 8))
     columns = output_columns(y, geo)
-    assert columns.shape == (2, 2, 3 * 5 * 10)
-    assert not columns.reshape(2, 2, 3, 5, 10)[..., 8:].any()
-    np.testing.assert_array_equal(output_image(columns, 3, geo), y)
+    assert columns.shape == (3, 2, 2, 5 * 10)
+    assert not columns.reshape(3, 2, 2, 5, 10)[..., 8:].any()
+    np.testing.assert_array_equal(output_image(columns, geo), y)
+
+
+def test_chunks_split_the_batch_into_pieces_of_the_cache_budget():
+    budget = conv_kernels.CHUNK_CACHES * conv_kernels.cache_bytes()
+    parts = chunks(100, budget // 7)
+    assert [p.stop - p.start for p in parts] == [7] * 14 + [2]
+    assert parts[0].start == 0 and all(a.stop == b.start for a, b in zip(parts, parts[1:]))
+    assert chunks(5, 10 * budget) == [slice(k, k + 1) for k in range(5)]  # an item larger than the cache: one at a time
+    assert chunks(3, 1) == [slice(0, 3)]
+
+
+@given(geometry(batch=(1, 5)), st.integers(1, 3), st.floats(0.1, 3.0))
+def test_chunked_kernels_equal_the_whole_batch_formulas(case, o_g, items_per_chunk):
+    """conv, conv_weight and conv_transpose over chunks of about `items_per_chunk` items (the last one partial)
+    give the one-GEMM formulas, in both layouts and through all three weight-gradient GEMM shapes."""
+    shape, geo, seed = case
+    rng = np.random.default_rng(seed)
+    dtype = np.float64 if geo.wide else np.float32  # the narrow layout is also what float32 takes with stride > 1
+    x = rng.standard_normal(shape).astype(dtype)
+    w = rng.standard_normal((o_g * geo.groups, shape[1] // geo.groups, *geo.kernel)).astype(dtype)
+    dy = rng.standard_normal((shape[0], w.shape[0], *geo.out)).astype(dtype)
+    budget = max(1, int(items_per_chunk * geo.column_bytes(shape[1], x.itemsize)) // conv_kernels.CHUNK_CACHES)
+    with patch.object(conv_kernels, "cache_bytes", lambda: budget):
+        got = conv(x, w, geo), conv_weight(x, dy, geo), conv_transpose(dy, w, geo)
+    tol = dict(rtol=1e-4, atol=1e-4) if dtype == np.float32 else dict(rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(got[0], _reference_conv(x, w, geo), **tol)
+    np.testing.assert_allclose(got[1], _reference_weight(x, dy, geo), **tol)
+    np.testing.assert_allclose(got[2], _reference_transpose(dy, w, geo), **tol)
+
+
+@given(geometry(stride_one=True, batch=(1, 3)), st.integers(1, 3))
+def test_the_flipped_kernel_convolution_is_the_transposed_convolution(case, o_g):
+    """Stride 1: δ padded by d(k − 1) − p (cropped where the padding p exceeds the span) and convolved with the
+    flipped kernel is col2im(Wᵀ·δ), for every padding, dilation and group count."""
+    shape, geo, seed = case
+    rng = np.random.default_rng(seed)
+    w = rng.standard_normal((o_g * geo.groups, shape[1] // geo.groups, *geo.kernel))
+    dy = rng.standard_normal((shape[0], w.shape[0], *geo.out))
+    np.testing.assert_allclose(conv_kernels._flipped_convolution(dy, w, geo), _reference_transpose(dy, w, geo),
+                               rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("x_shape, w_shape, padding, path", [
+    ((6, 4, 5, 5), (12, 4, 5, 5), 0, "one GEMM per chunk"),        # LeNet's C5: 1 output position, 12 outputs
+    ((5, 8, 9, 9), (6, 8, 3, 3), 1, "δᵀ copied"),                  # 72 rows of columns
+    ((5, 3, 9, 9), (4, 3, 3, 3), 1, "δᵀ as a view"),               # 27 rows
+])
+def test_the_weight_gradient_s_three_gemm_shapes(x_shape, w_shape, padding, path):
+    rng = np.random.default_rng(1)
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    out = x_shape[2] + 2 * padding - w_shape[2] + 1
+    geo = Geometry.of(np.float64, x_shape[2:], w_shape[2:], (1, 1), ((padding,) * 2,) * 2, (1, 1), 1, (out, out))
+    positions, rows = geo.out[0] * geo.row, x_shape[1] * w_shape[2] * w_shape[3]
+    assert path == ("one GEMM per chunk" if positions < w_shape[0] else "δᵀ copied" if rows >= 64 else "δᵀ as a view")
+    dy = rng.standard_normal((x_shape[0], w_shape[0], out, out))
+    with patch.object(conv_kernels, "cache_bytes", lambda: 2 * geo.column_bytes(x_shape[1], 8)):
+        np.testing.assert_allclose(conv_weight(x, dy, geo), _reference_weight(x, dy, geo), rtol=1e-10, atol=1e-10)
+
+
+def test_the_weight_gradient_reuses_the_forward_columns_only_when_they_took_one_chunk():
+    rng = np.random.default_rng(5)
+    x, w, dy = rng.standard_normal((4, 3, 6, 6)), rng.standard_normal((5, 3, 3, 3)), rng.standard_normal((4, 5, 6, 6))
+    geo = Geometry.of(np.float64, (6, 6), (3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1, (6, 6))
+    y, columns = conv_with_columns(x, w, geo)
+    np.testing.assert_allclose(y, _reference_conv(x, w, geo), rtol=1e-12)
+    assert columns is not None and columns.shape == (4, 1, 27, 6 * geo.row)
+
+    def no_im2col(*args):
+        raise AssertionError("the kept columns should have been used")
+
+    with patch.object(conv_kernels, "im2col", no_im2col):
+        np.testing.assert_allclose(conv_weight(x, dy, geo, columns), _reference_weight(x, dy, geo), rtol=1e-12)
+    np.testing.assert_allclose(conv_weight(x, dy, geo, columns[:2]), _reference_weight(x, dy, geo), rtol=1e-12)
+    with patch.object(conv_kernels, "cache_bytes", lambda: 1):
+        assert conv_with_columns(x, w, geo)[1] is None  # four chunks: nothing kept
+
+
+@pytest.mark.parametrize("x_shape, w_shape, padding, groups, flips", [
+    ((32, 16, 32, 32), (32, 16, 3, 3), 1, 1, True),    # CIFAR-style: no col2im
+    ((32, 32, 32, 32), (32, 1, 3, 3), 1, 32, True),    # depthwise: col2im of 9 rows per channel would dominate
+    ((64, 1, 28, 28), (6, 1, 5, 5), 2, 1, False),      # LeNet C1: δ has 6× the channels of x
+    ((64, 6, 14, 14), (16, 6, 5, 5), 0, 1, False),     # LeNet C3: δ would be padded by 4 on a 10×10 map
+])
+def test_the_transposed_convolution_flips_the_kernel_where_that_moves_less(x_shape, w_shape, padding, groups, flips):
+    out = x_shape[2] + 2 * padding - w_shape[2] + 1
+    geo = Geometry.of(np.float32, x_shape[2:], w_shape[2:], (1, 1), ((padding,) * 2,) * 2, (1, 1), groups, (out, out))
+    assert conv_kernels._flipping_pays(w_shape, geo) is flips
+
+
+def test_an_infinite_weight_never_takes_the_flipped_kernel_path():
+    """Flipping would pay here (4 → 4 channels, padding 1), but its zero padding times ∞ would be NaN where the
+    transposed convolution has exact zeros."""
+    rng = np.random.default_rng(2)
+    w = rng.standard_normal((4, 4, 3, 3))
+    w[1, 2, 0, 0] = np.inf
+    dy = rng.standard_normal((2, 4, 6, 6))
+    geo = Geometry.of(np.float64, (6, 6), (3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1, (6, 6))
+    assert conv_kernels._flipping_pays(w.shape, geo)
+    expected = _reference_transpose(dy, w, geo)
+    assert np.isfinite(expected).sum() > 0 and not np.isfinite(expected).all()
+    np.testing.assert_array_equal(conv_transpose(dy, w, replace(geo, wide=False)), expected)
 
 
 def test_a_nan_in_the_input_reaches_only_the_weight_gradients_that_read_it():
@@ -115,6 +247,29 @@ def test_non_finite_values_propagate_as_in_pytorch(torch):
 
 
 @pytest.mark.torch
+@pytest.mark.parametrize("x_shape, w_shape, stride, padding, dilation, groups", [
+    ((7, 6, 12, 12), (8, 3, 3, 3), 1, 1, 1, 2),
+    ((5, 4, 11, 9), (6, 4, 3, 2), 2, (1, 0), (2, 1), 1),
+    ((6, 8, 10, 10), (8, 1, 3, 3), 1, 1, 1, 8),
+])
+def test_convolutions_in_chunks_of_one_or_two_items_match_torch(torch, x_shape, w_shape, stride, padding, dilation,
+                                                               groups):
+    rng = np.random.default_rng(4)
+    x, w = rng.standard_normal(x_shape).astype(np.float32), rng.standard_normal(w_shape).astype(np.float32)
+    attrs = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    ours_x, ours_w = tg.tensor(x, requires_grad=True), tg.tensor(w, requires_grad=True)
+    with patch.object(conv_kernels, "cache_bytes", lambda: 4096 // conv_kernels.CHUNK_CACHES):
+        y = F.conv2d(ours_x, ours_w, **attrs)
+        y.backward(tg.tensor(np.cos(y.data)))
+    theirs_x, theirs_w = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    y_t = torch.nn.functional.conv2d(theirs_x, theirs_w, **attrs)
+    y_t.backward(torch.cos(y_t.detach()))
+    np.testing.assert_allclose(y.data, y_t.detach().numpy(), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(ours_x.grad.data, theirs_x.grad.numpy(), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(ours_w.grad.data, theirs_w.grad.numpy(), rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.torch
 @pytest.mark.parametrize("x_shape, w_shape, padding, dilation, groups", [
     ((2, 4, 16, 16), (6, 2, 3, 3), 1, 1, 2),
     ((1, 3, 12, 20), (4, 3, 2, 3), "same", (1, 2), 1),
@@ -124,8 +279,7 @@ def test_non_finite_values_propagate_as_in_pytorch(torch):
 def test_wide_layout_convolutions_match_torch_to_second_order(torch, monkeypatch, x_shape, w_shape, padding,
                                                              dilation, groups):
     wide_calls = []
-    monkeypatch.setattr(conv_kernels, "_col2im_wide", _spy(conv_kernels._col2im_wide, wide_calls))
-    monkeypatch.setattr(conv_kernels, "_im2col_wide", _spy(conv_kernels._im2col_wide, wide_calls))
+    monkeypatch.setattr(conv_kernels, "im2col", _spy(conv_kernels.im2col, wide_calls))
     rng = np.random.default_rng(0)
     x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
     attrs = dict(padding=padding, dilation=dilation, groups=groups)
@@ -145,7 +299,8 @@ def test_wide_layout_convolutions_match_torch_to_second_order(torch, monkeypatch
 
 
 def _spy(function, calls):
-    def spied(*args):
-        calls.append(function.__name__)
-        return function(*args)
+    def spied(x, geo, *args):
+        if geo.wide:
+            calls.append(geo)
+        return function(x, geo, *args)
     return spied

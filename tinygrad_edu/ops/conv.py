@@ -49,12 +49,14 @@ class Conv2d(Function):
 
     def forward(ctx, x, w, stride, padding, dilation, groups, out):
         o = w.shape[0]
-        ctx.save_for_backward(None)  # no columns: Conv2dWeight recomputes them chunk by chunk, in the cache
+        ctx.save_for_backward(None)  # the columns, for Conv2dWeight, when the kernel keeps them (cache-sized)
         if x.size == 0 or w.size == 0:  # an empty batch (or no channels) sums nothing: zeros, as PyTorch
             return _zeros((x.shape[0], o, *out), x, w)
         geo = Geometry.of(np.result_type(x, w), x.shape[2:], w.shape[2:], stride, padding, dilation, groups, out)
         if x.dtype != object and w.dtype != object:
-            return kernels.conv(x, w, geo)
+            y, columns = kernels.conv_with_columns(x, w, geo)
+            ctx.save_for_backward(columns)
+            return y
         return output_image(np.matmul(w.reshape(groups, o // groups, -1), im2col(x, geo)), geo)
 
     def backward(ctx, g):
@@ -62,7 +64,7 @@ class Conv2d(Function):
         a = ctx.attrs
         geometry = dict(stride=a["stride"], padding=a["padding"], dilation=a["dilation"], groups=a["groups"])
         dx = ConvTranspose2d.apply(g, w, size=x.shape[2:], **geometry) if ctx.needs_input_grad[0] else None
-        dw = (Conv2dWeight.apply(x, g, kernel=w.shape[2:], **geometry)
+        dw = (Conv2dWeight.apply(x, g, kernel=w.shape[2:], columns=ctx.saved[0], **geometry)
               if ctx.needs_input_grad[1] else None)
         return dx, dw
 
@@ -94,10 +96,11 @@ class ConvTranspose2d(Function):
         return dy, dw
 
 
-def _weight_gradient(x: np.ndarray, dy: np.ndarray, geo: Geometry) -> np.ndarray:
-    """Σ_{n,i,j} δ[n,o,i,j] · Z[n,(c,p,q),(i,j)]: chunked GEMMs on numbers, one δ·Zᵀ summed over n on SymPy."""
+def _weight_gradient(x: np.ndarray, dy: np.ndarray, geo: Geometry, columns: Optional[np.ndarray]) -> np.ndarray:
+    """Σ_{n,i,j} δ[n,o,i,j] · Z[n,(c,p,q),(i,j)]: chunked GEMMs on numbers (reusing Conv2d's Z when it kept it), one
+    δ·Zᵀ summed over n on SymPy."""
     if x.dtype != object and dy.dtype != object:
-        return kernels.conv_weight(x, dy, geo)
+        return kernels.conv_weight(x, dy, geo, columns)
     o = dy.shape[1]
     dw = np.matmul(output_columns(dy, geo), im2col(x, geo).swapaxes(-1, -2)).sum(0)
     return dw.reshape(o, x.shape[1] // geo.groups, *geo.kernel)
@@ -110,15 +113,16 @@ class Conv2dWeight(Function):
     rule_latex = r"\delta_x = \operatorname{conv\_transpose2d}(\delta, D),\quad \delta_\delta = \operatorname{conv2d}(x, D)"
 
     def forward(ctx, x, dy, kernel, stride, padding, dilation, groups, columns=None):
-        # `columns` (Conv2d's saved im2col of x, which older callers hand over) is not used: recomputing the
-        # columns chunk by chunk in the cache is faster than reading a whole batch's back from memory.
+        # `columns` is Conv2d's im2col of this same x when the kernel kept it (a cache-sized one), handed over
+        # instead of recomputed; it is a cache, not a hyper-parameter, so it does not stay in attrs (which the
+        # stepper and the renderer show).
         ctx.attrs.pop("columns", None)
         if x.size == 0 or dy.size == 0:  # no batch items: ∂E/∂W is an empty sum
             return _zeros((dy.shape[1], x.shape[1] // groups, *kernel), x, dy)
         geo = Geometry.of(np.result_type(x, dy), x.shape[2:], kernel, stride, padding, dilation, groups, dy.shape[2:])
-        dw = _weight_gradient(x, dy, geo)
+        dw = _weight_gradient(x, dy, geo, columns)
         if geo.wide and not _finite(dw):  # a non-finite x in an extra column met δ = 0: redo it exactly
-            dw = _weight_gradient(x, dy, replace(geo, wide=False))
+            dw = _weight_gradient(x, dy, replace(geo, wide=False), None)
         return dw
 
     def backward(ctx, d):

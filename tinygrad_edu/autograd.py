@@ -245,7 +245,7 @@ class Function:
                 break
         ctx = cls.__new__(cls)
         ctx.attrs = attrs
-        arrays = [t.data for t in inputs]
+        arrays = tuple([t.data for t in inputs])  # a tuple of arrays: the GC stops tracking it (kept per node)
         data = ctx.forward(*arrays, **attrs)
         requires_grad = False
         if _grad_mode.enabled:

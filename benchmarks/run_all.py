@@ -5,6 +5,8 @@ Each round times every library once, in a rotating order, so a load spike from a
 libraries of a round alike; a ratio is the median over rounds of that round's ours/theirs. On a shared machine
 the wall clock mostly measures the other processes: --clock cpu times the CPU this process used instead (with
 one thread that is the work itself; with more it is the work of all threads, so spinning threads show up).
+The row "CIFAR conv: its three GEMMs alone" times only the GEMMs the conv kernels run (same shapes, same chunks,
+operands already in the cache): the floor under our CIFAR-style conv, against PyTorch's whole conv.
 
 Run: python benchmarks/run_all.py               1 thread (CPU clock), then 2 threads (wall and CPU clock),
                                                 each in a fresh process

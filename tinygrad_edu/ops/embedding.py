@@ -41,9 +41,9 @@ class ScatterRows(Function):
         values = g.reshape(-1, g.shape[-1])
         if row_scale is not None:
             values = values * row_scale.reshape(-1, 1)
-        out = backend.zeros((rows, g.shape[-1]), g)
-        np.add.at(out, indices.reshape(-1), values)
-        return out
+        width = g.shape[-1]
+        positions = indices.reshape(-1, 1) * width + np.arange(width)  # flat (row, column) of each value
+        return backend.scatter_add((rows, width), positions, values)
 
     def backward(ctx, gg):
         out = Gather.apply(gg, indices=ctx.attrs["indices"], row_scale=None)

@@ -245,9 +245,13 @@ class Relu(Function):
         x = ctx.inputs[0]
         if x.dtype == object or g.dtype == object:
             return g * Step.apply(x)
-        # selected, not multiplied (an infinite δ at u ≤ 0 gives 0); δ passes unless u ≤ 0, so at NaN, as PyTorch
+        # δ passes unless u ≤ 0 (so at NaN, as PyTorch); a finite δ is multiplied by that mask (one pass), an
+        # infinite or NaN one selected, so that ∞·0 never becomes NaN where PyTorch gives 0
         with np.errstate(invalid="ignore"):
-            return where(type(g)(~(x.data <= 0)), g, 0.0)
+            passes = ~(x.data <= 0)
+        if np.isfinite(g.data).all():
+            return g * type(g)._make(passes.astype(g.dtype), False)
+        return where(type(g)(passes), g, 0.0)
 
 
 class Step(Function):

@@ -23,11 +23,11 @@ def formatted(obj):
 def test_a_step_shows_as_a_card_with_its_rule_statistics_and_heat_maps(needs_matplotlib):
     model, loss = cnn_loss()
     recorded = steps(loss, names=model)
-    conv = next(s for s in recorded if s.op == "Conv2d")
+    conv = next(s for s in recorded if s.op == "conv2d")
     data = formatted(conv)
     assert {"text/html", "text/markdown", "text/plain"} <= set(data)
     card = data["text/html"]
-    assert f"step {conv.index + 1}: Conv2d" in card and "data:image/svg+xml;base64," in card
+    assert f"step {conv.index + 1}: conv2d" in card and "data:image/svg+xml;base64," in card
     assert html.escape(str(conv.stats_out)) in card and "Step(" not in card
     for name, stats in zip(conv.input_names, conv.stats_in):
         assert f"→ <b>{html.escape(name)}</b>" in card and html.escape(str(stats)) in card
@@ -114,8 +114,18 @@ recorded = steps(loss)
 """
 
 
-def test_a_notebook_run_by_nbclient_shows_html_for_steps(tmp_path, monkeypatch):
-    """Executed as a student would: cells that end in a Step and in the whole pass give HTML outputs."""
+VERIFY_CODE = """
+from tinygrad_edu.symbolic import load
+from tinygrad_edu.symbolic.verify import run
+report = run(load(), only=["F38", "F53"])
+report
+"""
+
+
+@pytest.fixture(scope="module")
+def notebook(tmp_path_factory):
+    """A notebook executed as a student would (nbclient, a python3 kernel): cells ending in a Step, the whole
+    pass, and a verify report of two cheap claims."""
     try:
         import nbclient
         import nbformat
@@ -125,17 +135,40 @@ def test_a_notebook_run_by_nbclient_shows_html_for_steps(tmp_path, monkeypatch):
     if "python3" not in KernelSpecManager().find_kernel_specs():
         missing("ipykernel", "pip install ipykernel; the notebook test runs a python3 kernel")
     cells = [nbformat.v4.new_code_cell(NOTEBOOK_CODE), nbformat.v4.new_code_cell("recorded[0]"),
-             nbformat.v4.new_code_cell("recorded")]
-    notebook = nbformat.v4.new_notebook(cells=cells)
+             nbformat.v4.new_code_cell("recorded"), nbformat.v4.new_code_cell(VERIFY_CODE)]
+    executed = nbformat.v4.new_notebook(cells=cells)
     import os
     from pathlib import Path
 
     root = str(Path(__file__).resolve().parents[2])
-    monkeypatch.setenv("PYTHONPATH", root + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
-    step_output, steps_output = (cell.outputs[0]["data"] for cell in notebook.cells[1:])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYTHONPATH", root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        nbclient.NotebookClient(executed, timeout=120, kernel_name="python3",
+                                resources={"metadata": {"path": str(tmp_path_factory.mktemp("nb"))}}).execute()
+    return executed
+
+
+def test_a_notebook_run_by_nbclient_shows_html_for_steps(notebook):
+    """Executed as a student would: cells that end in a Step and in the whole pass give HTML outputs."""
+    step_output, steps_output = (cell.outputs[0]["data"] for cell in notebook.cells[1:3])
     assert {"text/html", "text/markdown"} <= set(step_output)
     assert "step 1: Sum" in step_output["text/html"] and "δ arrives at <b>loss</b>" in step_output["text/html"]
     assert steps_output["text/html"].startswith("<iframe srcdoc=")
     assert "backward pass of loss" in html.unescape(steps_output["text/html"])
+
+
+def test_a_notebook_shows_a_verify_report_with_typeset_formulas(notebook):
+    """A verify report as a cell's result: HTML with the claims, their status and the formulas as SVG images
+    (LaTeX as alt text; no MathJax), Markdown with $…$ LaTeX, and the plain table."""
+    (output,) = [o for o in notebook.cells[3].outputs if o["output_type"] == "execute_result"]
+    data = output["data"]
+    assert {"text/html", "text/markdown", "text/plain"} <= set(data)
+    page = data["text/html"]
+    assert re.findall(r'data-claim="([^"]*)" data-status="([^"]*)"', page) == [("F38", "ok"), ("F53, F10", "ok")]
+    alts = re.findall(r'<img class="latex" alt="([^"]*)" src="data:image/svg\+xml;base64,', page)
+    assert r"\langle A, B\rangle = \operatorname{tr}(A^{\top}B)" in alts and len(alts) >= 3
+    assert "<script" not in page and "mathjax" not in page.lower()
+    markdown = data["text/markdown"]
+    assert r"$\langle A, B\rangle = \operatorname{tr}(A^{\top}B)$" in markdown and "| F53, F10 |" in markdown
+    assert "✅" in markdown and "❌" not in markdown
+    assert data["text/plain"].startswith("ID") and "F38" in data["text/plain"] and "PASS" in data["text/plain"]

@@ -1,6 +1,7 @@
 """Rendering: the system dot, else graphviz-pure, else the DOT source and a one-line hint; Jupyter's
 inline display goes through the same choice."""
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -13,7 +14,7 @@ from .svgtools import counts, tiny_graph
 
 
 def test_a_renderer_is_installed(any_renderer):
-    """CI must really render: install graphviz (apt) or tinygrad_edu[render] (graphviz-pure)."""
+    """CI must really render: graphviz-pure comes with tinygrad_edu; .ci/run installs the system dot too."""
     assert any_renderer.name in ("dot", "graphviz-pure")
 
 
@@ -52,7 +53,7 @@ def test_without_a_renderer_the_source_is_written_with_a_hint(tmp_path, monkeypa
     assert result.renderer is None and result.path == tmp_path / "out" / "graph.gv"
     assert result.path.read_text(encoding="utf-8") == graph.source
     assert "\n" not in result.message
-    assert "apt-get install graphviz" in result.message and "pip install 'tinygrad_edu[render]'" in result.message
+    assert "apt-get install graphviz" in result.message and "pip install graphviz-pure" in result.message
     bundle = graph._repr_mimebundle_()
     assert list(bundle) == ["text/plain"] and "apt-get install graphviz" in bundle["text/plain"]
 
@@ -185,9 +186,23 @@ def test_a_layout_that_runs_out_of_time_is_a_layout_error_not_timeout_expired(tm
     assert "text/plain" in draw(y)._repr_mimebundle_()
 
 
-def test_engine_options_go_to_the_system_graphviz(tmp_path):
-    if rendering._which("dot") is None:
-        pytest.skip("needs the system Graphviz")
+def test_engine_renderer_and_formatter_options_work_with_either_renderer(tmp_path, renderer, monkeypatch):
+    """The system dot gets them through the graphviz package; graphviz-pure takes the same -K, -T and -n flags."""
+    calls = []
+    run = rendering.subprocess.run
+    monkeypatch.setattr(rendering.subprocess, "run", lambda command, **kw: calls.append(command) or run(command, **kw))
     y, *_ = tiny_graph()
-    assert draw(y).pipe(format="svg", engine="neato").startswith(b"<?xml")
-    assert draw(y).render(str(tmp_path / "n"), format="svg", engine="neato") == str(tmp_path / "n.svg")
+    graph = draw(y)
+    assert graph.pipe(format="svg", engine="neato").startswith(b"<?xml")
+    assert graph.render(str(tmp_path / "n"), format="svg", engine="neato") == str(tmp_path / "n.svg")
+    png = graph.render(str(tmp_path / "c"), format="png", renderer="cairo", formatter="cairo")
+    assert png == str(tmp_path / "c.cairo.cairo.png") and (tmp_path / "c.cairo.cairo.png").read_bytes()[:4] == b"\x89PNG"
+    if renderer.name == "graphviz-pure":
+        assert [c[1:] for c in calls] == [["-Tsvg", "-Kneato"], ["-Tsvg", "-Kneato"], ["-Tpng:cairo:cairo"]]
+        assert all(c[0] == renderer.path for c in calls)
+    else:
+        assert calls and all(Path(c[0]).stem == "dot" for c in calls), "the graphviz package runs the system dot"
+    with pytest.raises(ValueError, match="unknown engine"):
+        graph.pipe(format="svg", engine="nonsense")
+    with pytest.raises(TypeError, match="formatter given without renderer"):
+        graph.pipe(format="png", formatter="cairo")

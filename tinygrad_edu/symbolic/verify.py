@@ -1,11 +1,11 @@
 """Run derivations and account for every lecture ID: a plain table, a GitHub-renderable Markdown report
-with the LaTeX formulas, or JSON."""
+with the LaTeX formulas, or JSON; in Jupyter the Report shows as HTML with the formulas typeset (report_html)."""
 from __future__ import annotations
 
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Any, Callable, Optional, Sequence, Union
 
 from .claim import BUDGET, INDEXING, Claim, ClaimResult
 from .derivation import Derivation, DerivationSet
@@ -37,29 +37,53 @@ class Report:
         return all(r.result.passed for r in self.rows) and not any(
             status in ("FAILED", "missing") for status in self.coverage.values())
 
+    def __str__(self) -> str:
+        return format_table(self)
 
-def _selected(derivation: Derivation, claim: Claim, only: Optional[str]) -> bool:
-    return only is None or only in (derivation.id, claim.name) or only in claim.formulas
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's text/plain: the table, not a dump of every result."""
+        printer.text(format_table(self))
+
+    def _repr_html_(self) -> str:
+        """Jupyter: per derivation its formula and claims, typeset as SVG (no MathJax, no network)."""
+        from .report_html import report_html
+
+        return report_html(self)
+
+    def _repr_markdown_(self) -> str:
+        """Front ends that prefer Markdown: the GitHub report, formulas as $…$ (Jupyter's MathJax typesets them)."""
+        from .report_html import report_markdown
+
+        return report_markdown(self)
 
 
-def run(derivations: DerivationSet, only: Optional[str] = None, progress: Optional[Callable[[Row, int, int], None]] = None,
-        budget: Optional[float] = BUDGET) -> Report:
-    """Check every claim (or those of the derivation / lecture ID / claim name `only`) and account for each
-    catalogued lecture ID; an ID with neither a claim nor a stated reason is "missing", which fails.
-    `progress(row, done, total)` is called as each claim finishes; `budget` bounds each claim's simplification."""
+def _selected(derivation: Derivation, claim: Claim, name: str) -> bool:
+    return name in (derivation.id, claim.name) or name in claim.formulas
+
+
+def run(derivations: DerivationSet, only: Union[str, Sequence[str], None] = None,
+        progress: Optional[Callable[[Row, int, int], None]] = None, budget: Optional[float] = BUDGET) -> Report:
+    """Check every claim (or those of the derivation / lecture ID / claim name `only`, or of any of a list of
+    them) and account for each catalogued lecture ID; an ID with neither a claim nor a stated reason is "missing",
+    which fails. `progress(row, done, total)` is called as each claim finishes; `budget` bounds each claim's
+    simplification."""
     start = time.perf_counter()
-    selected = [(d, c) for d in derivations.derivations for c in d.claims if _selected(d, c, only)]
+    names = None if only is None else [only] if isinstance(only, str) else list(only)
+    selected = [(d, c) for d in derivations.derivations for c in d.claims
+                if names is None or any(_selected(d, c, name) for name in names)]
+    for name in names or ():
+        if not any(_selected(d, c, name) for d, c in selected) and \
+                not any(name in d.not_checkable for d in derivations.derivations):
+            raise ValueError(f"verify --only {name}: no derivation, claim or lecture ID of that name in "
+                             f"{derivations.location}")
     rows = []
     for d, c in selected:
         rows.append(Row(d, c.check(budget=budget)))
         if progress is not None:
             progress(rows[-1], len(rows), len(selected))
-    if only is not None and not rows and not any(only in d.not_checkable for d in derivations.derivations):
-        raise ValueError(f"verify --only {only}: no derivation, claim or lecture ID of that name in "
-                         f"{derivations.location}")
     ids = list(derivations.catalog) or sorted({f for r in rows for f in r.result.claim.formulas}, key=_id_order)
-    if only is not None:
-        ids = [i for i in ids if i == only or any(i in r.result.claim.formulas for r in rows)]
+    if names is not None:
+        ids = [i for i in ids if i in names or any(i in r.result.claim.formulas for r in rows)]
     coverage = {i: _status(i, rows, derivations.derivations) for i in ids}
     reconstructed = {i: derivations.reconstructed[i] for i in ids
                      if coverage[i] == "verified" and i in derivations.reconstructed}

@@ -1,5 +1,5 @@
-"""Turn a graph into SVG/PNG/PDF: the system `dot` when present, else the pip-installable `graphviz-pure`
-(SVG and PNG), else the DOT source is written with a one-line note on how to get a renderer."""
+"""Turn a graph into SVG/PNG/PDF: the system `dot` when present, else `graphviz-pure` (SVG and PNG; installed with
+tinygrad_edu wherever it has wheels), else the DOT source is written with a one-line note on how to get a renderer."""
 from __future__ import annotations
 
 import re
@@ -14,8 +14,9 @@ from typing import Any, NamedTuple, Optional, Union
 
 import graphviz
 
-HINT = ("no Graphviz renderer found: `apt-get install graphviz` (system dot) or "
-        "`pip install 'tinygrad_edu[render]'` (graphviz-pure, SVG and PNG)")
+HINT = ("no Graphviz renderer found: `pip install graphviz-pure` (SVG and PNG; a dependency of tinygrad_edu on "
+        "Linux, macOS and Windows, x86-64 and ARM64) or the system Graphviz (`apt-get install graphviz`, "
+        "`brew install graphviz`, `winget install graphviz`: every format)")
 SOURCE_FORMATS = {"dot", "gv"}
 
 
@@ -32,12 +33,23 @@ _DOT_FORMATS = frozenset({"svg", "png", "pdf", "jpeg", "jpg", "ps", "eps", "json
 _PURE_FORMATS = frozenset({"svg", "png", "jpeg", "jpg", "json", "plain", "xdot", "canon"})
 
 
+def _script_folders() -> list[str]:
+    """Where pip puts this Python's commands: its scripts folder, next to the interpreter, and the user scheme's
+    (`pip install --user`), none of which need be on PATH."""
+    folders = [sysconfig.get_path("scripts"), str(Path(sys.executable).parent)]
+    try:
+        folders.append(sysconfig.get_path("scripts", sysconfig.get_preferred_scheme("user")))
+    except (AttributeError, KeyError, ValueError):
+        pass
+    return list(dict.fromkeys(f for f in folders if f))
+
+
 def _which(program: str) -> Optional[str]:
-    """`program` on PATH, or next to this Python (a venv's bin/ that is not on PATH)."""
+    """`program` on PATH, or in one of this Python's script folders (a venv's bin/ that is not on PATH)."""
     found = shutil.which(program)
     if found:
         return found
-    for folder in {sysconfig.get_path("scripts"), str(Path(sys.executable).parent)}:
+    for folder in _script_folders():
         candidate = shutil.which(program, path=folder)
         if candidate:
             return candidate
@@ -103,18 +115,26 @@ def _too_big(nodes: int, edges: int, why: str) -> str:
 
 
 def pipe(graph: Union[graphviz.Digraph, str], format: str = "svg", timeout: Optional[float] = LAYOUT_TIMEOUT,
-         max_nodes: Optional[int] = MAX_LAYOUT_NODES) -> bytes:
-    """The rendered bytes of `graph` (DOT source or a Digraph) in `format`. A graph over `max_nodes` nodes, or
-    one the renderer cannot lay out within `timeout` seconds, raises LayoutError saying what to do (None: no limit)."""
-    renderer = find_renderer(format)
+         max_nodes: Optional[int] = MAX_LAYOUT_NODES, *, engine: Optional[str] = None,
+         neato_no_op: Union[bool, int, None] = None) -> bytes:
+    """The rendered bytes of `graph` (DOT source or a Digraph) in `format` (dot's -T: `png`, or `png:cairo`),
+    laid out by `engine` (dot's -K; neato, fdp, ...; dot and graphviz-pure both have all eight). A graph over
+    `max_nodes` nodes, or one the renderer cannot lay out within `timeout` seconds, raises LayoutError saying what
+    to do (None: no limit)."""
+    base = format.split(":")[0]
+    renderer = find_renderer(base)
     if renderer is None:
-        raise NoRendererError(f"cannot render {format}: {_why_not(format)}")
+        raise NoRendererError(f"cannot render {base}: {_why_not(base)}")
     nodes, edges = graph_size(graph)
     if max_nodes is not None and nodes > max_nodes:
         raise LayoutError(_too_big(nodes, edges, f"more than {max_nodes} take minutes to lay out, so it is not tried"))
+    command = [renderer.path, f"-T{format}"]
+    if engine not in (None, "dot"):
+        command.append(f"-K{engine}")
+    if neato_no_op:
+        command.append(f"-n{int(neato_no_op)}")
     try:
-        done = subprocess.run([renderer.path, f"-T{format}"], input=_source(graph).encode("utf-8"),
-                              capture_output=True, timeout=timeout)
+        done = subprocess.run(command, input=_source(graph).encode("utf-8"), capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise LayoutError(_too_big(nodes, edges, f"{renderer.name} did not lay it out within {timeout:g} s")) from None
     if done.returncode != 0:
@@ -177,12 +197,25 @@ class GraphView(graphviz.Digraph):
 
     def _wants_system_graphviz(self, engine: Optional[str], renderer: Optional[str], formatter: Optional[str],
                                neato_no_op: Any) -> bool:
-        """Options only the graphviz package's own call of the system Graphviz understands."""
+        """Engine/renderer/formatter options with the system dot installed: the graphviz package's own call of it
+        (every format it has). Without it, graphviz-pure takes the same -K, -T and -n flags (see `_flags`)."""
         special = (engine not in (None, "dot") or self.engine != "dot" or renderer is not None
                    or formatter is not None or neato_no_op is not None)
-        if special and _which("dot") is None:
-            raise NoRendererError("engine/renderer/formatter options need the system Graphviz: apt-get install graphviz")
-        return special
+        return special and any(r.name == "dot" for r in renderers())
+
+    def _flags(self, format: str, engine: Optional[str], renderer: Optional[str], formatter: Optional[str],
+               neato_no_op: Any) -> dict[str, Any]:
+        """`pipe`'s format spec (format:renderer:formatter), engine and -n, checked as the graphviz package checks
+        them (ValueError for an unknown name, RequiredArgumentError for a formatter without a renderer)."""
+        engine = (engine or self.engine or "dot").lower()
+        for value, known, what in ((engine, graphviz.ENGINES, "engine"), (renderer, graphviz.RENDERERS, "renderer"),
+                                   (formatter, graphviz.FORMATTERS, "formatter")):
+            if value is not None and value.lower() not in known:
+                raise ValueError(f"unknown {what}: {value!r} (must be one of {sorted(known)})")
+        if formatter is not None and renderer is None:
+            raise graphviz.RequiredArgumentError("formatter given without renderer")
+        spec = ":".join(part for part in (format, renderer, formatter) if part is not None)
+        return {"format": spec, "engine": engine, "neato_no_op": neato_no_op}
 
     def _output_format(self, format: Optional[str]) -> str:
         """The asked format, else this graph's (graphviz's default is pdf; svg when no installed renderer writes it)."""
@@ -202,7 +235,7 @@ class GraphView(graphviz.Digraph):
         if self._wants_system_graphviz(engine, renderer, formatter, neato_no_op):
             return super().pipe(format, renderer=renderer, formatter=formatter, neato_no_op=neato_no_op, quiet=quiet,
                                 engine=engine, encoding=encoding)
-        data = pipe(self, self._output_format(format))
+        data = pipe(self, **self._flags(self._output_format(format), engine, renderer, formatter, neato_no_op))
         return data.decode(encoding) if encoding else data
 
     def render(self, filename: Union[str, Path, None] = None, directory: Union[str, Path, None] = None,
@@ -221,19 +254,21 @@ class GraphView(graphviz.Digraph):
         if format is None and outfile is not None and Path(outfile).suffix:
             format = Path(outfile).suffix.lstrip(".")
         format = self._output_format(format)
+        flags = self._flags(format, engine, renderer, formatter, neato_no_op)
         if outfile is not None and filename is None:
             filename = Path(outfile).with_suffix(".gv")
         source = Path(self.save(filename, directory=directory))
-        target = Path(outfile) if outfile is not None else Path(f"{source}.{format}")
+        suffix = ".".join(part for part in (formatter, renderer, format) if part is not None)
+        target = Path(outfile) if outfile is not None else Path(f"{source}.{suffix}")
         if raise_if_result_exists and target.exists():
             raise FileExistsError(f"output file exists: {target}")
         if find_renderer(format) is None:
             raise NoRendererError(f"cannot render {format}: {_why_not(format)} (the DOT source is in {source})")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(pipe(self, format))
+        target.write_bytes(pipe(self, **flags))
         if cleanup:
             source.unlink()
-        if view:
+        if view or quiet_view:
             self._view(str(target), format=format, quiet=quiet_view)
         return str(target)
 

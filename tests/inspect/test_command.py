@@ -37,12 +37,12 @@ def test_without_a_terminal_it_prints_every_step(capsys):
 
 def test_break_on_keeps_only_those_steps(capsys):
     recorded = zoo_steps("lenet5")
-    convs = [f"step {s.index + 1}" for s in recorded if s.op == "Conv2d"]
-    assert main(["step", "--model", "lenet5", "--break-on", "Conv2d"]) == 0
+    convs = [f"step {s.index + 1}" for s in recorded if s.op == "conv2d"]
+    assert main(["step", "--model", "lenet5", "--break-on", "conv2d"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"backward pass of loss: {len(recorded)} steps, 3 at breakpoints (break on op=Conv2d)")
+    assert out.startswith(f"backward pass of loss: {len(recorded)} steps, 3 at breakpoints (break on op=conv2d)")
     assert [line.split(":")[0] for line in out.splitlines() if line.startswith("step ")] == convs
-    assert "Conv2d in module c3" in out and "→ c3.weight: 16×6×5×5" in out
+    assert "conv2d in module c3" in out and "→ c3.weight: 16×6×5×5" in out
 
 
 def test_an_op_the_pass_does_not_have_is_a_usage_error(capsys):

@@ -90,7 +90,7 @@ def test_cnn_steps_name_modules_ops_and_parameters():
     model, loss = cnn_loss()
     recorded = steps(loss, names=model)
     ops = {s.op for s in recorded}
-    assert {"Conv2d", "MaxPool2d", "AvgPool2d", "Relu", "cross_entropy"} <= ops
+    assert {"conv2d", "MaxPool2d", "AvgPool2d", "Relu", "cross_entropy"} <= ops
     assert "LogSoftmax" in {s.op for s in steps(loss, expand_composites=True)}
     convs = [s for s in recorded if s.module == "c1" and "c1.weight" in s.input_names]
     assert convs, [(s.op, s.module, s.input_names) for s in recorded]
@@ -350,7 +350,7 @@ def test_composite_steps_hand_the_parameters_exactly_their_grad(kind):
     model, loss = BUILDERS[kind]()
     recorded = steps(loss, names=model)
     composite = [s for s in recorded if s.is_composite]
-    assert {s.op for s in composite} == {"cross_entropy", "linear"}
+    assert {s.op for s in composite} == ({"cross_entropy", "linear", "conv2d"} if kind == "cnn" else {"cross_entropy", "linear"})
     loss.backward()
     seen = set()
     for step in composite:
@@ -358,7 +358,7 @@ def test_composite_steps_hand_the_parameters_exactly_their_grad(kind):
             if isinstance(t, tg.nn.Parameter):
                 np.testing.assert_array_equal(g, t.grad.data)
                 seen.add(id(t))
-    assert len(seen) == 2 * sum(1 for s in composite if s.op == "linear")
+    assert len(seen) == 2 * sum(1 for s in composite if s.op in ("linear", "conv2d"))
 
 
 def test_a_composite_called_twice_is_two_steps_each_with_its_share():
@@ -435,8 +435,8 @@ def test_lecture_notation_names_layers_weights_and_deltas():
     assert "δ₇ at u₇ (output.out)" in str(linear)
     pool = next(s for s in recorded if s.op == "MaxPool2d")
     assert pool.output_name == "u₄ = z₅ (s4.out)" and pool.grad_name == "δ₄", "pooling: u_r = z_(r+1) (F36)"
-    first_conv = [s for s in recorded if s.op == "Conv2d"][-1]
-    assert first_conv.input_names == ("z₁ (input)", "W₁ (c1.weight)")
+    first_conv = [s for s in recorded if s.op == "conv2d"][-1]
+    assert first_conv.input_names == ("z₁ (input)", "W₁ (c1.weight)", "b₁ (c1.bias)")
     with pytest.raises(ValueError, match="notation must be one of"):
         steps(loss, notation="greek")
 

@@ -113,14 +113,14 @@ def test_tmux_drives_the_stepper_with_keys(terminal):
 
 
 def test_tmux_lenet5_opens_at_the_first_conv2d_breakpoint(terminal):
-    n, convs = _count("lenet5", "Conv2d")
-    t = terminal("--model", "lenet5", "--break-on", "Conv2d")
-    screen = t.wait_for("Conv2d in LeNet5 › c5")
-    assert f"step {convs[0]} of {n}" in screen and "break on op=Conv2d" in screen
-    assert "rule: y = W ⋆ x: δ_x = conv_transpose2d(δ, W)" in screen
+    n, convs = _count("lenet5", "conv2d")
+    t = terminal("--model", "lenet5", "--break-on", "conv2d")
+    screen = t.wait_for("conv2d in LeNet5 › c5")
+    assert f"step {convs[0]} of {n}" in screen and "break on op=conv2d" in screen
+    assert "rule: u = W ⋆ z + b: δ_z = conv_transpose2d(δ, W)" in screen
     assert "→ c5.weight   120×16×5×5" in screen
     t.keys("c")
-    screen = t.wait_for("Conv2d in LeNet5 › c3")
+    screen = t.wait_for("conv2d in LeNet5 › c3")
     assert f"step {convs[1]} of {n}" in screen and "→ c3.weight   16×6×5×5" in screen
     t.keys("q")
 

@@ -36,17 +36,17 @@ def test_too_small_a_terminal_says_so():
 
 def test_the_frame_shows_position_rule_gradients_and_grids():
     s = stepper(cnn_loss)
-    conv = next(step for step in s.steps if step.op == "Conv2d")
+    conv = next(step for step in s.steps if step.op == "conv2d")
     s.steps.goto(conv.index)
     text = s.text(160, 50)
-    assert f"step {conv.index + 1} of {len(s.steps)}: Conv2d" in text
-    assert f"▶{conv.index + 1:>4} Conv2d" in text.replace(" ", " ")
-    assert "rule: y = W ⋆ x: δ_x = conv_transpose2d(δ, W)" in text
+    assert f"step {conv.index + 1} of {len(s.steps)}: conv2d" in text
+    assert f"▶{conv.index + 1:>4} conv2d" in text.replace(" ", " ")
+    assert "rule: u = W ⋆ z + b: δ_z = conv_transpose2d(δ, W)" in text
     assert f"δ arrives at {conv.output_name}   {conv.stats_out}" in text
     for name, stats in zip(conv.input_names, conv.stats_in):
         assert f"→ {name}   {stats}" in text
     assert any(glyph in text for glyph in "░▒▓█")
-    assert "Conv2d in SmallCNN › c2" in text or "Conv2d in SmallCNN › c1" in text
+    assert "conv2d in SmallCNN › c2" in text or "conv2d in SmallCNN › c1" in text
 
 
 def test_grid_glyphs_follow_the_gradient_values():
@@ -128,7 +128,7 @@ def test_first_nonfinite_jumps_to_the_poisoned_step():
 
 def test_slice_keys_show_another_channel():
     s = stepper(cnn_loss)
-    conv = next(step for step in s.steps if step.op == "Conv2d")
+    conv = next(step for step in s.steps if step.op == "conv2d")
     s.steps.goto(conv.index)
     assert "[0, 0, :, :] 1/" in s.text(160, 50)
     assert "[0, 1, :, :] 2/" in press(s, "]").text(160, 50)
@@ -154,7 +154,7 @@ def test_a_pass_without_steps_is_refused():
 
 def test_grids_wrap_to_a_second_band_on_a_narrow_terminal():
     s = stepper(cnn_loss)
-    conv = next(step for step in s.steps if step.op == "Conv2d")
+    conv = next(step for step in s.steps if step.op == "conv2d")
     s.steps.goto(conv.index)
     narrow = s.text(90, 70)
     for name in conv.input_names:
@@ -164,7 +164,7 @@ def test_grids_wrap_to_a_second_band_on_a_narrow_terminal():
 
 def test_a_narrow_pane_wraps_the_statistics_instead_of_cutting_them():
     s = stepper(cnn_loss)
-    conv = next(step for step in s.steps if step.op == "Conv2d")
+    conv = next(step for step in s.steps if step.op == "conv2d")
     s.steps.goto(conv.index)
     text = s.text(100, 50)
     shown = [g for g in (conv.stats_out, *conv.stats_in) if g is not None]
@@ -180,7 +180,7 @@ def test_at_80_by_24_the_header_and_footer_fit_and_steps_count_1_to_n(ascii_only
     ends in "q quit", and the current step's rule and one heat map are on screen."""
     s = stepper(cnn_loss)
     s.ascii_only = ascii_only
-    s.steps.break_on(op="Conv2d")
+    s.steps.break_on(op="conv2d")
     n = len(s.steps)
     for index in (0, n // 2, n - 1):
         s.steps.goto(index)

@@ -14,6 +14,7 @@ from ..viz.labels import clean
 from ..graph import forward_order
 from .graphsvg import GraphPicture, graph_picture, step_node
 from .mathsvg import latex_svg
+from .explain_page import ArrayTable, explain_spec, shown_entries
 from .formulas import element_formulas
 from .slices import grid_slice
 from .steps import Step, Steps
@@ -42,8 +43,9 @@ def heat_map(title: str, array: np.ndarray, stats: str) -> dict[str, Any]:
         values = [v if np.isfinite(v) else None for v in rounded.ravel().tolist()] \
             if not np.isfinite(rounded).all() else rounded.ravel().tolist()
         slices.append({"label": window.label, "rows": window.rows, "cols": window.cols, "pad": window.pad,
-                       "scale": window.scale, "truncated": window.truncated, "values": values})
-    return {"title": title, "stats": stats, "count": first.count, "slices": slices}
+                       "scale": window.scale, "truncated": window.truncated, "values": values,
+                       "leading": list(window.leading)})
+    return {"title": title, "stats": stats, "count": first.count, "slices": slices, "shape": list(array.shape)}
 
 
 def _rule_image(latex: str) -> Optional[str]:
@@ -53,14 +55,24 @@ def _rule_image(latex: str) -> Optional[str]:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def step_data(step: Step, rules: dict[str, int], node: Optional[str]) -> dict[str, Any]:
-    """What the page shows for one step (the rule as an index into the page's rule images, -1 for none)."""
+def step_data(step: Step, rules: dict[str, int], node: Optional[str],
+              table: Optional[ArrayTable] = None) -> dict[str, Any]:
+    """What the page shows for one step (the rule as an index into the page's rule images, -1 for none); with
+    `table`, what clicking a cell of an input's gradient needs (explain_page: the term generator and its arrays)."""
     inputs = [{"name": name, "stats": str(stats) if stats is not None else "no gradient (needs none)"}
               for name, stats in zip(step.input_names, step.stats_in)]
     maps = [heat_map(f"{step.grad_name} at {step.output_name}", step.grad_out, str(step.stats_out))]
-    maps += [heat_map(f"→ {name}", g, str(stats)) for name, g, stats in
-             zip(step.input_names, step.grads_in, step.stats_in) if g is not None]
-    return {"index": step.index, "op": step.op, "module_path": list(step.module_path), "where": step.where(),
+    maps[0]["role"] = "delta"
+    for k, (name, g, stats) in enumerate(zip(step.input_names, step.grads_in, step.stats_in)):
+        if g is None:
+            continue
+        shown = heat_map(f"→ {name}", g, str(stats))
+        shown["input"] = k
+        if table is not None and shown["slices"]:
+            shown["explain"] = explain_spec(step, k, table, shown_entries(g, shown["slices"]))
+        maps.append(shown)
+    delta = table.add(step.grad_out) if table is not None and step.grad_out.dtype != object else None
+    return {"delta": delta, "index": step.index, "op": step.op, "module_path": list(step.module_path), "where": step.where(),
             "source": step.source_line or "", "rule_unicode": step.rule_unicode, "rule_latex": step.rule_latex,
             "rule": rules.get(step.rule_latex, -1), "output": step.output_name, "output_stats": str(step.stats_out),
             "inputs": inputs, "heat": maps, "node": node, "nonfinite": step.has_nonfinite,
@@ -78,10 +90,11 @@ def page_data(steps: Steps, picture: Optional[GraphPicture]) -> dict[str, Any]:
                 rules[step.rule_latex] = len(images)
                 images.append(image)
     root = steps.root
+    table = ArrayTable()
+    shown = [step_data(s, rules, step_node(picture, s.fn) if picture else None, table) for s in steps]
     return {"root": {"name": steps.label(root), "shape": list(root.shape)}, "start": max(steps.position, 0),
             "breakpoints": sorted({p.op for p in steps.breakpoints if isinstance(p.op, str)}),
-            "rules": images, "graph": picture is not None,
-            "steps": [step_data(s, rules, step_node(picture, s.fn) if picture else None) for s in steps]}
+            "rules": images, "graph": picture is not None, "steps": shown, "arrays": table.arrays}
 
 
 def page(steps: Steps, names: Any = None, graph: bool = True, timeout: Optional[float] = 120.0) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Mapping, Optional, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Union, overload
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from .formulas import formula_lines
 from .naming import forward_order, tensor_labels
 from .sites import source_line
 from .stats import GradStats, json_number
+
+if TYPE_CHECKING:
+    from .explain import Explanation
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,14 @@ class Step:
         if array is None:
             raise ValueError(f"step {self.index + 1} ({self.op}) hands no gradient to input {input}")
         return array[index] if array.ndim else array[()]
+
+    def explain(self, index: Any, input: Optional[int] = None) -> "Explanation":
+        """The sum behind entry `index` of the gradient handed to input number `input` (default: the first that
+        gets one): the local rule's terms with their numbers (or SymPy expressions), e.g.
+        δ_x[0, 0, 3, 4] = Σ_{o,p,q} W[o, 0, p, q]·δ[0, o, 3−p, 4−q] = 0.12·(−0.03) + … (inspect.explain)."""
+        from .explain import explain
+
+        return explain(self, index, input)
 
     def __str__(self) -> str:
         module = f" in module {self.module}" if self.module else ""

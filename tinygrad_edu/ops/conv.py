@@ -20,7 +20,7 @@ from typing import Any, Optional
 import numpy as np
 
 from .. import backend
-from ..autograd import Function
+from ..autograd import Function, composite
 from . import conv_kernels as kernels
 from .conv_kernels import Geometry, col2im, im2col, output_columns, output_image
 from ..errors import ShapeError
@@ -150,6 +150,9 @@ def _with_bias(y: Any, bias: Optional[Any]) -> Any:
     return y if bias is None else y + reshape(bias, (1, -1, 1, 1))
 
 
+@composite("conv2d", "u = W ⋆ z + b: δ_z = conv_transpose2d(δ, W) (δ_r = ⟨δ_{r+1}, W⟩), ∂E/∂W = Σ_{n,i,j} δ·Z, "
+           "∂E/∂b = Σ_{n,i,j} δ", r"\delta_z = \operatorname{conv\_transpose2d}(\delta, W),\ "
+           r"\partial E/\partial W = \textstyle\sum_{nij} \delta\, Z,\ \partial E/\partial b = \sum_{nij} \delta")
 def conv2d(input: Any, weight: Any, bias: Optional[Any] = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Any:
     """torch.nn.functional.conv2d: (N, C, H, W) ⋆ (O, C/groups, kh, kw) → (N, O, oh, ow), plus bias (O,).
@@ -196,6 +199,8 @@ def _single(value: Any, op: str) -> int:
     return int(value)
 
 
+@composite("conv_transpose2d", "x = Wᵀ ⋆ y + b: δ_y = conv2d(δ, W), ∂E/∂W = conv2d_weight(δ, y), ∂E/∂b = Σ_{n,h,w} δ",
+           r"\delta_y = \operatorname{conv2d}(\delta, W),\ \partial E/\partial b = \sum_{nhw} \delta")
 def conv_transpose2d(input: Any, weight: Any, bias: Optional[Any] = None, stride: Any = 1, padding: Any = 0,
                      output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Any:
     """torch.nn.functional.conv_transpose2d: the adjoint of conv2d in its input, weight (C_in, C_out/groups,

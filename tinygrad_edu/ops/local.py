@@ -14,7 +14,7 @@ import sympy
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import backend
-from ..autograd import Function
+from ..autograd import Function, composite
 from ..errors import ShapeError
 from .args import check_size, same_dtype
 from .linalg import matmul
@@ -193,6 +193,9 @@ def fold(input: Any, output_size: IntPair, kernel_size: IntPair, dilation: IntPa
     return Fold.apply(input, size=size, **geo)
 
 
+@composite("locally_connected2d", "u[n,o,i,j] = Σ_{c,p,q} W[i,j,o,c,p,q]·z[n,c,si+p,sj+q] + b[o,i,j] (F19): "
+           "δ_z = Σ over the positions (i, j) whose window holds it of W[i,j]ᵀδ, ∂E/∂W[i,j] = Σₙ δ[n,:,i,j]·Z",
+           r"\delta_z[n,c,h,w] = \sum_{o,i,j} W_{ijocpq}\,\delta_{noij},\ \partial E/\partial W_{ij} = \sum_n \delta_{n\cdot ij} Z")
 def locally_connected2d(input: Any, weight: Any, bias: Optional[Any] = None, stride: IntPair = 1,
                         padding: IntPair = 0) -> Any:
     """Unshared-weight convolution (lecture F19):

@@ -1,0 +1,193 @@
+"""What the HTML stepper needs to show the sum behind a clicked gradient entry: for each input gradient of a step,
+a small spec (which term generator of stepper.html runs, and its geometry) and the arrays its terms read (δ, W,
+x, f'(u), the argmax), embedded once per page as base64 so the numbers are exact. Ops without a generator get
+their shown cells' terms precomputed by explain.py when that stays small, else a note saying so."""
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import TYPE_CHECKING, Any, Optional
+
+import numpy as np
+
+from ..autograd import Function
+from ..ops.pool import flat_indices
+from ..viz.composites import CompositeCall
+from .explain import short_name, with_names
+from .explain_rules import UNARY, Unexplained, is_bias, plan_for
+
+if TYPE_CHECKING:
+    from .steps import Step
+
+TABLE_TERMS = 20000
+TABLE_CELLS = 4096
+
+
+class ArrayTable:
+    """The page's arrays, each stored once (by content): {shape, type: f4/f8/i4, data: base64 little-endian}."""
+
+    def __init__(self) -> None:
+        self.arrays: list[dict[str, Any]] = []
+        self._seen: dict[tuple, int] = {}
+
+    def add(self, array: np.ndarray) -> int:
+        a = np.asarray(array)
+        if a.dtype.kind in "iub":
+            a, kind = a.astype("<i4"), "i4"
+        elif a.dtype == np.float32:
+            a, kind = a.astype("<f4"), "f4"
+        else:
+            a, kind = a.astype("<f8"), "f8"
+        raw = np.ascontiguousarray(a).tobytes()
+        key = (a.shape, kind, hashlib.sha1(raw).hexdigest())
+        if key not in self._seen:
+            self._seen[key] = len(self.arrays)
+            self.arrays.append({"shape": list(a.shape), "type": kind, "data": base64.b64encode(raw).decode("ascii")})
+        return self._seen[key]
+
+
+def explain_spec(step: "Step", k: int, table: ArrayTable, shown: list[tuple[int, ...]]) -> dict[str, Any]:
+    """The term generator for input k's gradient of `step` (`shown`: the entries its heat map shows, in cell order)."""
+    names = [short_name(n) for n in step.input_names]
+    base = {"grad": f"δ_{names[k]}", "names": names}
+    if step.grad_out.dtype == object or step.grads_in[k].dtype == object:
+        return {**base, "kind": "none", "reason": "symbolic values: the entries' formulas are listed instead"}
+    try:
+        spec = _generator(step.fn, k, step.grad_out, table, names)
+    except Unexplained as why:
+        return {**base, "kind": "none", "reason": f"no explainer for {step.op} here: {why}"}
+    if spec is None:
+        spec = _precomputed(step, k, table, shown)
+    return {**base, **spec}
+
+
+def _generator(fn: Any, k: int, delta: np.ndarray, table: ArrayTable, names: list[str]) -> Optional[dict[str, Any]]:
+    if isinstance(fn, CompositeCall):
+        return _composite(fn, k, delta, table, names)
+    if fn.freed:
+        raise Unexplained("its graph was freed by an earlier backward()")
+    if fn.name == "Conv2d":
+        return {**_conv(fn, fn.inputs[k], table, names[1 - k]), "coefInput": 1 - k}
+    if fn.name in UNARY:
+        return {"kind": "local", "coef": table.add(_derivative(fn)), "coefName": f"f'({names[0]})",
+                "upstream": "same", "text": UNARY[fn.name][0]}
+    if fn.name == "Reshape":
+        return {"kind": "view", "perm": None, "inShape": list(fn.inputs[0].shape)}
+    if fn.name == "Permute":
+        return {"kind": "view", "perm": list(fn.attrs["dims"]), "inShape": list(fn.inputs[0].shape)}
+    if fn.name == "MaxPool2d":
+        axes = fn.attrs["axes"]
+        return {"kind": "maxpool", "winners": table.add(flat_indices(fn.saved[0], axes)), "width": axes[1].n}
+    return None
+
+
+def _composite(call: CompositeCall, k: int, delta: np.ndarray, table: ArrayTable,
+               names: list[str]) -> Optional[dict[str, Any]]:
+    target = call.inputs[k]
+    position = {id(t): n for n, t in enumerate(call.inputs)}
+    if call.name == "conv2d":
+        conv = next((m for m in call.members if m.name == "Conv2d"), None)
+        if conv is None or delta.ndim != 4 or conv.inputs[0] is not call.inputs[0]:
+            return None
+        x, w = conv.inputs
+        if target is x or target is w:
+            other = w if target is x else x
+            spec = _conv(conv, target, table, names[position[id(other)]] if id(other) in position else "?")
+            return {**spec, "coefInput": position.get(id(other))}
+        return {"kind": "bias", "axis": 1} if is_bias(call, target) else None
+    if call.name == "linear":
+        matmul = next((m for m in call.members if m.name == "MatMul"), None)
+        if matmul is None or matmul.inputs[1]._ctx is None or matmul.inputs[0].ndim < 2:
+            return None
+        x, w = matmul.inputs[0], matmul.inputs[1]._ctx.inputs[0]
+        if target is x:
+            return {"kind": "linear_x", "w": table.add(w.data), "coefName": names[position.get(id(w), k)],
+                    "coefInput": position.get(id(w))}
+        if target is w:
+            return {"kind": "linear_w", "x": table.add(x.data), "coefName": names[position.get(id(x), k)],
+                    "coefInput": position.get(id(x))}
+        return {"kind": "bias", "axis": delta.ndim - 1} if is_bias(call, target) else None
+    if call.name == "cross_entropy":
+        plain = [m.name for m in call.members] == ["LogSoftmax", "GetItem", "Neg", "Sum", "Div"]
+        u = call.inputs[0].data
+        if not plain or u.ndim != 2:
+            return None
+        targets = np.broadcast_to(np.asarray(call.members[1].attrs["key"][1]), (u.shape[0],))
+        count = float(np.asarray(call.members[-1].inputs[1].data))
+        e = np.exp(u.astype(np.float64) - u.max(axis=1, keepdims=True))
+        y = np.zeros(u.shape)
+        y[np.arange(u.shape[0]), targets] = 1
+        coef = (e / e.sum(axis=1, keepdims=True) - y) / count
+        return {"kind": "local", "coef": table.add(coef), "coefName": "(softmax(u) − y)/N", "upstream": "scalar",
+                "text": f"(softmax({names[0]}) − y)/{count:g}, y one-hot at the targets {targets.tolist()}"}
+    return None
+
+
+def _conv(conv: Function, target: Any, table: ArrayTable, coef_name: str) -> dict[str, Any]:
+    a = conv.attrs
+    (pt, _), (pl, _) = a["padding"]
+    geometry = {"sh": a["stride"][0], "sw": a["stride"][1], "pt": pt, "pl": pl, "dh": a["dilation"][0],
+                "dw": a["dilation"][1], "groups": a["groups"], "oh": a["out"][0], "ow": a["out"][1]}
+    x, w = conv.inputs
+    if target is x:
+        return {"kind": "conv_x", "w": table.add(w.data), "coefName": coef_name, **geometry}
+    return {"kind": "conv_w", "x": table.add(x.data), "wShape": list(w.shape), "coefName": coef_name, **geometry}
+
+
+def _derivative(fn: Function) -> np.ndarray:
+    u, y = fn.inputs[0].data, fn.output.data
+    if fn.name == "Relu":
+        return (u > 0).astype(u.dtype)
+    _, derivative = UNARY[fn.name]
+    with np.errstate(all="ignore"):
+        return np.broadcast_to(np.asarray(derivative(u, y, fn.attrs), dtype=u.dtype), u.shape)
+
+
+def _precomputed(step: "Step", k: int, table: ArrayTable, shown: list[tuple[int, ...]]) -> dict[str, Any]:
+    """Every shown cell's terms, computed here by explain.py (small ops only: TABLE_TERMS terms, TABLE_CELLS cells)."""
+    if len(shown) > TABLE_CELLS:
+        return {"kind": "none", "reason": f"{len(shown)} cells are too many to precompute; Step.explain(index) in "
+                                          "Python gives any entry"}
+    offsets, coefs, ups, rules = [0], [], [], []
+    coef_name = ""
+    for index in shown:
+        try:
+            plan = plan_for(step.fn, k, index, step.grad_out)
+        except Unexplained as why:
+            return {"kind": "none", "reason": f"no explainer for {step.op} here: {why}"}
+        coef_name = plan.coefficient_name
+        coefs += [float(c) for c in plan.coefficients]
+        ups += [int(np.ravel_multi_index(tuple(u), step.grad_out.shape)) if step.grad_out.ndim else 0
+                for u in plan.upstream]
+        offsets.append(len(coefs))
+        rules.append(plan.rule)
+        if len(coefs) > TABLE_TERMS:
+            return {"kind": "none", "reason": "too many terms to precompute for the page; Step.explain(index) in "
+                                              "Python gives any entry"}
+    return {"kind": "table", "offsets": table.add(np.array(offsets)), "coefs": table.add(np.array(coefs)),
+            "ups": table.add(np.array(ups)), "rules": [with_names(r, step) for r in rules],
+            "coefName": with_names(coef_name, step)}
+
+
+def shown_entries(array: np.ndarray, slices: list[dict[str, Any]]) -> list[tuple[int, ...]]:
+    """The full index of every cell the heat map shows, slice by slice, row-major (padding cells left out)."""
+    found = []
+    for s in slices:
+        for cell in range(s["rows"] * s["cols"] - s["pad"]):
+            found.append(cell_index(array.shape, s, divmod(cell, s["cols"])))
+    return found
+
+
+def cell_index(shape: tuple[int, ...], s: dict[str, Any], cell: tuple[int, int]) -> tuple[int, ...]:
+    """The full index of cell (row, col) of heat-map slice `s` (as heat_map builds it: trailing 1-axes dropped,
+    vectors wrapped into rows of `cols`)."""
+    r, c = cell
+    trimmed = len(shape)
+    while trimmed > 2 and shape[trimmed - 1] == 1:
+        trimmed -= 1
+    tail = (0,) * (len(shape) - trimmed)
+    if trimmed == 0:
+        return ()
+    if trimmed == 1:
+        return (r * s["cols"] + c,) + tail
+    return tuple(s["leading"]) + (r, c) + tail

@@ -53,9 +53,9 @@ def test_usage_errors_say_what_is_wrong(tmp_path, capsys):
     assert "no global tensor 'loss'; its tensors are ['x']" in capsys.readouterr().err
     assert graph("--script", str(script)) == 2
     assert "--tensor NAME" in capsys.readouterr().err
-    assert graph("--model", "lenet5", "--level", "scalar", "-o", str(tmp_path / "x.svg")) == 2
+    assert graph("--model", "lenet5", "--level", "scalar", "--max-elements", "8", "-o", str(tmp_path / "x.svg")) == 2
     err = capsys.readouterr().err
-    assert "more than --max-elements 64" in err and "max_elements" not in err
+    assert "more than --max-elements 8" in err and "max_elements" not in err
 
 
 def test_collapse_and_formats(tmp_path, monkeypatch):
@@ -163,16 +163,20 @@ def test_a_scripts_variables_name_its_tensors(tmp_path, any_renderer):
     assert "w₀" in text and "x₀" in text and "x2" not in text and "u₁" in text
 
 
-@pytest.mark.parametrize("model", MODELS)
-def test_scalar_level_on_a_zoo_model_gives_advice_the_cli_can_follow(model, tmp_path, capsys):
-    """Issue 14: the advice named `max_elements`, a Python argument; every option it names must parse here."""
-    assert graph("--model", model, "--level", "scalar", "-o", str(tmp_path / "x.svg")) == 2
-    err = capsys.readouterr().err
-    assert "has" in err and "elements, more than --max-elements 64" in err
+@pytest.mark.parametrize("limit", [(), ("--max-elements", "8")])
+def test_scalar_level_on_a_zoo_model_gives_advice_the_cli_can_follow(limit, tmp_path, capsys):
+    """Issue 14: `--level scalar` refused every zoo model and advised `max_elements`, a Python argument. Now it
+    draws a slice it names (every zoo model: tests/viz/test_scalar_slice.py); below the smallest slice it refuses,
+    and every option its words name must parse here."""
+    code = graph("--model", "lenet5", "--level", "scalar", *limit, "-o", str(tmp_path / "x.dot"))
+    out, err = capsys.readouterr()
+    said = err if limit else out
+    assert code == (2 if limit else 0)
+    assert ("more than --max-elements 8" in said) if limit else ("slice: " in said and "chosen automatically" in said)
     import re
 
     parser = argparse.ArgumentParser(prog="tinygrad-edu")
     known = {opt for action in add_parser(parser.add_subparsers(dest="command"))._actions
              for opt in action.option_strings}
-    advised = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", err))
+    advised = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", said))
     assert advised and advised <= known, advised - known

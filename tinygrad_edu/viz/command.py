@@ -23,8 +23,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     source.add_argument("--expand-conv-example", action="store_true",
                         help="the lecture's 4×4 input, 2×2 kernel, stride 2: 4 outputs, 16 couplings J_αβ")
     p.add_argument("--tensor", metavar="NAME", help="with --script: the global variable holding the tensor")
-    p.add_argument("--level", choices=("tensor", "scalar"), default="tensor",
-                   help="tensor: one node per tensor and op; scalar: one node per element (small tensors only)")
+    p.add_argument("--level", choices=("tensor", "scalar"),
+                   help="tensor (default): one node per tensor and op; scalar: one node per element — the whole graph "
+                        "when every tensor has at most --max-elements elements, else a slice (see --slice)")
+    p.add_argument("--slice", metavar="SLICE",
+                   help="NAME[i, j, a:b, ...], with --level scalar (implied): draw only what these elements of tensor "
+                        "NAME depend on, their receptive field back to the inputs, e.g. 'c1.out[0, 0, 0:4, 0:4]' (batch item 0, channel 0, "
+                        "rows 0-3, cols 0-3); NumPy basic indexing, one integer or a:b range per axis, axes left out "
+                        "taken whole; NAME as the picture titles tensors (c1.out, input, conv2d, ...). Default: the "
+                        "deepest tensor whose slice fits --max-elements and --max-nodes, said on stdout and in the "
+                        "caption")
     p.add_argument("--grads", action="store_true", help="show gradient summaries and weigh edges by |gradient|")
     p.add_argument("--values", action="store_true", help="show value summaries (and small heat maps)")
     p.add_argument("--rules", action="store_true", help="write each op's local derivative rule under its name")
@@ -37,9 +45,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--collapse", metavar="NAMES",
                    help="comma-separated module names or classes to draw as one node; 'all' or 'none' "
                         "(default: collapse automatically past --max-nodes)")
-    p.add_argument("--max-nodes", type=int, default=150, help="auto-collapse threshold (default 150)")
+    p.add_argument("--max-nodes", type=int, default=150,
+                   help="tensor level: auto-collapse threshold; scalar level: the most elements a slice may draw in "
+                        "all (default 150)")
     p.add_argument("--max-elements", type=int, default=64, metavar="N",
-                   help="with --level scalar: the largest tensor drawn element by element (default 64)")
+                   help="with --level scalar: the most elements drawn of one tensor (default 64)")
     p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
                    help="stop the --script, and the layout, after this many seconds each (default 120)")
     p.add_argument("--format", choices=FORMATS, help="output format (default: from -o's suffix, else svg)")
@@ -69,16 +79,18 @@ def expand_spec(text: Optional[str]) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Build the graph the options ask for, draw it and write it; 0 on success, 1 when the user's script fails
-    or the graph is too big to lay out, 2 on a usage error."""
+    or the graph is too big to lay out, 2 on a usage error (a bad --slice, a slice over the limits)."""
     from . import draw, render
     from .lecture import CAPTION, conv_coupling_example
-    from .rendering import MAX_LAYOUT_NODES, LayoutError
-    from .scalar_view import TooManyElements
+    from .rendering import LayoutError
+    from .slice_view import SliceTooLarge
 
     try:
         if args.timeout <= 0:
             raise ValueError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
-        expand = args.level == "scalar"
+        if args.slice is not None and args.level == "tensor":
+            raise ValueError("--slice draws elements, so it needs --level scalar (it implies it), not --level tensor")
+        expand = args.level == "scalar" or args.slice is not None
         variables: Any = {}
         caption = None
         if args.expand_conv_example:
@@ -91,17 +103,15 @@ def run(args: argparse.Namespace) -> int:
             root, names, variables = script_tensor("graph", args.script, args.tensor, args.timeout)
             stem = args.tensor
         show = ("name", "shape", "dtype", "rule") if args.rules else ("name", "shape", "dtype")
-        graph = draw(root, show=show, values=args.values, grads=args.grads, expand=expand,
-                     collapse=_collapse(args.collapse), names=names, max_nodes=args.max_nodes, variables=variables,
-                     max_elements=args.max_elements, expand_composites=expand_spec(args.expand_composites),
-                     notation=args.notation, caption=caption)
-    except TooManyElements as err:
-        print(f"tinygrad-edu graph --level scalar: {err.what} (shape {'×'.join(map(str, err.shape))}) has "
-              f"{err.count} elements, more than --max-elements {err.limit}. The scalar view draws one node per "
-              "element, so it suits small examples: try `tinygrad-edu graph --expand-conv-example` (the lecture's "
-              "4×4 input and 2×2 kernel), `--script yours.py --tensor NAME --level scalar` on a small tensor, "
-              f"`--level tensor` for this graph, or a larger --max-elements (graphs over {MAX_LAYOUT_NODES} nodes "
-              "are not laid out)", file=sys.stderr)
+        if expand:
+            graph = _scalar(args, root, names, variables, caption)
+        else:
+            graph = draw(root, show=show, values=args.values, grads=args.grads, collapse=_collapse(args.collapse),
+                         names=names, max_nodes=args.max_nodes, variables=variables,
+                         expand_composites=expand_spec(args.expand_composites), notation=args.notation,
+                         caption=caption)
+    except SliceTooLarge as err:
+        print(_too_large(err), file=sys.stderr)
         return 2
     except ScriptError as err:
         print(err.report.rstrip("\n"), file=sys.stderr)
@@ -118,3 +128,44 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(result.message)
     return 0
+
+
+def _scalar(args: argparse.Namespace, root: Any, names: Any, variables: Any, caption: Optional[str]) -> Any:
+    """The scalar view: the whole graph when it is small enough and no --slice is given, else the slice asked for or
+    one chosen automatically; the slice drawn is said on stdout (and in the caption)."""
+    from ..graph import variable_names
+    from . import draw
+    from .scalar_view import TooManyElements
+    from .slice_view import sliced_view
+
+    titles = variable_names(variables) if variables else {}
+    if args.slice is None:
+        try:
+            return draw(root, values=args.values, expand=True, names=names, variables=variables,
+                        max_elements=args.max_elements, notation=args.notation, caption=caption)
+        except TooManyElements as err:
+            why = (f"{err.what} ({'×'.join(map(str, err.shape))}) has {err.count} elements, more than --max-elements "
+                   f"{err.limit}")
+    view = sliced_view(root, slice=args.slice, values=args.values, names=names, max_elements=args.max_elements,
+                       max_nodes=args.max_nodes, titles=titles, caption=caption)
+    how = (f"chosen automatically, since {why}; pick another with --slice NAME[i, j, a:b, …]" if view.chosen
+           else "as --slice asked")
+    elements, couplings = view.element_count, view.coupling_count
+    print(f"slice: {view.selection.text} — {view.selection.describe()}; {elements} element{'s' * (elements != 1)}, "
+          f"{couplings} coupling{'s' * (couplings != 1)} ({how})")
+    return view
+
+
+def _too_large(err: Any) -> str:
+    """The refusal of a slice over the limits: what it needs, which limit, and the ways out."""
+    limit = f"--max-elements {err.limit}" if err.what == "max_elements" else f"--max-nodes {err.limit}"
+    scope = f"of {err.tensor} ({'×'.join(map(str, err.shape)) or 'scalar'})" if err.what == "max_elements" else "in all"
+    lead = ("no slice of this graph is small enough to draw: even the smallest, " if err.auto else "the slice ")
+    one = f"{err.selection.name}[{', '.join(['0'] * len(err.selection.shape))}]"
+    fewer = "" if err.auto or err.selection.count == 1 else f" (one element: {one})"
+    needs = ("selects" if err.tensor == err.selection.name and err.found == err.selection.count
+             else "depends on at least")
+    return (f"tinygrad-edu graph --level scalar: {lead}{err.selection.text} ({err.selection.describe()}), {needs} "
+            f"{err.found} elements {scope}, more than {limit}. The scalar view draws one node per element: "
+            f"choose fewer output elements or a tensor nearer the input with --slice NAME[i, j, a:b, …]{fewer}, raise "
+            "--max-elements / --max-nodes, or draw --level tensor")

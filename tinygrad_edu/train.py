@@ -252,5 +252,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"weights saved to {args.save}")
     if args.plot:
         written = plot_history(history, Path(args.plot))
-        print(f"plot saved to {written}" if written else "plot skipped: pip install 'tinygrad_edu[plot]' for matplotlib")
+        print(f"plot saved to {written}" if written else "plot skipped: matplotlib is missing (pip install matplotlib)")
     return 0

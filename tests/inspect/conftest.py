@@ -10,4 +10,4 @@ def needs_matplotlib() -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        missing("matplotlib", "pip install 'tinygrad_edu[plot]'; it draws the rules as math and the gradient plots")
+        missing("matplotlib", "pip install matplotlib (a dependency of tinygrad_edu); it draws the rules as math and the gradient plots")

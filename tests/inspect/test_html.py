@@ -71,7 +71,7 @@ def test_without_a_renderer_the_page_lists_the_steps(monkeypatch):
     monkeypatch.setattr(viz, "find_renderer", lambda format="svg": None)
     model, loss = mlp_loss()
     html = page(steps(loss, names=model), names=model)
-    assert "No Graphviz renderer is installed" in html and "<svg" not in html.split('id="graph"')[1][:200]
+    assert "The graph is not drawn: no Graphviz renderer found" in html and "<svg" not in html.split('id="graph"')[1][:200]
     assert all(s["node"] is None for s in embedded_data(html)["steps"])
 
 

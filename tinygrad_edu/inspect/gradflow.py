@@ -148,7 +148,7 @@ class GradientFlow:
             matplotlib.use("Agg")
             import matplotlib.pyplot as plt
         except ImportError:
-            raise ImportError("GradientFlow.plot needs matplotlib: pip install 'tinygrad_edu[plot]' (or pip install "
+            raise ImportError("GradientFlow.plot needs matplotlib, a dependency of tinygrad_edu (pip install "
                               "matplotlib); GradientFlow.table() shows the same numbers as text") from None
         figure, (bars, lines) = plt.subplots(1, 2, figsize=(12, 4.5))
         values = self._norms[index]

@@ -100,13 +100,12 @@ def page_data(steps: Steps, picture: Optional[GraphPicture]) -> dict[str, Any]:
 def page(steps: Steps, names: Any = None, graph: bool = True, timeout: Optional[float] = 120.0) -> str:
     """The whole page as one HTML string: the template with the data, the graph SVG and the title filled in.
     The graph is left out (the page says why) without a renderer or when it is too big to lay out in `timeout`."""
-    from ..viz.rendering import LayoutError
+    from ..viz.rendering import HINT, LayoutError
 
     if len(steps) == 0:
         raise ValueError("inspect.html: the backward pass has no steps (the tensor was not made by any op)")
     titles = {id(t): steps.label(t) for t in forward_order(steps.root)}
-    why = ("No Graphviz renderer is installed, so the graph is not drawn (apt-get install graphviz); the list on "
-           "the left shows every step.")
+    why = f"The graph is not drawn: {HINT}. The list on the left shows every step."
     try:
         picture = (graph_picture(steps.root, names, titles, timeout, steps.expand_composites, steps.notation)
                    if graph else None)

@@ -7,6 +7,10 @@
 3. Peak memory of the LeNet-5 step (peak RSS growth over the set-up, each library in its own process).
 
 Run: python benchmarks/bench_cnn.py [--threads N]   (default 1 thread for both libraries)
+     python benchmarks/bench_cnn.py --profile        where a LeNet-5 step's time goes: each op's forward (arrays
+                                                     in, array out; a backward's work is the forwards of the ops
+                                                     it applies) by op and input shape, and the rest (the engine,
+                                                     the optimizer, Python around them), against PyTorch's step
 """
 from __future__ import annotations
 
@@ -190,8 +194,74 @@ def main() -> None:
         print(f"  PyTorch      {theirs_mem:7.1f} MiB   ratio {mine / max(theirs_mem, 0.1):.2f}×   (target ≤ 2×)")
 
 
+def profile_lenet(rounds: int = 60) -> None:
+    """CPU time of a LeNet-5 step split by op (each Function's forward, timed by wrapping it) and the rest."""
+    import collections
+    import time
+
+    from tinygrad_edu.allocator import keep_freed_memory
+    from tinygrad_edu.autograd import Function
+
+    keep_freed_memory()
+    spent: collections.Counter = collections.Counter()
+    calls: collections.Counter = collections.Counter()
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    def timed(forward, name):
+        def run(ctx, *arrays, **attrs):
+            start = time.process_time()
+            out = forward(ctx, *arrays, **attrs)
+            key = f"{name}{tuple(arrays[0].shape)}" if name.startswith(("Conv", "MaxPool")) else name
+            spent[key] += time.process_time() - start
+            calls[key] += 1
+            return out
+        return run
+
+    for cls in set(subclasses(Function)):
+        forward = cls.__dict__.get("forward")
+        if forward is not None and not isinstance(forward, staticmethod):
+            setattr(cls, "forward", timed(forward, cls.__name__))
+    x, y, state = lenet_inputs()
+    step = lenet_step_ours(x, y, state)
+    try:
+        import torch
+
+        torch.set_num_threads(THREADS)
+        theirs = lenet_step_torch(torch, x, y, {k: np.asarray(v.data) for k, v in state.items()})
+    except ImportError:
+        theirs = None
+    for _ in range(5):
+        step()
+    spent.clear()
+    calls.clear()
+    start = time.process_time()
+    for _ in range(rounds):
+        step()
+    total = (time.process_time() - start) / rounds * 1e3
+    print(f"LeNet-5 step, batch 64, {THREADS} thread(s), CPU time per step: ours {total:.2f} ms (ops timed)")
+    if theirs is not None:
+        for _ in range(5):
+            theirs()
+        start = time.process_time()
+        for _ in range(rounds):
+            theirs()
+        print(f"  PyTorch's whole step {(time.process_time() - start) / rounds * 1e3:.2f} ms")
+    ops = 0.0
+    for key, seconds in spent.most_common():
+        ms = seconds / rounds * 1e3
+        ops += ms
+        print(f"  {key:36s} {ms:6.3f} ms  ({calls[key] // rounds} per step)")
+    print(f"  all op forwards {ops:.2f} ms; the rest (engine, optimizer, Python around them) {total - ops:.2f} ms")
+
+
 if __name__ == "__main__":
-    if "--memory-child" in sys.argv:
+    if "--profile" in sys.argv:
+        profile_lenet()
+    elif "--memory-child" in sys.argv:
         memory_child(sys.argv[sys.argv.index("--memory-child") + 1])
     else:
         main()

@@ -104,30 +104,32 @@ def conv_row(torch: Any, name: str, n: int, c: int, o: int, size: int, k: int, p
 
 
 def gemm_bound_row(torch: Any, n: int = 32, c: int = 16, o: int = 32, size: int = 32, k: int = 3) -> Row:
-    """What the CIFAR-style conv cannot go below: its three GEMMs as the kernels run them (one per batch item, wide
-    layout, each over the kernels' chunks with the chunk's operands in the cache: forward W·Z, input gradient as
-    the flipped-kernel convolution, weight gradient Z·δᵀ), without the im2col copies; against PyTorch's conv."""
+    """What the CIFAR-style conv cannot go below: its three GEMMs as the kernels run them, each over the kernels'
+    chunks with the chunk's operands in the cache, without the copies that make the operands: forward W·Z per
+    batch item (wide layout), and the framed backward (conv_kernels.conv_backward) per chunk: δ_x rows
+    W-rows·δ-shifted and ∂E/∂W = δ-shifted·x-shiftedᵀ; against PyTorch's conv."""
     from tinygrad_edu.ops.conv_kernels import chunks
 
     rng = np.random.default_rng(3)
-    row = size * (size + k - 1)
-    x_chunk, delta_chunk = (chunks(n, rows * row * 4)[0].stop for rows in (c * k * k, o * k * k))
+    row, frame = size * (size + k - 1), (size + k - 1) ** 2
+    x_chunk = chunks(n, c * k * k * row * 4)[0].stop
+    frame_chunk = chunks(n, (o * k + c * k) * frame * 4)[0].stop
     w = rng.standard_normal((o, c * k * k)).astype(np.float32)
-    w_flipped = rng.standard_normal((c, o * k * k)).astype(np.float32)
+    w_rows = rng.standard_normal((c * k, o * k)).astype(np.float32)
     cols = rng.standard_normal((x_chunk, c * k * k, row)).astype(np.float32)
-    delta_cols = rng.standard_normal((delta_chunk, o * k * k, row)).astype(np.float32)
-    delta_t = rng.standard_normal((x_chunk, row, o)).astype(np.float32)
+    shifted = rng.standard_normal((o * k, frame_chunk * frame)).astype(np.float32)
+    image_rows = rng.standard_normal((c * k, frame_chunk * frame)).astype(np.float32)
 
     def ours() -> None:
         for start in range(0, n, x_chunk):
-            m = min(x_chunk, n - start)
-            np.matmul(w, cols[:m])
-            np.matmul(cols[:m], delta_t[:m]).sum(0)
-        for start in range(0, n, delta_chunk):
-            np.matmul(w_flipped, delta_cols[:min(delta_chunk, n - start)])
+            np.matmul(w, cols[:min(x_chunk, n - start)])
+        for start in range(0, n, frame_chunk):
+            m = min(frame_chunk, n - start) * frame
+            np.matmul(w_rows, shifted[:, :m])
+            np.matmul(shifted[:, :m], image_rows[:, :m].T)
 
     theirs = conv_row(torch, "", n, c, o, size, k, 1).torch
-    return Row("CIFAR conv: its three GEMMs alone (NumPy, per item, operands in the cache)", "ms", ours, theirs,
+    return Row("CIFAR conv: its three GEMMs alone (NumPy, per chunk, operands in the cache)", "ms", ours, theirs,
                number=2)
 
 

@@ -12,7 +12,8 @@ GRID = [{"d": 3, "H": 2, "beta": 1, "alpha": 0, "K": 1, "M": 1}, {"d": 4, "H": 2
         {"d": 4, "H": 3, "beta": 2, "alpha": 0, "K": 2, "M": 2}]
 SPOT = {"d": 11, "H": 3, "beta": 2, "alpha": 1, "K": 3, "M": 4}
 WIDE_SPOT = {"d": 16, "H": 3, "beta": 1, "alpha": 1, "K": 3, "M": 4}
-"""Stride 1 with padding on floats: the library's fast "wide" im2col layout (padded width ≤ 1.25 × output width)."""
+"""Stride 1 with padding on floats: the library's fast "wide" im2col layout (padded width ≤ 5/4 × output width,
+ops/conv_kernels.WIDE_MAX_RATIO; here 18 ≤ 5/4 · 16)."""
 
 
 def conv_forward(case, numbers):

@@ -83,14 +83,16 @@ def test_the_wide_layout_holds_the_narrow_columns(case):
     np.testing.assert_array_equal(wide_cols.reshape(shape[0], geo.groups, wide_cols.shape[2], -1), im2col(x, narrow))
 
 
-def test_wide_only_for_stride_one_numbers_and_at_most_40_percent_more_work():
+def test_wide_only_for_stride_one_numbers_and_at_most_25_percent_more_work():
     same = dict(kernel=(3, 3), padding=((1, 1), (1, 1)), dilation=(1, 1), groups=1)
     assert Geometry.of(np.float32, size=(32, 32), stride=(1, 1), out=(32, 32), **same).wide
     assert not Geometry.of(object, size=(32, 32), stride=(1, 1), out=(32, 32), **same).wide
     assert not Geometry.of(np.float32, size=(32, 32), stride=(2, 2), out=(16, 16), **same).wide
     assert not Geometry.of(np.float32, size=(4, 4), stride=(1, 1), out=(4, 4), **same).wide  # 6 columns for 4
     lenet_c3 = Geometry.of(np.float32, (14, 14), (5, 5), (1, 1), ((0, 0), (0, 0)), (1, 1), 1, (10, 10))
-    assert lenet_c3.wide and lenet_c3.row == 14  # 14 columns for 10: the contiguous runs still win
+    assert not lenet_c3.wide and lenet_c3.row == 10  # 14 columns for 10 is 40 % more GEMM work
+    lenet_c1 = Geometry.of(np.float32, (28, 28), (5, 5), (1, 1), ((2, 2), (2, 2)), (1, 1), 1, (28, 28))
+    assert lenet_c1.wide and lenet_c1.row == 32
 
 
 def test_output_columns_and_output_image_are_inverse_and_zero_the_extra_columns():
@@ -273,7 +275,7 @@ def test_convolutions_in_chunks_of_one_or_two_items_match_torch(torch, x_shape, 
 @pytest.mark.parametrize("x_shape, w_shape, padding, dilation, groups", [
     ((2, 4, 16, 16), (6, 2, 3, 3), 1, 1, 2),
     ((1, 3, 12, 20), (4, 3, 2, 3), "same", (1, 2), 1),
-    ((2, 2, 14, 24), (2, 1, 3, 3), (0, 2), 2, 2),
+    ((2, 2, 14, 24), (4, 1, 3, 3), (0, 2), 2, 2),  # channel multiplier 2 (depthwise takes frames)
     ((3, 1, 10, 10), (5, 1, 1, 1), 0, 1, 1),
 ])
 def test_wide_layout_convolutions_match_torch_to_second_order(torch, monkeypatch, x_shape, w_shape, padding,
@@ -304,3 +306,269 @@ def _spy(function, calls):
             calls.append(geo)
         return function(x, geo, *args)
     return spied
+
+
+# ---- the narrow columns, the framed input gradient and the fused backward ----------------------------------
+
+def _reference_columns(x, geo):
+    """im2col by its definition: offset (p, q)'s column (i, j) holds x_pad[s·i + d·p, s·j + d·q]."""
+    (top, bottom), (left, right) = geo.padding
+    xp = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = geo.kernel, geo.stride, geo.dilation, geo.out
+    cols = np.empty(x.shape[:2] + (kh, kw, oh, ow), x.dtype)
+    for p in range(kh):
+        for q in range(kw):
+            cols[:, :, p, q] = xp[:, :, p * dh:p * dh + sh * (oh - 1) + 1:sh, q * dw:q * dw + sw * (ow - 1) + 1:sw]
+    return cols.reshape(x.shape[0], geo.groups, -1, oh * ow)
+
+
+@given(geometry())
+def test_the_narrow_columns_are_the_windows_by_definition(case):
+    """Stride 1 in height takes kw shifted copies and contiguous runs of them, any other stride kh·kw strided
+    copies: both are the definition."""
+    shape, geo, seed = case
+    x = np.random.default_rng(seed).standard_normal(shape)
+    np.testing.assert_array_equal(im2col(x, _narrow(geo)), _reference_columns(x, geo))
+
+
+def _framed_item_bytes(shape, w_shape, geo, itemsize=8):
+    return shape[1] * w_shape[2] * w_shape[3] * geo.padded[0] * geo.padded[1] * itemsize
+
+
+@given(geometry(stride_one=True, batch=(1, 5)), st.integers(1, 3), st.floats(0.3, 3.0))
+def test_the_framed_transposed_convolution_is_col2im_of_the_columns(case, o_g, items_per_chunk):
+    """Frames of Hp·Wp entries laid end to end, δ shifted by q·d for each kernel column, one GEMM and kh adds per
+    chunk (the last chunk shorter): col2im(Wᵀ·δ) for every padding, dilation and group count; a frame's zeros
+    spilling into the next item's frame add exactly 0."""
+    shape, geo, seed = case
+    rng = np.random.default_rng(seed)
+    w = rng.standard_normal((o_g * geo.groups, shape[1] // geo.groups, *geo.kernel))
+    dy = rng.standard_normal((shape[0], w.shape[0], *geo.out))
+    budget = max(1, int(items_per_chunk * _framed_item_bytes(shape, w.shape, geo)) // conv_kernels.CHUNK_CACHES)
+    with patch.object(conv_kernels, "cache_bytes", lambda: budget):
+        got = conv_kernels._framed_transpose(dy, w, geo)
+    np.testing.assert_allclose(got, _reference_transpose(dy, w, geo), rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("x_shape, w_shape, padding, framed", [
+    ((4, 6, 14, 14), (16, 6, 5, 5), 0, True),     # LeNet C3: runs of 10·10 entries per item and channel
+    ((4, 1, 28, 28), (6, 1, 5, 5), 2, False),     # LeNet C1: runs of 28·32, which per-item col2im adds in the cache
+    ((4, 16, 5, 5), (12, 16, 5, 5), 0, False),    # LeNet C5: one output position, the image is its own columns
+    ((4, 1, 14, 14), (32, 1, 3, 3), 1, False),    # 3 rows of columns per item, 96 shifted rows of δ
+])
+def test_the_transposed_convolution_takes_frames_only_for_short_runs(x_shape, w_shape, padding, framed):
+    rng = np.random.default_rng(7)
+    out = x_shape[2] + 2 * padding - w_shape[2] + 1
+    geo = Geometry.of(np.float64, x_shape[2:], w_shape[2:], (1, 1), ((padding,) * 2,) * 2, (1, 1), 1, (out, out))
+    w, dy = rng.standard_normal(w_shape), rng.standard_normal((x_shape[0], w_shape[0], out, out))
+    calls = []
+    real = conv_kernels._framed_transpose
+    with patch.object(conv_kernels, "_framed_transpose", lambda *a: calls.append(1) or real(*a)):
+        got = conv_transpose(dy, w, geo)
+    assert bool(calls) is framed
+    np.testing.assert_allclose(got, _reference_transpose(dy, w, geo), rtol=1e-10, atol=1e-10)
+    w[0, 0, 0, 0] = np.inf  # W·0 would be NaN in a frame's zeros: the exact col2im instead
+    calls.clear()
+    with patch.object(conv_kernels, "_framed_transpose", lambda *a: calls.append(1) or real(*a)):
+        got = conv_transpose(dy, w, replace(geo, wide=False))
+    expected = _reference_transpose(dy, w, geo)
+    assert not np.isfinite(expected).all()
+    np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-10)  # the same infs and NaNs, in place
+    assert not calls
+
+
+@given(geometry(stride_one=True, batch=(1, 5)), st.integers(1, 3), st.floats(0.3, 3.0))
+def test_the_fused_backward_gives_both_gradients_from_framed_delta_and_x(case, o_g, items_per_chunk):
+    """δ shifted by q·d and x shifted by p·d·Wp, both in frames of the padded image, give δ_x (one GEMM, kh adds)
+    and ∂E/∂W (one GEMM) per chunk: the transposed convolution and the weight gradient, for every padding,
+    dilation and group count, the last chunk shorter."""
+    shape, geo, seed = case
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(shape)
+    w = rng.standard_normal((o_g * geo.groups, shape[1] // geo.groups, *geo.kernel))
+    dy = rng.standard_normal((shape[0], w.shape[0], *geo.out))
+    frame = geo.padded[0] * geo.padded[1] * 8
+    item = (w.shape[0] * geo.kernel[1] + shape[1] * geo.kernel[0]) * frame
+    budget = max(1, int(items_per_chunk * item) // conv_kernels.CHUNK_CACHES)
+    with patch.object(conv_kernels, "cache_bytes", lambda: budget):
+        dx, dw = conv_kernels.conv_backward(dy, x, w, geo)
+    assert dw is not None and dw.shape == w.shape and dw.flags.c_contiguous
+    np.testing.assert_allclose(dx, _reference_transpose(dy, w, geo), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(dw, _reference_weight(x, dy, geo), rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("where", ["x inf", "x nan", "δ nan", "cropped δ inf"])
+def test_the_fused_backward_leaves_a_non_finite_weight_gradient_to_conv_weight(where):
+    """A frame's zeros meet every x entry, so an inf or NaN in x gives 0·inf = NaN where PyTorch may have a
+    number, and a non-finite δ is non-finite in ∂E/∂W anyway (here also one that meets only x's zero border,
+    padding 3 > span 2): ∂E/∂W is then None, for conv_weight to redo exactly; δ_x is exact."""
+    rng = np.random.default_rng(8)
+    x, w, dy = rng.standard_normal((2, 3, 5, 5)), rng.standard_normal((3, 1, 3, 3)), rng.standard_normal((2, 3, 9, 9))
+    geo = Geometry.of(np.float64, (5, 5), (3, 3), (1, 1), ((3, 3), (3, 3)), (1, 1), 3, (9, 9))
+    {"x inf": lambda: x.__setitem__((1, 2, 0, 4), np.inf), "x nan": lambda: x.__setitem__((0, 0, 2, 2), np.nan),
+     "δ nan": lambda: dy.__setitem__((1, 1, 4, 4), np.nan),
+     "cropped δ inf": lambda: dy.__setitem__((0, 2, 0, 3), np.inf)}[where]()
+    dx, dw = conv_kernels.conv_backward(dy, x, w, geo)
+    assert dw is None
+    np.testing.assert_allclose(dx, _reference_transpose(dy, w, geo), rtol=1e-10, atol=1e-10)
+
+
+def _fused(calls):
+    real = conv_kernels.conv_backward
+
+    def spied(dy, x, w, geo):
+        dx, dw = real(dy, x, w, geo)
+        calls.append(dw is not None)
+        return dx, dw
+    return spied
+
+
+@st.composite
+def depthwise(draw):
+    """A depthwise (groups = channels, channel multiplier 1 or 2) stride-1 convolution with padding and dilation,
+    valid by construction."""
+    c, mult = draw(st.integers(1, 4)), draw(st.integers(1, 2))
+    k, d = draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    padding = (draw(st.integers(0, 3)), draw(st.integers(0, 3)))
+    size = [draw(st.integers(max(1, d * (k - 1) + 1 - 2 * p), 9)) for p in padding]
+    return (draw(st.integers(1, 3)), c, *size), (c * mult, 1, k, k), padding, d, draw(st.integers(0, 2**16))
+
+
+@pytest.mark.torch
+@given(depthwise())
+def test_depthwise_gradients_match_torch(torch, case):
+    """Depthwise and channel-multiplier convolutions through the graph, float64, against PyTorch (the fused
+    backward where the flipped kernel pays, the other kernels elsewhere)."""
+    x_shape, w_shape, padding, dilation, seed = case
+    rng = np.random.default_rng(seed)
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    attrs = dict(padding=padding, dilation=dilation, groups=x_shape[1])
+    ours_x, ours_w = tg.tensor(x, requires_grad=True), tg.tensor(w, requires_grad=True)
+    y = F.conv2d(ours_x, ours_w, **attrs)
+    delta = rng.standard_normal(y.shape)
+    y.backward(tg.tensor(delta))
+    theirs_x, theirs_w = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    torch.nn.functional.conv2d(theirs_x, theirs_w, **attrs).backward(torch.tensor(delta))
+    np.testing.assert_allclose(ours_x.grad.data, theirs_x.grad.numpy(), rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(ours_w.grad.data, theirs_w.grad.numpy(), rtol=1e-9, atol=1e-11)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("x_shape, w_shape, padding, dilation, groups", [
+    ((2, 4, 8, 8), (4, 1, 3, 3), 1, 1, 4),        # depthwise
+    ((2, 3, 7, 9), (6, 1, 3, 3), (3, 2), 1, 3),   # padding beyond the span: δ cropped
+    ((2, 4, 9, 9), (6, 2, 3, 3), 2, 2, 2),        # dilated, grouped
+])
+@pytest.mark.parametrize("where", ["none", "x nan", "x inf", "δ inf", "δ nan"])
+def test_fused_backward_propagates_non_finite_values_as_torch(torch, x_shape, w_shape, padding, dilation, groups,
+                                                              where):
+    rng = np.random.default_rng(9)
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    attrs = dict(padding=padding, dilation=dilation, groups=groups)
+    out = torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w), **attrs).shape
+    delta = rng.standard_normal(tuple(out))
+    if where.startswith("x"):
+        x[1, -1, 0, 2] = np.nan if "nan" in where else np.inf
+    elif where != "none":
+        delta[0, 0, 0, 1] = np.nan if "nan" in where else -np.inf
+    calls = []
+    ours_x, ours_w = tg.tensor(x, requires_grad=True), tg.tensor(w, requires_grad=True)
+    with patch.object(conv_kernels, "conv_backward", _fused(calls)):
+        F.conv2d(ours_x, ours_w, **attrs).backward(tg.tensor(delta))
+    assert calls == [where == "none"]  # taken every time; ∂E/∂W handed over only when finite
+    theirs_x, theirs_w = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    torch.nn.functional.conv2d(theirs_x, theirs_w, **attrs).backward(torch.tensor(delta))
+    for ours, theirs in ((ours_x.grad.data, theirs_x.grad.numpy()), (ours_w.grad.data, theirs_w.grad.numpy())):
+        np.testing.assert_array_equal(np.isnan(ours), np.isnan(theirs))
+        np.testing.assert_array_equal(np.isposinf(ours), np.isposinf(theirs))
+        np.testing.assert_array_equal(np.isneginf(ours), np.isneginf(theirs))
+        finite = np.isfinite(theirs)
+        np.testing.assert_allclose(ours[finite], theirs[finite], rtol=1e-9, atol=1e-11)
+
+
+def test_depthwise_gradients_match_central_differences():
+    """The fused backward's two gradients against finite differences, float64 (padding 2, dilation 2: δ padded by
+    2 on every side)."""
+    from tests.helpers import numeric_grad, rand64
+
+    rng = np.random.default_rng(10)
+    x, w = rand64(rng, (2, 3, 7, 6)), rand64(rng, (3, 1, 3, 3))
+    attrs = dict(padding=2, dilation=2, groups=3)
+    y = F.conv2d(x, w, **attrs)
+    v = rng.standard_normal(y.shape)
+    calls = []
+    with patch.object(conv_kernels, "conv_backward", _fused(calls)):
+        y.backward(tg.tensor(v))
+    assert calls == [True]
+    np.testing.assert_allclose(x.grad.data, numeric_grad(lambda t: F.conv2d(t, w, **attrs), x, v), rtol=1e-6,
+                               atol=1e-8)
+    np.testing.assert_allclose(w.grad.data, numeric_grad(lambda t: F.conv2d(x, t, **attrs), w, v), rtol=1e-6,
+                               atol=1e-8)
+
+
+@given(geometry(stride_one=True, batch=(1, 5)), st.integers(1, 3), st.floats(0.3, 3.0))
+def test_the_framed_convolution_is_the_convolution(case, o_g, items_per_chunk):
+    """x in frames of the padded image, kw copies shifted by q·d, one GEMM per kernel row p read from p·d·Wp on:
+    the one-GEMM formula for every padding, dilation and group count (it is taken for depthwise ones only)."""
+    shape, geo, seed = case
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(shape)
+    w = rng.standard_normal((o_g * geo.groups, shape[1] // geo.groups, *geo.kernel))
+    item = (shape[1] * geo.kernel[1] + 2 * w.shape[0]) * geo.padded[0] * geo.padded[1] * 8
+    with patch.object(conv_kernels, "cache_bytes", lambda: max(1, int(items_per_chunk * item) // conv_kernels.CHUNK_CACHES)):
+        got = conv_kernels._framed_conv(x, w, geo)
+    np.testing.assert_allclose(got, _reference_conv(x, w, geo), rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("x_shape, w_shape, groups, framed", [
+    ((2, 4, 9, 9), (4, 1, 3, 3), 4, True),      # depthwise
+    ((2, 4, 9, 9), (8, 1, 3, 3), 4, False),     # channel multiplier 2
+    ((2, 4, 9, 9), (4, 1, 1, 1), 4, False),     # 1×1: the image is its own columns
+    ((2, 4, 9, 9), (4, 4, 3, 3), 1, False),     # a regular convolution
+])
+def test_the_forward_takes_frames_only_for_depthwise_convolutions(x_shape, w_shape, groups, framed):
+    rng = np.random.default_rng(11)
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    k = w_shape[2]
+    geo = Geometry.of(np.float64, x_shape[2:], w_shape[2:], (1, 1), ((k // 2,) * 2,) * 2, (1, 1), groups, x_shape[2:])
+    calls = []
+    real = conv_kernels._framed_conv
+    with patch.object(conv_kernels, "_framed_conv", lambda *a: calls.append(1) or real(*a)):
+        y = conv(x, w, geo)
+    assert bool(calls) is framed
+    np.testing.assert_allclose(y, _reference_conv(x, w, geo), rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("padding, dilation", [(1, 1), ((2, 0), (2, 1)), (0, 1)])
+def test_depthwise_convolutions_match_torch_to_second_order(torch, padding, dilation):
+    """The framed forward and the fused backward inside double backward, float64."""
+    rng = np.random.default_rng(12)
+    x, w = rng.standard_normal((3, 4, 9, 8)), rng.standard_normal((4, 1, 3, 3))
+    attrs = dict(padding=padding, dilation=dilation, groups=4)
+    ours_x, ours_w = tg.tensor(x, requires_grad=True), tg.tensor(w, requires_grad=True)
+    theirs_x, theirs_w = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    y, y_t = F.conv2d(ours_x, ours_w, **attrs), torch.nn.functional.conv2d(theirs_x, theirs_w, **attrs)
+    np.testing.assert_allclose(y.data, y_t.detach().numpy(), rtol=1e-9, atol=1e-12)
+    (gx, gw) = tg.grad((y * y).sum(), [ours_x, ours_w], create_graph=True)
+    (gx_t, gw_t) = torch.autograd.grad((y_t * y_t).sum(), [theirs_x, theirs_w], create_graph=True)
+    np.testing.assert_allclose(gx.data, gx_t.detach().numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(gw.data, gw_t.detach().numpy(), rtol=1e-9, atol=1e-12)
+    (gg,) = tg.grad((gx * gx).sum() + (gw * gw).sum(), [ours_w])
+    (gg_t,) = torch.autograd.grad((gx_t * gx_t).sum() + (gw_t * gw_t).sum(), [theirs_w])
+    np.testing.assert_allclose(gg.data, gg_t.numpy(), rtol=1e-8, atol=1e-10)
+
+
+def test_a_pointwise_convolution_keeps_its_copy_free_backward():
+    """1×1, stride 1: the image is its own column matrix, so δ_x and ∂E/∂W are one GEMM each with nothing copied;
+    the fused backward would copy both into frames."""
+    geo = Geometry.of(np.float32, (8, 8), (1, 1), (1, 1), ((0, 0), (0, 0)), (1, 1), 1, (8, 8))
+    w = np.ones((8, 4, 1, 1), np.float32)  # 4 → 8 channels, as the benchmark's 32 → 64
+    assert geo.image_columns and conv_kernels._flipping_pays(w.shape, geo)
+    assert not conv_kernels.fuses_backward(w, geo)
+    assert conv_kernels.fuses_backward(np.ones((16, 4, 3, 3), np.float32),
+                                       Geometry.of(np.float32, (8, 8), (3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1,
+                                                   (8, 8))) is False  # 4 → 16: δ has 4× the channels
+    assert conv_kernels.fuses_backward(np.ones((4, 1, 3, 3), np.float32),
+                                       Geometry.of(np.float32, (8, 8), (3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 4,
+                                                   (8, 8)))  # depthwise

@@ -9,7 +9,9 @@ written with the other two, so second derivatives and SymPy values go through un
 δ_r = ⟨δ_{r+1}, W_{r+1}⟩ is `conv_transpose2d(δ, W)` and ∂E/∂W = Σ δ·Z is `conv2d_weight(Z, δ)`.
 
 On numbers each map runs over the batch in cache-sized chunks, im2col → GEMM → output per chunk
-(ops/conv_kernels.py); on SymPy values it is one im2col or col2im and one GEMM over the whole batch. Padding is
+(ops/conv_kernels.py); on SymPy values it is one im2col or col2im and one GEMM over the whole batch. When
+Conv2d's backward wants both gradients and one pass over δ and x gives both more cheaply (stride 1, depthwise or
+CIFAR-style), ConvTranspose2d computes ∂E/∂W too and hands it to Conv2dWeight; the graph is the same. Padding is
 stored per side, ((top, bottom), (left, right)), because padding='same' with an even kernel is asymmetric.
 """
 from __future__ import annotations
@@ -63,8 +65,11 @@ class Conv2d(Function):
         x, w = ctx.inputs
         a = ctx.attrs
         geometry = dict(stride=a["stride"], padding=a["padding"], dilation=a["dilation"], groups=a["groups"])
-        dx = ConvTranspose2d.apply(g, w, size=x.shape[2:], **geometry) if ctx.needs_input_grad[0] else None
-        dw = (Conv2dWeight.apply(x, g, kernel=w.shape[2:], columns=ctx.saved[0], **geometry)
+        # both gradients wanted: δ_x's kernel may hand ∂E/∂W over through `shared` (kernels.conv_backward)
+        shared = {"x": x.data} if ctx.needs_input_grad[0] and ctx.needs_input_grad[1] else None
+        dx = (ConvTranspose2d.apply(g, w, size=x.shape[2:], shared=shared, **geometry)
+              if ctx.needs_input_grad[0] else None)
+        dw = (Conv2dWeight.apply(x, g, kernel=w.shape[2:], columns=ctx.saved[0], shared=shared, **geometry)
               if ctx.needs_input_grad[1] else None)
         return dx, dw
 
@@ -75,7 +80,10 @@ class ConvTranspose2d(Function):
     rule_unicode = "x = conv_transpose2d(y, W): δ_y = conv2d(δ, W),  δ_W = conv2d_weight(δ, y)"
     rule_latex = r"\delta_y = \operatorname{conv2d}(\delta, W),\quad \delta_W = \operatorname{conv2d\_weight}(\delta, y)"
 
-    def forward(ctx, y, w, stride, padding, dilation, groups, size):
+    def forward(ctx, y, w, stride, padding, dilation, groups, size, shared=None):
+        # `shared` ({"x": Conv2d's input}) asks for ∂E/∂W as well when one pass gives both (kernels.conv_backward);
+        # it is put in shared["dw"] for Conv2dWeight. A hand-over, not a hyper-parameter: it leaves attrs.
+        ctx.attrs.pop("shared", None)
         n, o = y.shape[:2]
         if y.size == 0 or w.size == 0:
             return _zeros((n, w.shape[1] * groups, *size), y, w)
@@ -83,6 +91,10 @@ class ConvTranspose2d(Function):
         if geo.wide and not _finite(w):  # the wide layout's extra columns are W·0, exactly 0 only for finite W
             geo = replace(geo, wide=False)
         if y.dtype != object and w.dtype != object:
+            x = None if shared is None else shared["x"]
+            if x is not None and x.dtype != object and x.size and kernels.fuses_backward(w, geo):
+                dx, shared["dw"] = kernels.conv_backward(y, x, w, geo)
+                return dx
             return kernels.conv_transpose(y, w, geo)
         w_t = w.reshape(groups, o // groups, -1).transpose(0, 2, 1)
         return col2im(np.matmul(w_t, output_columns(y, geo)), geo)
@@ -112,11 +124,14 @@ class Conv2dWeight(Function):
     rule_unicode = "δ_W = Σ δ·Z: δ_x = conv_transpose2d(δ, D),  δ_δ = conv2d(x, D)   (D: the gradient of δ_W)"
     rule_latex = r"\delta_x = \operatorname{conv\_transpose2d}(\delta, D),\quad \delta_\delta = \operatorname{conv2d}(x, D)"
 
-    def forward(ctx, x, dy, kernel, stride, padding, dilation, groups, columns=None):
+    def forward(ctx, x, dy, kernel, stride, padding, dilation, groups, columns=None, shared=None):
         # `columns` is Conv2d's im2col of this same x when the kernel kept it (a cache-sized one), handed over
-        # instead of recomputed; it is a cache, not a hyper-parameter, so it does not stay in attrs (which the
-        # stepper and the renderer show).
+        # instead of recomputed; `shared` may hold ∂E/∂W itself, computed with δ_x (ConvTranspose2d). Caches, not
+        # hyper-parameters, so they do not stay in attrs (which the stepper and the renderer show).
         ctx.attrs.pop("columns", None)
+        ctx.attrs.pop("shared", None)
+        if shared is not None and shared.get("dw") is not None:
+            return shared.pop("dw")
         if x.size == 0 or dy.size == 0:  # no batch items: ∂E/∂W is an empty sum
             return _zeros((dy.shape[1], x.shape[1] // groups, *kernel), x, dy)
         geo = Geometry.of(np.result_type(x, dy), x.shape[2:], kernel, stride, padding, dilation, groups, dy.shape[2:])
@@ -168,6 +183,9 @@ def conv2d(input: Any, weight: Any, bias: Optional[Any] = None, stride: Any = 1,
     return y if batched else squeeze(y, 0)
 
 
+@composite("conv1d", "u = W ⋆ z + b along the length: δ_z = conv_transpose1d(δ, W), ∂E/∂W = Σ_{n,i} δ·Z, "
+           "∂E/∂b = Σ_{n,i} δ", r"\delta_z = \operatorname{conv\_transpose1d}(\delta, W),\ "
+           r"\partial E/\partial W = \textstyle\sum_{ni} \delta\, Z,\ \partial E/\partial b = \sum_{ni} \delta")
 def conv1d(input: Any, weight: Any, bias: Optional[Any] = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Any:
     """torch.nn.functional.conv1d: (N, C, L) ⋆ (O, C/groups, k) → (N, O, L_out), as a conv2d of height 1."""

@@ -23,7 +23,16 @@ from tinygrad_edu.viz.slicing import SliceError, parse_slice, select, windows
 from .svgtools import counts, element_nodes
 
 NODE = re.compile(r'^\s*(e(\d+)_(\d+)) \[label="([^"]*)"', re.M)
-EDGE = re.compile(r'^\s*(e\d+_\d+) -> (e\d+_\d+) \[(?:label|taillabel)="?([^"\s\]]*)"?', re.M)
+EDGE = re.compile(r'^\s*(e\d+_\d+) -> (e\d+_\d+) \[.*?(?:label|taillabel)=("[^"]*"|[^\s\]]+)', re.M)
+
+
+def edge_labels(source: str) -> list[tuple[str, str, str, str]]:
+    """(tail, head, weight entry or "", value text) of every edge in a sliced view's DOT source."""
+    found = []
+    for tail, head, label in EDGE.findall(source):
+        weight, _, value = label.strip('"').rpartition(" = ")
+        found.append((tail, head, weight, value))
+    return found
 
 
 def graph(*argv):
@@ -129,14 +138,15 @@ def test_lenet5_labels_are_the_forwards_values_at_their_true_indices():
     assert outputs == {(0, 0, i, j) for i in (3, 4) for j in (2, 3, 4)}
     for name, index, value in nodes.values():
         _check_label(value, _lenet_expected(model, x, name, index))
-    assert "weights, as numbers on the edge labels: c1.weight[0, 0, 0:5, 0:5] (of 6×1×5×5), c1.bias[0] (of 6)" in (
+    assert "weights the drawn elements depend on: c1.weight[0, 0, 0:5, 0:5] (of 6×1×5×5), c1.bias[0] (of 6)" in (
         view.caption), "the kernel of output channel 0 and its bias, nothing else"
     assert "inputs outside its receptive field not drawn" in view.caption
     w = model.c1.weight.data
-    for tail, head, label in EDGE.findall(view.source):
+    for tail, head, weight, label in edge_labels(view.source):
         if nodes[tail][0] == "input" and nodes[head][0] == "conv2d":
             (_, _, i, j), (_, o, p, q) = nodes[tail][1], nodes[head][1]
             assert label == number(w[o, 0, i - p, j - q]), "∂u/∂x is the kernel entry"
+            assert weight == f"c1.weight[{o},0,{i - p},{j - q}]", "and says which"
     auto = sliced_view(root, values=True, names=model)
     assert auto.selection.text == "s2.out[0, 0, 0:2, 0:2]"
     for name, index, value in element_labels(auto.source).values():
@@ -322,3 +332,101 @@ def test_the_slice_view_is_byte_identical_across_hash_seeds(tmp_path):
                        capture_output=True)
         written.append(out.read_bytes())
     assert written[0] == written[1] and b"slice: batch 0" in written[0]
+
+
+# ---- lecture notation, gradients and named weights on a slice (issue 14, item 3) ----------------------------------
+def test_lecture_notation_names_the_elements_of_a_lenet5_slice():
+    from tinygrad_edu.viz.notation import LEGEND
+
+    root, model = zoo_loss("lenet5")
+    view = sliced_view(root, "s2.out[0, 0, 0:2, 0:2]", names=model, notation="lecture")
+    nodes = element_labels(view.source)
+    assert {name for name, _, _ in nodes.values()} == {"z₁", "conv2d", "u₁", "z₂", "u₂"}, "conv2d: inside u₁'s op"
+    assert {tuple(i) for n, i, _ in nodes.values() if n == "u₂"} == {(0, 0, i, j) for i in (0, 1) for j in (0, 1)}
+    assert {tuple(i) for n, i, _ in nodes.values() if n == "z₁"} == {(0, 0, i, j) for i in range(8) for j in range(8)}
+    for title in ("z₁: input  (2×1×32×32)", "u₁: c1.out = Add(…)", "z₂: act1.out = Relu(…)",
+                  "u₂ = z₃: s2.out = MaxPool2d(…)"):
+        assert f'label="{title}' in view.source
+    code = {(tail, head): weight for tail, head, weight, _ in edge_labels(sliced_view(root, "s2.out[0, 0, 0:2, 0:2]",
+                                                                                      names=model).source)}
+    kernel = [(tail, head, weight) for tail, head, weight, _ in edge_labels(view.source) if nodes[tail][0] == "z₁"]
+    assert len(kernel) == 16 * 25
+    for tail, head, weight in kernel:
+        assert weight.startswith("W₁[0,0,") and code[(tail, head)] == "c1." + weight.replace("W₁", "weight")
+    assert LEGEND in view.caption and "W₁ = c1.weight[0, 0, 0:5, 0:5] (of 6×1×5×5), b₁ = c1.bias[0] (of 6)" in (
+        view.caption)
+    assert "u₁" not in sliced_view(root, "s2.out[0, 0, 0:2, 0:2]", names=model).source
+    for alias in ("u₂[0, 0, 0:2, 0:2]", "u2[0, 0, 0:2, 0:2]"):  # the slice may name the tensor as the picture does
+        assert sliced_view(root, alias, names=model, notation="lecture").source == view.source
+    with pytest.raises(SliceError, match="no tensor named 'u2'"):
+        sliced_view(root, "u2[0, 0, 0, 0]", names=model)
+
+
+def _gradient_labels(source: str) -> dict[tuple[str, tuple[int, ...]], str]:
+    """(tensor name, index) → the gradient text on its node (the line after the value, after `δ `)."""
+    found = {}
+    for _, _, _, label in NODE.findall(source):
+        lines = label.split("\\n")
+        name, _, index = lines[0].partition("[")
+        if len(lines) > 1 and lines[-1].startswith(("δ", "∂")):
+            found[(name, tuple(int(i) for i in index.rstrip("]").split(",")))] = lines[-1].split(" ")[-1]
+    return found
+
+
+def _small_cnn():
+    tg.manual_seed(3)
+    net = tg.nn.Sequential(tg.nn.Conv2d(1, 2, 3, padding=1), tg.nn.ReLU(), tg.nn.MaxPool2d(2), tg.nn.Flatten(),
+                           tg.nn.Linear(18, 4))
+    x = tg.Tensor(np.random.default_rng(3).normal(size=(2, 1, 6, 6)).astype(np.float32), requires_grad=True,
+                  name="x")
+    return net, x, np.array([1, 3])
+
+
+def test_grads_are_the_full_backwards_gradients_at_the_drawn_indices():
+    net, x, targets = _small_cnn()
+    loss = F.cross_entropy(net(x), targets)
+    loss.name = "loss"
+    view = sliced_view(loss, "2.out[1, 1, 0:2, 0:2]", values=True, names=net, grads=True)
+    shown = _gradient_labels(view.source)
+    conv, fc = net[0], net[4]  # the same numbers again, every intermediate keeping its gradient
+    reference = {"x": tg.Tensor(x.data, requires_grad=True)}
+    reference["0.out"] = F.conv2d(reference["x"], conv.weight.detach(), conv.bias.detach(), padding=1)
+    reference["1.out"] = reference["0.out"].relu()
+    reference["2.out"] = F.max_pool2d(reference["1.out"], 2)
+    for t in reference.values():
+        t.retain_grad()
+    F.cross_entropy(F.linear(reference["2.out"].flatten(1), fc.weight.detach(), fc.bias.detach()), targets).backward()
+    assert {name for name, _ in shown} == {"x", "conv2d", "0.out", "1.out", "2.out"}
+    checked = 0
+    for (name, index), text in shown.items():
+        if name in reference:
+            expected = float(reference[name].grad.data[index])
+            assert text == number(expected) or float(text) == pytest.approx(expected, rel=6e-3, abs=1e-7), name
+            checked += 1
+    assert checked == len(shown) - 16 and any(text != "0" for text in shown.values())
+    assert "gradients δ = ∂loss/∂element: one backward pass of loss;" in view.caption
+    widest = max(re.findall(r"penwidth=([\d.]+)", view.source), key=float)
+    assert widest == "4.00", "the edge carrying the most gradient is the widest"
+    assert x.grad is None and conv.weight.grad is None, "the view's backward writes no .grad"
+
+
+def test_grads_of_a_tensor_that_is_not_a_scalar_are_those_of_its_sum():
+    net, x, _ = _small_cnn()
+    pooled = net[2](net[1](net[0](x)))
+    view = sliced_view(pooled, "2.out[0, 0, 0, 0:2]", names=net, grads=True, notation="lecture")
+    shown = _gradient_labels(view.source)
+    assert shown[("u₂", (0, 0, 0, 0))] == "1" and shown[("u₂", (0, 0, 0, 1))] == "1"
+    assert "δ₂ 1" in view.source and "∂E/∂z₂ " in view.source, "δ_r at u_r, ∂E/∂z_r at z_r"
+    assert "(the sum of its 36 elements)" in view.caption
+
+
+def test_after_a_backward_that_freed_the_graph_the_slice_says_which_gradients_it_cannot_show():
+    net, x, targets = _small_cnn()
+    loss = F.cross_entropy(net(x), targets)
+    loss.backward()  # no retain_graph: the saved values are gone, the leaves hold .grad
+    view = sliced_view(loss, "2.out[1, 1, 0, 0]", names=net, grads=True)
+    shown = _gradient_labels(view.source)
+    assert {name for name, _ in shown} == {"x"}
+    for (_, index), text in shown.items():
+        assert text == number(x.grad.data[index])
+    assert "no gradient at conv2d, 0.out, 1.out, 2.out: the graph's saved values were freed" in view.caption

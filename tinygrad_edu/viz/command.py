@@ -30,15 +30,19 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="NAME[i, j, a:b, ...], with --level scalar (implied): draw only what these elements of tensor "
                         "NAME depend on, their receptive field back to the inputs, e.g. 'c1.out[0, 0, 0:4, 0:4]' (batch item 0, channel 0, "
                         "rows 0-3, cols 0-3); NumPy basic indexing, one integer or a:b range per axis, axes left out "
-                        "taken whole; NAME as the picture titles tensors (c1.out, input, conv2d, ...). Default: the "
+                        "taken whole; NAME as the picture titles tensors (c1.out, input, conv2d, ...; with --notation "
+                        "lecture also u₁ or u1, z₂ or z2, ...). Default: the "
                         "deepest tensor whose slice fits --max-elements and --max-nodes, said on stdout and in the "
                         "caption")
-    p.add_argument("--grads", action="store_true", help="show gradient summaries and weigh edges by |gradient|")
+    p.add_argument("--grads", action="store_true",
+                   help="show gradient summaries and weigh edges by |gradient| (a scalar-level slice: each element's "
+                        "gradient, from one backward pass)")
     p.add_argument("--values", action="store_true", help="show value summaries (and small heat maps)")
     p.add_argument("--rules", action="store_true", help="write each op's local derivative rule under its name")
     p.add_argument("--notation", choices=("code", "lecture"), default="code",
                    help="lecture: call the tensors u_r, z_r, W_r, b_r, E as the lecture does (layer r reads z_r, "
-                        "u_r = W_r z_r + b_r, z_{r+1} = f(u_r)), each with its name in the code")
+                        "u_r = W_r z_r + b_r, z_{r+1} = f(u_r)), each with its name in the code; on a scalar-level "
+                        "slice its elements too (u₁[0,0,3,4], and W₁[…] on the edges)")
     p.add_argument("--expand-composites", metavar="NAMES", nargs="?", const="all",
                    help="draw compositions (cross_entropy, linear, batch_norm, …) as their primitives instead of one "
                         "node each: all of them, or the comma-separated names given"),
@@ -131,25 +135,27 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _scalar(args: argparse.Namespace, root: Any, names: Any, variables: Any, caption: Optional[str]) -> Any:
-    """The scalar view: the whole graph when it is small enough and no --slice is given, else the slice asked for or
-    one chosen automatically; the slice drawn is said on stdout (and in the caption)."""
-    from ..graph import variable_names
-    from . import draw
-    from .scalar_view import TooManyElements
-    from .slice_view import sliced_view
+    """The scalar view, as viz.draw(level="scalar") draws it: the whole graph when it is small enough and no --slice is
+    given, else the slice asked for or one chosen automatically; the slice drawn is said on stdout (and in the
+    caption)."""
+    import warnings
 
-    titles = variable_names(variables) if variables else {}
-    if args.slice is None:
-        try:
-            return draw(root, values=args.values, expand=True, names=names, variables=variables,
-                        max_elements=args.max_elements, notation=args.notation, caption=caption)
-        except TooManyElements as err:
-            why = (f"{err.what} ({'×'.join(map(str, err.shape))}) has {err.count} elements, more than --max-elements "
-                   f"{err.limit}")
-    view = sliced_view(root, slice=args.slice, values=args.values, names=names, max_elements=args.max_elements,
-                       max_nodes=args.max_nodes, titles=titles, caption=caption)
-    how = (f"chosen automatically, since {why}; pick another with --slice NAME[i, j, a:b, …]" if view.chosen
-           else "as --slice asked")
+    from . import draw
+    from .slice_view import AutomaticSlice
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AutomaticSlice)  # said below, in the command line's words
+        view = draw(root, level="scalar", slice=args.slice, values=args.values, grads=args.grads, names=names,
+                    variables=variables, max_elements=args.max_elements, max_nodes=args.max_nodes,
+                    notation=args.notation, caption=caption)
+    if view.selection is None:
+        return view
+    if view.chosen:
+        err = view.too_large
+        how = (f"chosen automatically, since {err.what} ({'×'.join(map(str, err.shape))}) has {err.count} elements, "
+               f"more than --max-elements {err.limit}; pick another with --slice NAME[i, j, a:b, …]")
+    else:
+        how = "as --slice asked"
     elements, couplings = view.element_count, view.coupling_count
     print(f"slice: {view.selection.text} — {view.selection.describe()}; {elements} element{'s' * (elements != 1)}, "
           f"{couplings} coupling{'s' * (couplings != 1)} ({how})")

@@ -29,7 +29,7 @@ class FieldTooLarge(ValueError):
         self.tensor, self.found, self.limit, self.what = tensor, found, limit, what
 
 
-class _Probe:
+class Probe:
     """One Function node re-run on its recorded inputs: its forward with chosen entries of one input replaced, and its
     backward fed a chosen δ (on a fresh copy of the node, so the recorded graph is never touched)."""
 
@@ -74,15 +74,20 @@ class _Probe:
                 break
         return hit
 
-    def rows(self, inputs: list[int], seeds: list[np.ndarray]) -> dict[int, list[np.ndarray]]:
+    def rows(self, inputs: list[int], seeds: list[np.ndarray],
+             replace: Optional[dict[int, np.ndarray]] = None) -> dict[int, list[np.ndarray]]:
         """input k → for each seed (a flat set of output entries δ = 1 there), Σ ∂out/∂input_k over them, flattened,
-        at the recorded values: the op's own backward, as the engine calls it."""
+        at the recorded values (or with the inputs in `replace`, k → array, standing in for the recorded ones): the
+        op's own backward, as the engine calls it."""
         fresh = self._fresh()
         found: dict[int, list[np.ndarray]] = {k: [] for k in inputs}
+        replace = replace or {}
+        arrays = [replace.get(k, a) for k, a in enumerate(self.arrays)]
         with no_grad(), np.errstate(all="ignore"):
-            out = self._forward(self.arrays, fresh)
+            out = self._forward(arrays, fresh)
             out_tensor = Tensor._make(out, False)
-            fresh.inputs = self.fn.inputs
+            fresh.inputs = tuple(Tensor._make(replace[k], False) if k in replace else t
+                                 for k, t in enumerate(self.fn.inputs))
             fresh.needs_input_grad = tuple(k in inputs for k in range(len(self.fn.inputs)))
             fresh._engine_needs = fresh.needs_input_grad
             fresh._output = weakref.ref(out_tensor)
@@ -102,7 +107,7 @@ def dependencies(fn: Function, k: int, targets: np.ndarray, budget: int) -> tupl
     (None, how many are certain) once that passes `budget`. Entries with a non-zero derivative depend for sure (one
     backward finds them); the rest are probed in groups, halved while a group still changes an output (a ReLU that
     is off, a pool's losers); disjoint groups that each change one are a lower bound on the count."""
-    probe = _Probe(fn)
+    probe = Probe(fn)
     n = fn.inputs[k].numel()
     try:
         (summed,) = probe.rows([k], [targets])[k]
@@ -202,7 +207,7 @@ def couplings(found: Field) -> list[Edge]:
         inputs = [k for k, u in enumerate(fn.inputs) if id(u) in number]
         if not inputs:
             continue
-        probe = _Probe(fn)
+        probe = Probe(fn)
         rows = probe.rows(inputs, [np.array([i]) for i in targets])
         summed: dict[tuple[int, int, int], float] = {}
         for k in inputs:

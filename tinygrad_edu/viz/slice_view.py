@@ -1,10 +1,11 @@
 """The scalar view of a slice: when a graph is too big for one node per element (every zoo model is), draw the
 elements a few output entries depend on — their receptive field back through conv, pool and dense layers — each
-with its true index (input[0,0,3,4]), each tensor as the grid of its drawn part (viz.grid_layout), and say what
-was cut. Without a slice given, the deepest tensor whose slice fits the limits is chosen, and named."""
+with its true index (input[0,0,3,4], or u₁[0,0,3,4] in the lecture's notation), each tensor as the grid of its drawn
+part (viz.grid_layout), each coupling as the weight entry it is where it is one (viz.edge_weights), and say what was
+cut. Without a slice given, the deepest tensor whose slice fits the limits is chosen, and named."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Optional, Union
 
 import numpy as np
@@ -14,8 +15,10 @@ from ..graph import module_output_names, parameter_names
 from ..tensor import Tensor
 from . import grid_layout, labels, styles
 from .graph_walk import GraphData, walk
+from .edge_weights import WeightEntry, weight_entries
 from .receptive_field import Edge, Field, FieldTooLarge, couplings, dependencies, receptive_field
 from .rendering import GraphView
+from .slice_labels import Speller
 from .slicing import Selection, SliceError, SliceSpec, parse_slice, select, windows
 
 ROLE_STYLE = {
@@ -45,6 +48,10 @@ class SliceTooLarge(ShapeError):
         super().__init__(f"viz scalar view: {lead}{selection.text} ({selection.describe()}) {needs} "
                          f"{found} elements {scope}, more than {what}={limit}; pick fewer output elements or a tensor "
                          f"nearer the input, or raise {what}")
+
+
+class AutomaticSlice(UserWarning):
+    """viz.draw(level="scalar") drew a slice chosen automatically, the whole graph being too big: which, and why."""
 
 
 @dataclass
@@ -138,23 +145,33 @@ def choose_slice(names: Names, max_elements: int, max_nodes: int) -> tuple[Selec
 
 def sliced_view(root: Tensor, slice: Union[str, SliceSpec, None] = None, values: bool = False, names: Any = None,
                 max_elements: int = 64, max_nodes: int = 150, rankdir: str = "LR",
-                titles: Optional[dict[int, str]] = None, caption: Optional[str] = None) -> GraphView:
+                titles: Optional[dict[int, str]] = None, caption: Optional[str] = None, notation: str = "code",
+                grads: bool = False) -> GraphView:
     """The scalar view of `slice` (`"c1.out[0, 0, 0:4, 0:4]"`, see viz.slicing; None: chosen automatically): one node
     per element it depends on, at most `max_elements` per tensor and `max_nodes` in all (SliceTooLarge otherwise),
-    one edge per structural dependence labelled with ∂out/∂in at the recorded values. `view.selection`: the slice
-    drawn; `view.chosen`: True when it was chosen automatically; `view.positions`: element node id → (x, y)."""
+    one edge per structural dependence labelled with ∂out/∂in at the recorded values — by the weight entry it is
+    (`c1.weight[0,0,2,3] = 0.12`) where it is one. notation="lecture" calls the elements u₁[0,0,3,4], z₁[…], W₁[…]
+    (viz.notation); `grads` adds each element's gradient δ from one backward pass of `root` (of its sum when it is not
+    a scalar) and weighs the edges by the gradient they carry. `view.selection`: the slice drawn; `view.chosen`: True
+    when it was chosen automatically; `view.positions`: element node id → (x, y)."""
     graph = walk(root)
     table = tensor_names(graph, parameter_names(names, "viz"), titles or {})
+    speller = Speller(graph, table.by_id, notation, grads)
     if slice is None:
         selection, found = choose_slice(table, max_elements, max_nodes)
     else:
         spec = slice if isinstance(slice, SliceSpec) else parse_slice(slice, list(table.by_id.values()))
+        known = set(table.by_id.values())
+        alias = speller.aliases().get(spec.name) if spec.name not in known else None
+        spec = replace(spec, name=alias) if alias else spec
         _check_drawable(table, spec)
         selection = select(spec, table.shapes())
         found = _field(table, selection, max_elements, max_nodes, auto=False)
     edges = couplings(found)
-    view = _draw(graph, table, selection, found, edges, values, rankdir)
-    lines = ([caption] if caption else []) + _caption(graph, table, selection, found, edges, slice is None)
+    entries = weight_entries(found, edges, table.weights)
+    view = _draw(found, edges, entries, speller, values, rankdir)
+    lines = ([caption] if caption else []) + _caption(graph, table, selection, found, edges, entries, speller,
+                                                      slice is None)
     view.caption = "\n".join(lines)
     placed_bottom = max(y for _, y in view.positions.values()) + 0.5
     middle = (min(x for x, _ in view.positions.values()) + max(x for x, _ in view.positions.values())) / 2
@@ -176,12 +193,6 @@ def _check_drawable(table: Names, spec: SliceSpec) -> None:
            if t.dtype == object else "is a weight: weights are drawn as numbers on the edge labels, not as nodes"
            if id(t) in table.weights else f"has dtype {t.dtype}, not a floating value the view can follow")
     raise SliceError(f"--slice {spec.text!r}: {spec.name} {why}")
-
-
-def _index_text(name: str, shape: tuple[int, ...], flat: int) -> str:
-    if not shape:
-        return name
-    return f"{name}[{','.join(str(int(i)) for i in np.unravel_index(flat, shape))}]"
 
 
 def _sub_grid(shape: tuple[int, ...], flat: np.ndarray) -> tuple[tuple[int, ...], dict[int, int]]:
@@ -210,15 +221,15 @@ def _drawn_text(name: str, shape: tuple[int, ...], flat: np.ndarray) -> str:
     return f"{len(flat)} elements of {name}"
 
 
-def _draw(graph: GraphData, table: Names, selection: Selection, found: Field, edges: list[Edge], values: bool,
-          rankdir: str) -> GraphView:
+def _draw(found: Field, edges: list[Edge], entries: dict[tuple[int, int, int, int], WeightEntry], speller: Speller,
+          values: bool, rankdir: str) -> GraphView:
     texts = {}
     for n, t in enumerate(found.tensors):
         for flat in found.elements[id(t)]:
-            text = _index_text(table.by_id[id(t)], t.shape, int(flat))
-            texts[(n, int(flat))] = text + ("\n" + labels.number(t.data.flat[int(flat)]) if values else "")
+            texts[(n, int(flat))] = speller.element(t, int(flat), values)
     longest = max(len(line) for text in texts.values() for line in text.split("\n"))
-    width, height = max(0.5, 0.075 * longest + 0.2), grid_layout.NODE_H + (grid_layout.LINE_H if values else 0.0)
+    lines = max(text.count("\n") for text in texts.values())
+    width, height = max(0.5, 0.075 * longest + 0.2), grid_layout.NODE_H + grid_layout.LINE_H * lines
     feeds: dict[int, set[int]] = {}
     for e in edges:
         feeds.setdefault(e.target, set()).add(e.source)
@@ -237,10 +248,9 @@ def _draw(graph: GraphData, table: Names, selection: Selection, found: Field, ed
     view.positions = {}
     for n, t in enumerate(found.tensors):
         box, (sub_shape, sub) = placed.boxes[n], grids[n]
-        name = table.by_id[id(t)]
-        head = f"{name} = {t._ctx.name}(…)" if t._ctx is not None else name
-        drawn = _drawn_text(name, t.shape, found.elements[id(t)])
-        view.node(f"title{n}", label=labels.plain(f"{head}  ({labels.shape_text(t.shape)})\ndrawn: {drawn}"),
+        drawn = _drawn_text(speller.names[id(t)], t.shape, found.elements[id(t)])
+        title = f"{speller.title(t)}  ({labels.shape_text(t.shape)})\ndrawn: {drawn}"
+        view.node(f"title{n}", label=labels.plain(title),
                   shape="plaintext", pos=grid_layout.pin(box.x + box.width / 2, box.y - 0.4), fontsize="10",
                   fixedsize="false", width="0.1", height="0.2")
         role = "output" if t is found.target else "input" if t._ctx is None else "activation"
@@ -252,13 +262,28 @@ def _draw(graph: GraphData, table: Names, selection: Selection, found: Field, ed
     fan_out: dict[tuple[int, int], int] = {}
     for e in edges:
         fan_out[(e.source, e.source_index)] = fan_out.get((e.source, e.source_index), 0) + 1
-    for e in edges:
+    carried = _carried(found, edges, speller)
+    sizes = [c for c in carried if c > 0]
+    for e, size in zip(edges, carried):
         off = {"style": "dashed", "color": "#aaaaaa", "fontcolor": "#888888"} if e.value == 0 else {}
-        text = labels.plain(labels.number(e.value))
+        if sizes and e.value != 0:
+            off = styles.gradient_edge(size, min(sizes), max(sizes))
+        text = labels.plain(speller.edge(e.value, entries.get((e.source, e.source_index, e.target, e.target_index))))
         where = ({"taillabel": text, "labeldistance": "2.2", "labelangle": "25", "labelfontsize": "9"}
                  if fan_out[(e.source, e.source_index)] == 1 else {"label": text})
         view.edge(f"e{e.source}_{e.source_index}", f"e{e.target}_{e.target_index}", **where, **off)
     return view
+
+
+def _carried(found: Field, edges: list[Edge], speller: Speller) -> list[float]:
+    """The gradient each edge carries back, |δ_out · ∂out/∂in| (0 for all without gradients)."""
+    if speller.grads is None:
+        return [0.0] * len(edges)
+    out = []
+    for e in edges:
+        g = speller.gradient(found.tensors[e.target], e.target_index)
+        out.append(0.0 if g is None or not np.isfinite(g * e.value) else abs(g * e.value))
+    return out
 
 
 WEIGHT_BUDGET = 4096
@@ -294,7 +319,7 @@ def _weights_used(graph: GraphData, table: Names, found: Field) -> list[tuple[Te
 
 
 def _caption(graph: GraphData, table: Names, selection: Selection, found: Field, edges: list[Edge],
-             auto: bool) -> list[str]:
+             entries: dict[tuple[int, int, int, int], WeightEntry], speller: Speller, auto: bool) -> list[str]:
     how = " (chosen automatically: the deepest tensor whose slice fits)" if auto else ""
     lines = [f"slice: {selection.describe()}{how}"]
     cut = ["inputs outside its receptive field not drawn"]
@@ -304,11 +329,12 @@ def _caption(graph: GraphData, table: Names, selection: Selection, found: Field,
     weights = []
     for w, used in _weights_used(graph, table, found):
         name, shape = table.by_id[id(w)], labels.shape_text(w.shape)
-        weights.append(f"{name} ({shape}: more than {WEIGHT_BUDGET} of its elements)" if used is None else
-                       f"{_drawn_text(name, w.shape, used)} (of {shape})")
+        weights.append(speller.weight_name(w, name) + f" ({shape}: more than {WEIGHT_BUDGET} of its elements)"
+                       if used is None else speller.weight_name(w, _drawn_text(name, w.shape, used)) + f" (of {shape})")
     if weights:
-        lines.append(f"weights, as numbers on the edge labels: {', '.join(weights)}")
+        lines.append(f"weights the drawn elements depend on: {', '.join(weights)}")
     zeros = sum(1 for e in edges if e.value == 0)
+    named = (f"; the {len(entries)} that are one weight entry say which: name[index] = value" if entries else "")
     lines.append(f"{len(edges)} couplings: one edge per structural dependence, labelled ∂out/∂in at the recorded "
-                 f"values" + (f" ({zeros} are 0 here: dashed)" if zeros else ""))
-    return lines
+                 f"values{named}" + (f" ({zeros} are 0 here: dashed)" if zeros else ""))
+    return lines + speller.caption(found.tensors)

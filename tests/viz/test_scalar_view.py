@@ -212,11 +212,9 @@ def test_top_to_bottom_puts_the_output_grid_below_the_input_grid():
 
 
 def test_the_refusal_points_to_the_slice_view_and_it_draws():
-    from tinygrad_edu.viz.slice_view import sliced_view
-
     big = tg.Tensor(np.arange(81.0).reshape(9, 9), requires_grad=True, name="feature map")
-    with pytest.raises(ValueError, match=r"sliced_view\(t, slice='NAME\[0, 0, 0:4, 0:4\]'\)"):
+    with pytest.raises(ValueError, match=r"draw\(t, level='scalar', slice='NAME\[0, 0, 0:4, 0:4\]'\)"):
         draw((big * 2).sum(), expand=True)
-    view = sliced_view((big * 2).sum(), "mul[2:4, 5]", values=True)
+    view = draw((big * 2).sum(), level="scalar", slice="mul[2:4, 5]", values=True)
     assert view.element_count == 4 and view.coupling_count == 2
     assert 'label="feature map[3,5]\\n32"' in view.source and 'label="mul[3,5]\\n64"' in view.source  # 3·9 + 5

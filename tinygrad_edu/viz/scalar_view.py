@@ -129,7 +129,7 @@ class TooManyElements(ValueError):
         super().__init__(f"viz.draw(expand=True): {what} (shape {labels.shape_text(shape)}) has {count} elements, "
                          f"more than max_elements={limit}; expand small examples only (e.g. a 4×4 input "
                          "and a 2×2 kernel), pass a larger max_elements, or draw a slice of the graph: "
-                         "viz.slice_view.sliced_view(t, slice='NAME[0, 0, 0:4, 0:4]') (slice=None chooses one)")
+                         "viz.draw(t, level='scalar', slice='NAME[0, 0, 0:4, 0:4]') (without slice= it chooses one)")
         self.what, self.shape, self.count, self.limit = what, shape, count, limit
 
 

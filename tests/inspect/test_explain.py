@@ -197,16 +197,33 @@ def test_cross_entropy_is_softmax_minus_y_over_n():
 
 
 # ---- what is not explained, and the displays ----------------------------------------------------------------
-def test_an_op_without_an_explainer_says_so_and_shows_the_value():
+def test_ops_without_their_own_rule_are_explained_by_their_jacobian():
+    """Softmax and batch_norm have no entry-by-entry rule of their own: the exact fallback lists J[j, i]·δ[j]."""
     rng = np.random.default_rng(6)
     x = rand64(rng, (2, 3), name="x")
-    step = only(steps((F.softmax(x, 1) * rand64(rng, (2, 3), requires_grad=False)).sum()), "Softmax")
+    recorded = steps((F.softmax(x, 1) * rand64(rng, (2, 3), requires_grad=False)).sum())
+    step = only(recorded, "Softmax")
+    found = check(step, 0, (1, 2))
+    s = F.softmax(x, 1).data
+    assert [t.upstream_index for t in found.terms] == [(1, 0), (1, 1), (1, 2)]
+    for t in found.terms:
+        j = t.upstream_index[1]
+        assert t.coefficient_value == pytest.approx(s[1, j] * ((j == 2) - s[1, 2]), rel=1e-12)
+    assert "softmax Jacobian" in found.rule and "no explainer" not in str(found)
+    recorded = steps((F.batch_norm(rand64(rng, (4, 2, 2, 2)), None, None, training=True) ** 2).sum())
+    found = check(only(recorded, "batch_norm"), 0, (0, 0, 0, 0))
+    assert {t.upstream_index[1] for t in found.terms} == {0} and len(found.terms) == 16, "one channel's N·H·W"
+
+
+def test_a_step_whose_graph_was_freed_says_so():
+    rng = np.random.default_rng(6)
+    x = rand64(rng, (2, 3), name="x")
+    loss = (F.softmax(x, 1) * 2.0).sum()
+    step = only(steps(loss), "Softmax")
+    loss.backward()
     found = step.explain((1, 2))
     assert not found.explained and found.terms == () and found.total is None
-    assert found.value == step.grads_in[0][1, 2]
-    assert "no explainer for Softmax" in str(found) and f"{found.value:.4g}"[:5].replace("-", "−") in str(found)
-    bn = only(steps(F.batch_norm(rand64(rng, (4, 2, 2, 2)), None, None, training=True).sum()), "batch_norm")
-    assert "no explainer for batch_norm" in str(bn.explain((0, 0, 0, 0)))
+    assert found.value == step.grads_in[0][1, 2] and "freed" in str(found)
 
 
 def test_the_default_input_is_the_first_with_a_gradient_and_bad_indices_are_refused():
@@ -258,3 +275,170 @@ def test_on_symbols_delta_one_is_the_lectures_formula():
         assert sympy.expand(inner.total - sum(w2.data[k, j] * delta.data[0, k] for k in range(2))) == 0
     assert r"\tanh^{2}" in found._repr_latex_() and "δ_u1[0, 1] = δ[0, 1]·f'(u1[0, 1])" in str(found)
     assert "(1 - tanh(W₂₁·x₁₁ + W₂₂·x₁₂ + W₂₃·x₁₃)^2)·(V₁₂·d₁₁ + V₂₂·d₁₂)" in str(found)
+
+
+# ---- the exact fallback: every entry of every gradient of any graph (issue 14, item 4) -----------------------
+def _unit_grid(t):
+    return t.shape[2] * t.shape[3]
+
+
+def _grow(op):
+    """Ops that enlarge H×W run only on small maps (else tanh): the graphs stay small."""
+    return lambda t, rng: op(t, rng) if _unit_grid(t) <= 36 else t.tanh()
+
+
+GRAPH_OPS = {
+    "softmax": lambda t, rng: F.softmax(t, 1),
+    "log_softmax": lambda t, rng: F.log_softmax(t, 3),
+    "where": lambda t, rng: tg.where(t > 0, t, t * 0.5),
+    "slices": lambda t, rng: t[:, :, 1:, ::2] if t.shape[2] > 1 else t[:, :, :, ::2],
+    "ints": lambda t, rng: t[0].unsqueeze(0)[:, 1:, :, :] if t.shape[1] > 1 else t[0].unsqueeze(0),
+    "index_tensor": lambda t, rng: t[:, tg.tensor(rng.integers(0, t.shape[1], 4))],
+    "pad": _grow(lambda t, rng: F.pad(t, (1, 0, 2, 1))),
+    "dropout_train": lambda t, rng: F.dropout(t, 0.4, training=True),
+    "dropout_eval": lambda t, rng: F.dropout(t, 0.4, training=False),
+    "batch_norm_train": lambda t, rng: F.batch_norm(t, None, None, rand64(rng, (t.shape[1],), 0.5, 1.5),
+                                                    rand64(rng, (t.shape[1],)), training=True),
+    "batch_norm_eval": lambda t, rng: F.batch_norm(t, tg.Tensor(rng.normal(size=t.shape[1])),
+                                                   tg.Tensor(rng.uniform(0.5, 2, t.shape[1])),
+                                                   rand64(rng, (t.shape[1],)), None, training=False),
+    "lrn": lambda t, rng: F.local_response_norm(t, 2, alpha=0.5),
+    "interpolate": _grow(lambda t, rng: F.interpolate(t, scale_factor=2, mode="bilinear", align_corners=False)),
+    "nearest": _grow(lambda t, rng: F.interpolate(t, scale_factor=2)),
+    "conv_transpose2d": _grow(lambda t, rng: F.conv_transpose2d(t, rand64(rng, (t.shape[1], 2, 2, 2)),
+                                                                 rand64(rng, (2,)), stride=2)),
+    "conv1d": lambda t, rng: F.conv1d(t.flatten(2), rand64(rng, (2, t.shape[1], 3)), padding=1).unsqueeze(2),
+    "cat": lambda t, rng: tg.cat([t, t * 2.0], dim=1),
+    "stack": lambda t, rng: tg.stack([t, t.exp()], dim=0).sum(0),
+    "clamp": lambda t, rng: t.clamp(-0.5, 0.5),
+    "max_dim": lambda t, rng: t.max(dim=2, keepdim=True).values,
+}
+
+
+def every_gradient_entry_is_explained(recorded):
+    count = 0
+    for step in recorded:
+        for k, g in enumerate(step.grads_in):
+            if g is None:
+                continue
+            for index in every_entry(step, k):
+                check(step, k, index)
+                count += 1
+    return count
+
+
+@settings(max_examples=12, deadline=None)
+@given(ops=st.lists(st.sampled_from(sorted(GRAPH_OPS)), min_size=1, max_size=3), seed=st.integers(0, 2**16),
+       expand=st.booleans())
+def test_every_entry_of_every_gradient_of_a_random_graph_is_the_sum_of_its_terms(ops, seed, expand):
+    """Chains of ops without their own rule (and their composite calls, or with expand_composites their primitives):
+    each entry handed to each input is Σ_j J[j, i]·δ[j] and the terms add up to it."""
+    rng = np.random.default_rng(seed)
+    t = x = rand64(rng, (2, 3, 3, 4), name="x")
+    for op in ops:
+        t = GRAPH_OPS[op](t, rng)
+    recorded = steps((t * rand64(rng, t.shape, requires_grad=False)).sum(), expand_composites=expand)
+    assert every_gradient_entry_is_explained(recorded) >= x.numel()
+
+
+@pytest.mark.parametrize("op", sorted(GRAPH_OPS))
+def test_each_op_alone_is_explained_entry_by_entry(op):
+    rng = np.random.default_rng(11)
+    t = GRAPH_OPS[op](rand64(rng, (2, 3, 3, 4), name="x"), rng)
+    recorded = steps((t * rand64(rng, t.shape, requires_grad=False)).sum())
+    assert every_gradient_entry_is_explained(recorded) > 0
+
+
+FD_OPS = {
+    "softmax": lambda x: F.softmax(x, 1),
+    "log_softmax": lambda x: F.log_softmax(x, 1),
+    "batch_norm": lambda x: F.batch_norm(x, None, None, training=True),
+    "lrn": lambda x: F.local_response_norm(x, 2, alpha=0.5),
+    "interpolate": lambda x: F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False),
+    "conv_transpose2d": lambda x: F.conv_transpose2d(x, tg.Tensor(np.linspace(-1, 1, 24).reshape(3, 2, 2, 2)),
+                                                     stride=2, padding=1),
+}
+
+
+@pytest.mark.parametrize("op", sorted(FD_OPS))
+def test_each_fallback_coefficient_is_the_local_jacobian_entry_by_finite_differences(op):
+    """J[j, i] = ∂y[j]/∂x[i] by central differences in float64, and no j with a non-zero derivative is left out."""
+    rng = np.random.default_rng(12)
+    x = rand64(rng, (2, 3, 2, 3), name="x")
+    y = FD_OPS[op](x)
+    recorded = steps((y * rand64(rng, y.shape, requires_grad=False)).sum())
+    (step,) = [s for s in recorded if s.fn.output is y]
+    eps = 1e-6
+    for i in [(0, 0, 0, 0), (1, 2, 1, 2), (0, 1, 1, 0)]:
+        found = check(step, 0, i)
+        moved = [x.data.copy(), x.data.copy()]
+        moved[0][i] += eps
+        moved[1][i] -= eps
+        with tg.no_grad():
+            column = (FD_OPS[op](tg.Tensor(moved[0])).data - FD_OPS[op](tg.Tensor(moved[1])).data) / (2 * eps)
+        listed = {t.upstream_index: t.coefficient_value for t in found.terms}
+        for j in np.ndindex(*column.shape):
+            assert listed.get(j, 0.0) == pytest.approx(column[j], abs=1e-6), (op, i, j)
+
+
+def test_the_fallback_on_symbols_gives_the_softmax_jacobian_as_expressions():
+    from tinygrad_edu.symbolic import symbols
+
+    u, d = symbols("u", (1, 3)), symbols("d", (1, 3))
+    recorded = steps(F.softmax(u, 1), gradient=d)
+    (step,) = [s for s in recorded if s.op == "Softmax"]
+    found = step.explain((0, 1))
+    assert found.symbolic and len(found.terms) == 3
+    e = [sympy.exp(v) for v in u.data[0]]
+    s = [v / sympy.Add(*e) for v in e]
+    for t in found.terms:
+        j = t.upstream_index[1]
+        assert sympy.simplify(t.coefficient_value - s[j] * (int(j == 1) - s[1])) == 0
+        assert t.upstream_value == d.data[0, j]
+    assert sympy.simplify(found.total - found.value) == 0
+    assert sympy.simplify(found.total - sum(s[j] * (int(j == 1) - s[1]) * d.data[0, j] for j in range(3))) == 0
+
+
+def test_a_dense_jacobian_column_beyond_the_limit_says_so(monkeypatch):
+    import tinygrad_edu.inspect.explain_generic as generic
+
+    rng = np.random.default_rng(13)
+    x = rand64(rng, (2, 6), name="x")
+    recorded = steps((F.softmax(x, 1) * rand64(rng, (2, 6), requires_grad=False)).sum())
+    step = only(recorded, "Softmax")
+    monkeypatch.setattr(generic, "MAX_TERMS", 5)
+    found = step.explain((1, 2))
+    assert not found.explained and "holds 6 non-zero entries (more than 5 terms to list)" in found.reason
+    monkeypatch.setattr(generic, "MAX_TERMS", 6)
+    assert len(check(step, 0, (1, 2)).terms) == 6
+
+
+def test_a_non_finite_delta_shows_in_the_fallbacks_terms():
+    x = tg.Tensor(np.array([[0.5, -1.0, 2.0]]), requires_grad=True, name="x")
+    with np.errstate(invalid="ignore"):
+        recorded = steps(F.log_softmax(x, 1), gradient=np.array([[1.0, np.inf, 0.0]]))
+        step = only(recorded, "LogSoftmax")
+        found = step.explain((0, 0))
+    assert found.explained and not math.isfinite(found.total) and not math.isfinite(float(found.value))
+    assert any(math.isinf(t.upstream_value) for t in found.terms) and len(found.terms) == 3
+
+
+def test_the_guard_refuses_terms_that_do_not_add_up(monkeypatch):
+    """A wrong coefficient is never shown as the sum: the entry is reported as not explained, with both totals."""
+    import dataclasses
+
+    import tinygrad_edu.inspect.explain as explain_module
+
+    rng = np.random.default_rng(14)
+    x = rand64(rng, (2, 3), name="x")
+    recorded = steps((F.softmax(x, 1) * rand64(rng, (2, 3), requires_grad=False)).sum())
+    step = only(recorded, "Softmax")
+    right = explain_module.generic_plan
+
+    def off(*args):
+        plan = right(*args)
+        return dataclasses.replace(plan, coefficients=[c * 1.001 for c in plan.coefficients])
+
+    monkeypatch.setattr(explain_module, "generic_plan", off)
+    found = step.explain((0, 1))
+    assert not found.explained and "the terms of Softmax's local Jacobian sum to" in found.reason

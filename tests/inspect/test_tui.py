@@ -3,6 +3,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import tinygrad_edu as tg
+import tinygrad_edu.functional as F
 from tinygrad_edu.inspect import steps
 from tinygrad_edu.inspect.tui import Stepper
 from tests.inspect.models import cnn_loss, mlp_loss
@@ -204,3 +205,47 @@ def test_the_frame_speaks_the_lecture_and_names_the_composition():
     press(s, "n")
     text = s.text(100, 30)
     assert "δ₃ arrives at u₃ (4.out)" in text and "δ₃ at u₃ (4.out)" in text and "→ W₃ (4.weight)" in text
+
+
+@pytest.mark.parametrize("ascii_only", [False, True])
+def test_e_explains_a_typed_entry_as_its_sum_within_80_by_24(ascii_only):
+    """`e`, the entry's indices (after "k:" for input number k), Enter: Step.explain of it replaces the detail, the
+    rule, the products and the exact total on an 80×24 screen; any key returns; bad entries say why."""
+    model, loss = cnn_loss()
+    s = Stepper(steps(loss, names=model), ascii_only=ascii_only)
+    while s.step.op != "conv2d":
+        s.press("n")
+    press(s, "e", "0", " ", "1", ",", "2", " ", "1")
+    prompt = s.text(80, 24).splitlines()[-2]
+    assert "explain entry [input:] indices: 0 1,2 1_" in prompt and "0:2×3×4×4" in prompt
+    press(s, "\n")
+    lines = s.text(80, 24).splitlines()
+    expected = s.step.explain((0, 1, 2, 1))
+    screen = "\n".join(lines)
+    assert len(lines) <= 24 and all(len(line) <= 80 for line in lines) and lines[-1].rstrip().endswith("q quit")
+    assert "δ_pool.out[0, 1, 2, 1] = Σ_{o,p,q} c2.weight[o, 1," in screen
+    assert f"  = {str(expected).splitlines()[2].split('= ')[1]}" in screen, "the exact total"
+    assert str(expected.largest()[0]) in screen
+    press(s, "e", "2", ":", "3", "\n")
+    assert "δ_c2.bias[3] = Σ_{n,i,j} δ[n, 3, i, j]" in s.text(80, 24)
+    press(s, "x")
+    assert "c2.bias[3]" not in s.text(80, 24) and "rule:" in s.text(80, 24)
+    press(s, "e", "9", "\n")
+    assert "does not name one entry" in s.message
+    press(s, "e", ":", "\n")
+    assert "does not name one entry" in s.message
+    press(s, "e", "q")
+    assert "explain: type the entry's indices" in s.message and s.typing == "" and not s.done
+    press(s, "\x1b")
+    assert s.typing is None
+
+
+def test_e_explains_an_op_without_its_own_rule_by_its_jacobian():
+    x = tg.Tensor(np.random.default_rng(0).normal(size=(2, 3)), requires_grad=True, name="x")
+    s = Stepper(steps((F.softmax(x, 1) * tg.Tensor(np.arange(6.0).reshape(2, 3))).sum()))
+    while s.step.op != "Softmax":
+        s.press("n")
+    press(s, "e", "1", " ", "2", "\n")
+    screen = s.text(80, 24)
+    assert "δ_x[1, 2] = Σ_j s_j(1[i=j] − s_i)[…]·δ[j]" in screen and "no explainer" not in screen
+    assert "s_j(1[i=j] − s_i)[1, 0]·δ[1, 0]" in screen

@@ -1,17 +1,19 @@
 """One gradient entry as the sum that produced it: δ_x[0, 0, 3, 4] = Σ_{o,p,q} W[o, 0, p, q]·δ[0, o, 3−p, 4−q]
 = 0.12·(−0.03) + … — the terms of the step's local backward rule, derived from the op's geometry and its forward
-values (never by running backward again), with their numbers, or SymPy expressions on symbolic values."""
+values (explain_rules), or for any other op the exact local Jacobian column J[j, i] = ∂out[j]/∂in[i] read off
+its own backward code (explain_generic), with their numbers, or SymPy expressions on symbolic values."""
 from __future__ import annotations
 
 import dataclasses
 import html
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 import numpy as np
 import sympy
 
+from .explain_generic import generic_plan
 from .explain_rules import Plan, Unexplained, plan_for
 from .formulas import formula_text, index_text
 
@@ -134,30 +136,51 @@ def explain(step: "Step", index: Any, input: Optional[int] = None) -> Explanatio
     name = f"δ_{short_name(step.input_names[k])}"
     common = dict(step=step.index, op=step.op, input=k, input_name=step.input_names[k], grad_name=name, index=where,
                   value=value)
-    try:
-        plan = plan_for(step.fn, k, where, step.grad_out)
-    except Unexplained as why:
-        return Explanation(terms=(), rule="", total=None, explained=False,
-                           reason=f"no explainer for {step.op} here: {why}; the value is shown as computed", **common)
-    plan = dataclasses.replace(plan, rule=with_names(plan.rule, step),
-                               coefficient_name=with_names(plan.coefficient_name, step))
-    terms = _terms(plan, step.grad_out)
-    total = _total([t.product for t in terms], value)
-    if not _adds_up(terms, total, value):
-        return Explanation(terms=(), rule="", total=None, explained=False,
-                           reason=f"the terms of {step.op}'s rule sum to {_number(total)}, not to the value: this use "
-                                  "of the op is not covered by its explainer", **common)
+    found = step_terms(step, k, where)
+    if isinstance(found, str):
+        return Explanation(terms=(), rule="", total=None, explained=False, reason=found, **common)
+    plan, terms, total = found
     rule = f"{name}{index_text(where)} = {plan.rule}"
     return Explanation(terms=tuple(terms), rule=rule, total=total, **common)
 
 
+def step_terms(step: "Step", k: int, where: tuple[int, ...]) -> Union[tuple[Plan, list[Term], Any], str]:
+    """(plan, terms, total) of entry `where` of input k's gradient: the op's own rule when it has one and its terms
+    add up, else the exact Jacobian fallback (explain_generic); a reason (str) when neither explains the entry."""
+    value = step.grads_in[k][where]
+    planners = ((lambda: plan_for(step.fn, k, where, step.grad_out), f"{step.op}'s rule"),
+                (lambda: generic_plan(step.fn, k, where, step.grad_out, value), f"{step.op}'s local Jacobian"))
+    reasons = []
+    for planner, source in planners:
+        try:
+            plan = planner()
+        except Unexplained as why:
+            reasons.append(f"no explainer for {step.op} here: {why}")
+            continue
+        plan = dataclasses.replace(plan, rule=with_names(plan.rule, step),
+                                   coefficient_name=with_names(plan.coefficient_name, step))
+        terms = _terms(plan, step.grad_out)
+        total = _total([t.product for t in terms], value)
+        if _adds_up(terms, total, value):
+            return plan, terms, total
+        reasons.append(f"the terms of {source} sum to {_number(total)}, not to the value: this use of the op is not "
+                       "covered by its explainer")
+    return "; ".join(dict.fromkeys(reasons)) + "; the value is shown as computed"
+
+
 def _adds_up(terms: list[Term], total: Any, value: Any) -> bool:
-    """A guard, never a wrong sum: on numbers the terms must give the entry up to rounding (within 10⁻⁴ of the sum
-    of |products|, float32's accumulation included); symbolic and non-finite entries are taken as they are."""
+    """A guard, never a wrong sum: on numbers the terms must give the entry up to rounding (within 10⁻⁶ of the sum
+    of |products| in float64, 10⁻⁴ in float32 with its accumulation, and a few units of rounding of Σ|δ| where the
+    backward cancels, as softmax's s(δ − Σ sδ) does at s ≈ 1); symbolic and non-finite entries are taken as they
+    are."""
     if isinstance(total, sympy.Basic) or isinstance(value, sympy.Basic) or not math.isfinite(float(value)):
         return True
     scale = math.fsum(abs(float(t.product)) for t in terms)
-    return abs(total - float(value)) <= 1e-4 * max(scale, abs(float(value))) + 1e-30
+    double = getattr(value, "dtype", None) == np.float64
+    tolerance, eps = (1e-6, 2.0 ** -52) if double else (1e-4, 2.0 ** -23)
+    cancelled = 8 * eps * math.fsum(abs(float(t.upstream_value)) * max(1.0, abs(float(t.coefficient_value)))
+                                    for t in terms)
+    return abs(total - float(value)) <= tolerance * max(scale, abs(float(value))) + cancelled + 1e-30
 
 
 def default_input(step: "Step") -> int:
@@ -175,14 +198,17 @@ def _index(index: Any, shape: tuple[int, ...], step: "Step") -> tuple[int, ...]:
 
 
 def _terms(plan: Plan, delta: np.ndarray) -> list[Term]:
-    up = [tuple(int(i) for i in row) for row in plan.upstream]
-    coef_at = [tuple(int(i) for i in row) for row in plan.coefficient_index] if plan.coefficient_index is not None \
-        else [()] * len(up)
+    count = len(plan.coefficients)
+    if count == 0:
+        return []
+    upstream = np.asarray(plan.upstream, dtype=np.int64).reshape(count, delta.ndim)
+    up = [tuple(row) for row in upstream.tolist()]
+    coef_at = [tuple(row) for row in np.asarray(plan.coefficient_index, dtype=np.int64).reshape(count, -1).tolist()] \
+        if plan.coefficient_index is not None else [()] * count
+    deltas = (delta[tuple(upstream.T)] if delta.ndim else np.full(count, delta[()], dtype=delta.dtype)).tolist()
     terms = []
-    for at, u, c in zip(coef_at, up, plan.coefficients):
-        d = delta[u] if delta.ndim else delta[()]
+    for at, u, c, d in zip(coef_at, up, plan.coefficients, deltas):
         c = c.item() if isinstance(c, np.generic) else c
-        d = d.item() if isinstance(d, np.generic) else d
         terms.append(Term(plan.coefficient_name, at, c, u, d, c * d))
     return terms
 

@@ -1,7 +1,8 @@
 """What the HTML stepper needs to show the sum behind a clicked gradient entry: for each input gradient of a step,
 a small spec (which term generator of stepper.html runs, and its geometry) and the arrays its terms read (δ, W,
 x, f'(u), the argmax), embedded once per page as base64 so the numbers are exact. Ops without a generator get
-their shown cells' terms precomputed by explain.py when that stays small, else a note saying so."""
+their shown cells' terms precomputed by explain.py (their own rule or the exact Jacobian fallback) when that stays
+small, else a note saying so."""
 from __future__ import annotations
 
 import base64
@@ -13,14 +14,16 @@ import numpy as np
 from ..autograd import Function
 from ..ops.pool import flat_indices
 from ..viz.composites import CompositeCall
-from .explain import short_name, with_names
+from .explain import short_name, step_terms
 from .explain_rules import UNARY, Unexplained, is_bias, plan_for
 
 if TYPE_CHECKING:
     from .steps import Step
 
 TABLE_TERMS = 20000
-TABLE_CELLS = 4096
+TABLE_CELLS = 8192
+#: cells × δ entries the Jacobian fallback may walk for one map (about half a second)
+GENERIC_WORK = 50_000_000
 
 
 class ArrayTable:
@@ -54,8 +57,8 @@ def explain_spec(step: "Step", k: int, table: ArrayTable, shown: list[tuple[int,
         return {**base, "kind": "none", "reason": "symbolic values: the entries' formulas are listed instead"}
     try:
         spec = _generator(step.fn, k, step.grad_out, table, names)
-    except Unexplained as why:
-        return {**base, "kind": "none", "reason": f"no explainer for {step.op} here: {why}"}
+    except Unexplained:
+        spec = None
     if spec is None:
         spec = _precomputed(step, k, table, shown)
     return {**base, **spec}
@@ -71,6 +74,10 @@ def _generator(fn: Any, k: int, delta: np.ndarray, table: ArrayTable, names: lis
     if fn.name in UNARY:
         return {"kind": "local", "coef": table.add(_derivative(fn)), "coefName": f"f'({names[0]})",
                 "upstream": "same", "text": UNARY[fn.name][0]}
+    if fn.name in BINARY_LOCAL and fn.inputs[k].shape == delta.shape and delta.dtype != object:
+        name, text, coef = _binary_derivative(fn, k, names)
+        return {"kind": "local", "coef": table.add(np.broadcast_to(coef, delta.shape)), "coefName": name,
+                "upstream": "same", "text": text}
     if fn.name == "Reshape":
         return {"kind": "view", "perm": None, "inShape": list(fn.inputs[0].shape)}
     if fn.name == "Permute":
@@ -134,6 +141,26 @@ def _conv(conv: Function, target: Any, table: ArrayTable, coef_name: str) -> dic
     return {"kind": "conv_w", "x": table.add(x.data), "wShape": list(w.shape), "coefName": coef_name, **geometry}
 
 
+BINARY_LOCAL = ("Add", "Sub", "Mul", "Div")
+
+
+def _binary_derivative(fn: Function, k: int, names: list[str]) -> tuple[str, str, np.ndarray]:
+    """∂(a ∘ b)/∂(input k) entry by entry, for an input as large as the output (no broadcast sum): its name, what
+    it is, and its values."""
+    a, b = fn.inputs[0].data, fn.inputs[1].data
+    with np.errstate(all="ignore"):
+        if fn.name in ("Add", "Sub"):
+            sign = -1 if fn.name == "Sub" and k == 1 else 1
+            op = "+" if fn.name == "Add" else "−"
+            text = f"∂({names[0]} {op} {names[1]})/∂{names[k]} = {'1' if sign > 0 else '−1'}"
+            return f"∂/∂{names[k]}", text, np.full((), sign, dtype=fn.inputs[k].dtype)
+        if fn.name == "Mul":
+            return f"∂/∂{names[k]}", f"{names[1 - k]} (broadcast to the output)", (b if k == 0 else a)
+        if k == 0:
+            return f"1/{names[1]}", f"1/{names[1]} (broadcast to the output)", 1 / b
+        return f"∂/∂{names[1]}", f"−{names[0]}/{names[1]}² (broadcast to the output)", -a / (b * b)
+
+
 def _derivative(fn: Function) -> np.ndarray:
     u, y = fn.inputs[0].data, fn.output.data
     if fn.name == "Relu":
@@ -144,29 +171,39 @@ def _derivative(fn: Function) -> np.ndarray:
 
 
 def _precomputed(step: "Step", k: int, table: ArrayTable, shown: list[tuple[int, ...]]) -> dict[str, Any]:
-    """Every shown cell's terms, computed here by explain.py (small ops only: TABLE_TERMS terms, TABLE_CELLS cells)."""
+    """Every shown cell's terms, computed here by explain.py — the op's own rule or the exact Jacobian fallback
+    (at most TABLE_CELLS cells and TABLE_TERMS terms per map); each distinct rule text is stored once."""
     if len(shown) > TABLE_CELLS:
         return {"kind": "none", "reason": f"{len(shown)} cells are too many to precompute; Step.explain(index) in "
                                           "Python gives any entry"}
-    offsets, coefs, ups, rules = [0], [], [], []
+    try:
+        plan_for(step.fn, k, shown[0], step.grad_out)
+    except Unexplained:  # the Jacobian fallback: one backward of the step's backward per cell
+        if len(shown) * step.grad_out.size > GENERIC_WORK:
+            return {"kind": "none", "reason": f"{len(shown)} cells of the Jacobian fallback over a δ of "
+                                              f"{step.grad_out.size} entries take too long to precompute for the "
+                                              "page; Step.explain(index) in Python gives any entry"}
+    offsets, coefs, ups, rule_of = [0], [], [], []
+    rules: dict[str, int] = {}
     coef_name = ""
     for index in shown:
-        try:
-            plan = plan_for(step.fn, k, index, step.grad_out)
-        except Unexplained as why:
-            return {"kind": "none", "reason": f"no explainer for {step.op} here: {why}"}
+        found = step_terms(step, k, index)
+        if isinstance(found, str):
+            return {"kind": "none", "reason": found}
+        plan, terms, _ = found
         coef_name = plan.coefficient_name
-        coefs += [float(c) for c in plan.coefficients]
-        ups += [int(np.ravel_multi_index(tuple(u), step.grad_out.shape)) if step.grad_out.ndim else 0
-                for u in plan.upstream]
+        coefs += [float(t.coefficient_value) for t in terms]
+        at = np.array([t.upstream_index for t in terms], dtype=np.int64).reshape(len(terms), step.grad_out.ndim)
+        ups += np.ravel_multi_index(tuple(at.T), step.grad_out.shape).tolist() if step.grad_out.ndim else \
+            [0] * len(terms)
         offsets.append(len(coefs))
-        rules.append(plan.rule)
+        rule_of.append(rules.setdefault(plan.rule, len(rules)))
         if len(coefs) > TABLE_TERMS:
             return {"kind": "none", "reason": "too many terms to precompute for the page; Step.explain(index) in "
                                               "Python gives any entry"}
     return {"kind": "table", "offsets": table.add(np.array(offsets)), "coefs": table.add(np.array(coefs)),
-            "ups": table.add(np.array(ups)), "rules": [with_names(r, step) for r in rules],
-            "coefName": with_names(coef_name, step)}
+            "ups": table.add(np.array(ups)), "rules": list(rules), "ruleOf": table.add(np.array(rule_of)),
+            "coefName": coef_name}
 
 
 def shown_entries(array: np.ndarray, slices: list[dict[str, Any]]) -> list[tuple[int, ...]]:

@@ -15,10 +15,13 @@ from .steps import Step, Steps
 Segment = tuple[str, str]
 Line = list[Segment]
 
-FOOTER = "n/→ next  p/← prev  g goto  Home/End  b break on op  c/r next/prev break  f first NaN  [ ] slice  q quit"
-FOOTER_ASCII = "n/> next  p/< prev  g goto  Home/End  b break on op  c/r next/prev break  f first NaN  [ ] slice  q quit"
-FOOTERS = (FOOTER, "n/→ next  p/← prev  g goto  Home/End  b break  c/r breaks  f NaN  [ ] slice  q quit",
-           "n/→ next  p/← prev  g goto  b break  c/r breaks  f NaN  [ ] slice  q quit",
+FOOTER = ("n/→ next  p/← prev  g goto  Home/End  b break on op  c/r next/prev break  f first NaN  [ ] slice  "
+          "e explain  q quit")
+FOOTER_ASCII = ("n/> next  p/< prev  g goto  Home/End  b break on op  c/r next/prev break  f first NaN  [ ] slice  "
+                "e explain  q quit")
+FOOTERS = (FOOTER, "n/→ next  p/← prev  g goto  Home/End  b break  c/r breaks  f NaN  [ ] slice  e explain  q quit",
+           "n/→ next  p/← prev  g goto  b break  c/r breaks  f NaN  [ ] slice  e explain  q quit",
+           "n/→ next  p/← prev  g goto  b break  c/r breaks  e explain  q quit",
            "n/→ next  p/← prev  g goto  b break  c/r breaks  q quit", "n next  p prev  g goto  q quit", "n p g q")
 """The key line, longest first: the frame shows the longest that fits, so "q quit" is always on screen."""
 CELLS = {0: "··", 1: "░░", 2: "▒▒", 3: "▓▓", 4: "██", 5: "!!"}
@@ -39,6 +42,8 @@ class Stepper:
         self.slice = 0
         self.message = ""
         self.typing: Optional[str] = None
+        self.typing_for = "goto"
+        self.explanation: Optional[str] = None
         self.done = False
         if steps.position < 0:
             steps.goto(0)
@@ -54,8 +59,9 @@ class Stepper:
         """Apply one key press."""
         self.message = ""
         if self.typing is not None:
-            self._type(key)
+            self._type_explain(key) if self.typing_for == "explain" else self._type(key)
             return
+        self.explanation = None
         action = _ACTIONS.get(key)
         if action is not None:
             action(self)
@@ -100,7 +106,42 @@ class Stepper:
         self.steps.goto(len(self.steps) - 1)
 
     def start_goto(self) -> None:
-        self.typing = ""
+        self.typing, self.typing_for = "", "goto"
+
+    def start_explain(self) -> None:
+        if not any(g is not None for g in self.step.grads_in):
+            self.message = f"explain: step {self.step.index + 1} ({self.step.op}) hands no gradient to any input"
+            return
+        self.typing, self.typing_for = "", "explain"
+
+    def _type_explain(self, key: str) -> None:
+        """The entry to explain: its indices ("0 0 3 4" or "0,0,3,4"), after "k:" for input number k (default: the
+        first input that gets a gradient)."""
+        assert self.typing is not None
+        if len(key) == 1 and (key.isdigit() or key in " ,:-"):
+            self.typing += key
+        elif key in ("KEY_BACKSPACE", "\x7f", "\b"):
+            self.typing = self.typing[:-1]
+        elif key == "\x1b":
+            self.typing = None
+        elif key in ("\n", "\r", "KEY_ENTER"):
+            text, self.typing = self.typing, None
+            self._explain(text)
+        else:
+            self.message = f"explain: type the entry's indices then Enter (Esc cancels), not {key!r}"
+
+    def _explain(self, text: str) -> None:
+        head, _, tail = text.rpartition(":")
+        try:
+            k = int(head) if head.strip() else None
+            index = tuple(int(part) for part in tail.replace(",", " ").split())
+        except ValueError:
+            self.message = f"explain: {text!r} is not indices such as 0 0 3 4 (or 1: 0 2 for input 1)"
+            return
+        try:
+            self.explanation = str(self.step.explain(index, input=k))
+        except (IndexError, ValueError) as err:
+            self.message = f"explain: {err}"
 
     def toggle_breakpoint(self) -> None:
         op = self.step.op
@@ -151,14 +192,23 @@ class Stepper:
         body = height - 3
         left = max(24, min(40, width // 3))
         right = width - left - 1
-        position = self._position_lines(left, body)
-        detail = self._detail_lines(right, body)
         lines = [_fit([(self._header(width), "title")], width)]
-        for row in range(body):
-            segs = position[row] if row < len(position) else []
-            segs2 = detail[row] if row < len(detail) else []
-            lines.append(_fit(segs, left) + [("|" if self.ascii_only else "│", "dim")] + _fit(segs2, right))
-        prompt = f"goto step: {self.typing}_  (Enter jumps, Esc cancels)" if self.typing is not None else self.message
+        if self.explanation is not None:  # the sum takes the whole width
+            shown = self._explanation_lines(width, body)
+            lines += [_fit(shown[row] if row < len(shown) else [], width) for row in range(body)]
+        else:
+            position = self._position_lines(left, body)
+            detail = self._detail_lines(right, body)
+            for row in range(body):
+                segs = position[row] if row < len(position) else []
+                segs2 = detail[row] if row < len(detail) else []
+                lines.append(_fit(segs, left) + [("|" if self.ascii_only else "│", "dim")] + _fit(segs2, right))
+        prompt = self.message
+        if self.typing is not None:
+            shapes = " ".join(f"{k}:{'×'.join(map(str, g.shape)) or 'scalar'}"
+                              for k, g in enumerate(self.step.grads_in) if g is not None)
+            prompt = f"goto step: {self.typing}_  (Enter jumps, Esc cancels)" if self.typing_for == "goto" else \
+                f"explain entry [input:] indices: {self.typing}_  (inputs {shapes}; Enter, Esc cancels)"
         lines.append(_fit([(prompt, "warn" if self.typing is None else "bold")], width))
         lines.append(_fit([(self._footer(width), "key")], width))
         return lines
@@ -229,6 +279,18 @@ class Stepper:
         lines.extend(self._grid_band(grids, width, height - len(lines) - 1))
         lines.append([(LEGEND_ASCII if self.ascii_only else LEGEND, "dim")])
         return lines
+
+    def _explanation_lines(self, width: int, height: int) -> list[Line]:
+        """Step.explain of the typed entry in place of the step's detail (any key returns to it)."""
+        assert self.explanation is not None
+        lines: list[Line] = []
+        for k, text in enumerate(self.explanation.splitlines()):
+            indent = "      " if text.startswith("  ") else "    "
+            parts = textwrap.wrap(text, width=max(width - 1, 20), subsequent_indent=indent) or [""]
+            lines.extend([[(part, "rule" if k == 0 else "")] for part in parts])
+        if len(lines) > height - 1:
+            lines = lines[:height - 2] + [[("… (Step.explain in Python shows all of it)", "dim")]]
+        return lines + [[("any key returns to the step", "dim")]]
 
     def _grid_band(self, grids: list[tuple[str, np.ndarray]], width: int, room: int) -> list[Line]:
         """The gradients' grids side by side (wrapping to a second band when needed), within `room` lines."""
@@ -329,7 +391,8 @@ def _fit(line: Line, width: int) -> Line:
 _ACTIONS: dict[str, Any] = {
     "n": Stepper.next, " ": Stepper.next, "j": Stepper.next, "KEY_RIGHT": Stepper.next, "KEY_DOWN": Stepper.next,
     "p": Stepper.prev, "k": Stepper.prev, "KEY_LEFT": Stepper.prev, "KEY_UP": Stepper.prev,
-    "KEY_HOME": Stepper.first, "KEY_END": Stepper.last, "g": Stepper.start_goto, "b": Stepper.toggle_breakpoint,
+    "KEY_HOME": Stepper.first, "KEY_END": Stepper.last, "g": Stepper.start_goto, "e": Stepper.start_explain,
+    "b": Stepper.toggle_breakpoint,
     "c": Stepper.forward_to_break, "r": Stepper.back_to_break, "f": Stepper.first_nonfinite,
     "]": Stepper.next_slice, "[": Stepper.prev_slice, "q": Stepper.quit,
 }

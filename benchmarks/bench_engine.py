@@ -4,14 +4,18 @@
    128, ours vs PyTorch CPU with the same thread count.
 2. Scalar level: an MLP 2→16→16→1 on 100 points built from 0-d tensors, µs per graph node, ours vs
    micrograd doing the same work (same graph, node for node).
+3. A long chain y = y·1.0 of 0-d tensors (50,000 ops): forward and backward µs per op (CPU time, the graph freed
+   outside the clock), ours vs PyTorch and micrograd. The cyclic GC walks every live node again at each full
+   collection, so this row also measures how few GC-tracked objects a node leaves (tests/test_graph_memory.py).
 
-Run: python benchmarks/bench_engine.py [--threads N]   (default 1 thread for both libraries)
+Run: python benchmarks/bench_engine.py [--threads N] [--only tensor_mlp|scalar_mlp|chain]   (default 1 thread)
 """
 from __future__ import annotations
 
 import sys
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _threads import pin_threads  # noqa: E402
@@ -153,6 +157,65 @@ def scalar_mlp() -> None:
     np.testing.assert_allclose(float(loss.item()), loss_m.data, rtol=1e-9)
 
 
+def chain_times(build: Callable[[], Any], backward: Callable[[Any], None], repeat: int = 3) -> tuple[float, float]:
+    """Best CPU seconds of build() and of backward(result) over `repeat` rounds (freeing the graph not timed)."""
+    forward_best = backward_best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        y = build()
+        middle = time.process_time()
+        backward(y)
+        end = time.process_time()
+        del y
+        forward_best, backward_best = min(forward_best, middle - start), min(backward_best, end - middle)
+    return forward_best, backward_best
+
+
+def chain(length: int = 50_000) -> None:
+    def ours() -> Any:
+        y = tg.Tensor(1.0, requires_grad=True)
+        for _ in range(length):
+            y = y * 1.0
+        return y
+
+    rows = [("tinygrad_edu", chain_times(ours, lambda y: y.backward()))]
+    try:
+        import torch
+
+        torch.set_num_threads(THREADS)
+
+        def theirs() -> Any:
+            y = torch.tensor(1.0, requires_grad=True)
+            for _ in range(length):
+                y = y * 1.0
+            return y
+
+        rows.append(("PyTorch", chain_times(theirs, lambda y: y.backward())))
+    except ImportError:
+        pass
+    try:
+        from micrograd.engine import Value
+
+        def micro() -> Any:
+            y = Value(1.0)
+            for _ in range(length):
+                y = y * 1.0
+            return y
+
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), 4 * length))  # micrograd's topological sort recurses
+        rows.append(("micrograd", chain_times(micro, lambda y: y.backward())))
+    except ImportError:
+        pass
+    print(f"Long chain y = y·1.0 of 0-d tensors, {length:,} ops, CPU time per op (forward, backward)")
+    for name, (forward, backward) in rows:
+        print(f"  {name:12s} forward {forward / length * 1e6:6.2f} µs/op   backward {backward / length * 1e6:6.2f} µs/op")
+    ours_f, ours_b = rows[0][1]
+    for name, (forward, backward) in rows[1:]:
+        print(f"  ratio ours/{name}: forward {ours_f / forward:.2f}×, backward {ours_b / backward:.2f}×")
+
+
 if __name__ == "__main__":
-    tensor_mlp()
-    scalar_mlp()
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
+    for bench in (tensor_mlp, scalar_mlp, chain):
+        if only in bench.__name__:
+            bench()

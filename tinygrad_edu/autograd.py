@@ -199,6 +199,7 @@ class Function:
         super().__init_subclass__(**kwargs)
         cls._tensor_style = isinstance(cls.__dict__.get("forward"), staticmethod) or (
             cls._tensor_style and "forward" not in cls.__dict__)
+        _name_node_attributes(cls)
 
     def forward(ctx, *arrays: np.ndarray, **attrs: Any) -> np.ndarray:
         raise TypeError(f"{type(ctx).__name__} defines no forward; an op subclasses Function and defines "
@@ -216,7 +217,7 @@ class Function:
         if ctx.freed:
             raise RuntimeError(f"{ctx.name}: saved tensors were freed by an earlier backward(); pass "
                                "retain_graph=True to the first backward to use them twice")
-        return tuple(ctx.saved)
+        return tuple(ctx.output if v is _SAVED_OUTPUT else v for v in ctx.saved)
 
     def mark_non_differentiable(ctx, *outputs: Any) -> None:
         """PyTorch's hint; outputs of a user Function here are differentiable only through its backward."""
@@ -237,43 +238,124 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs: "Tensor", **attrs: Any) -> "Tensor":
+        # the hot path of every op: one call per node of every graph, so it is written for few objects per
+        # node (each one a Python object the cyclic GC walks again and again while the graph lives) and few
+        # bytecodes; _record_slow keeps the general case
         if cls._tensor_style:
             return _apply_tensor_style(cls, inputs, attrs)
-        for t in inputs:
-            if not isinstance(t, _Tensor):
+        n = len(inputs)
+        if n == 2:
+            a, b = inputs
+            if a.__class__ is not _Tensor or b.__class__ is not _Tensor:  # a subclass, an array or a mistake
                 inputs = _as_tensors(cls.__name__, inputs)
-                break
+                a, b = inputs
+        elif n == 1:
+            a = inputs[0]
+            if a.__class__ is not _Tensor:
+                inputs = _as_tensors(cls.__name__, inputs)
+                a = inputs[0]
+        else:
+            for t in inputs:
+                if not isinstance(t, _Tensor):
+                    inputs = _as_tensors(cls.__name__, inputs)
+                    break
         ctx = cls.__new__(cls)
         ctx.attrs = attrs
-        arrays = tuple([t.data for t in inputs])  # a tuple of arrays: the GC stops tracking it (kept per node)
-        data = ctx.forward(*arrays, **attrs)
-        requires_grad = False
-        if _grad_mode.enabled:
-            for t in inputs:
-                if t.requires_grad:
-                    requires_grad = True
-                    break
+        if n == 2:
+            arrays = (a.data, b.data)  # a tuple of arrays: the GC stops tracking it (kept per node)
+            requires_grad = (a.requires_grad or b.requires_grad) and _grad_mode.enabled
+        elif n == 1:
+            arrays = (a.data,)
+            requires_grad = a.requires_grad and _grad_mode.enabled
+        else:
+            arrays = tuple([t.data for t in inputs])
+            requires_grad = False
+            if _grad_mode.enabled:
+                for t in inputs:
+                    if t.requires_grad:
+                        requires_grad = True
+                        break
+        data = ctx.forward(*arrays, **attrs) if attrs else ctx.forward(*arrays)
         out = _Tensor._make(data, requires_grad)
         if requires_grad:
             ctx.inputs = inputs
             ctx.input_arrays = arrays
-            modified, checksums = False, None
-            for k, t in enumerate(inputs):
-                if t._version:
-                    modified = True
-                if t._ctx is None and t.data.flags.writeable:
-                    checksums = (checksums or ()) + ((k, _checksum(t.data)),)
-            ctx.input_versions = tuple([t._version for t in inputs]) if modified else None
-            ctx.input_checksums = checksums
-            ctx.needs_input_grad = tuple([t.requires_grad for t in inputs])
+            if n == 2:
+                if a._version or b._version:
+                    ctx.input_versions = (a._version, b._version)
+                checksums = ()
+                if a._ctx is None and a.data.flags.writeable:
+                    checksums = _leaf_checksum(0, a.data)
+                if b._ctx is None and b.data.flags.writeable:
+                    checksums += _leaf_checksum(1, b.data)
+                if checksums:
+                    ctx.input_checksums = checksums
+                ctx.needs_input_grad = _NEEDS_2[a.requires_grad][b.requires_grad]
+            elif n == 1:
+                if a._version:
+                    ctx.input_versions = (a._version,)
+                if a._ctx is None and a.data.flags.writeable:
+                    ctx.input_checksums = _leaf_checksum(0, a.data) or None
+                ctx.needs_input_grad = _NEEDS_1
+            else:
+                _record_slow(ctx, inputs)
             ctx._output = weakref.ref(out)
-            ctx.scope = _module_scope.current
-            ctx.scope_calls = _module_scope.calls
+            scope = _module_scope.current
+            if scope:
+                ctx.scope = scope
+                ctx.scope_calls = _module_scope.calls
             ctx.site = _user_site()
             out._ctx = ctx
-            for observe in Function._observers:
-                observe(ctx)
+            if _observers:
+                for observe in _observers:
+                    observe(ctx)
         return out
+
+
+#: what Function.apply (and backward) set on a node, in the order apply sets them
+_NODE_ATTRIBUTES = ("attrs", "inputs", "input_arrays", "input_versions", "input_checksums", "needs_input_grad", "_output",
+                    "scope", "scope_calls", "site", "saved", "freed", "_engine_needs", "backward")
+
+
+def _name_node_attributes(cls: type) -> None:
+    """Set every node attribute once on a throwaway instance of a new Function class. CPython (3.11+) keeps an
+    instance's attributes in a table of names shared by its class, which accepts new names only while few
+    instances have been made; a name first set later (`inputs` on the first recorded Mul after many made under
+    no_grad) gives every node of that class a dict of its own: one more object per node for the GC to walk."""
+    probe = object.__new__(cls)
+    for name in _NODE_ATTRIBUTES:
+        setattr(probe, name, None)
+
+
+_SAVED_OUTPUT = object()  # stands for ctx.output in ctx.saved (see _apply_tensor_style)
+_observers = Function._observers  # the same list, read without an attribute lookup
+_name_node_attributes(Function)
+
+#: needs_input_grad of a node with one or two inputs: shared tuples (one tuple fewer per node)
+_NEEDS_1 = (True,)
+_NEEDS_2 = ((None, (False, True)), ((True, False), (True, True)))
+
+
+def _leaf_checksum(k: int, a: np.ndarray) -> tuple:
+    """((k, fingerprint),) for a writeable leaf's array `a` (input k); () for an object array (none needed)."""
+    return () if a.dtype.hasobject else ((k, _fingerprint(a)),)
+
+
+def _leaf_checksums(inputs: tuple) -> Optional[tuple]:
+    """(input index, fingerprint) of the writeable leaves among `inputs`, or None when there is none."""
+    checksums = None
+    for k, t in enumerate(inputs):
+        if t._ctx is None and t.data.flags.writeable:
+            checksums = (checksums or ()) + _leaf_checksum(k, t.data)
+    return checksums or None
+
+
+def _record_slow(ctx: Function, inputs: tuple) -> None:
+    """What Function.apply records about three or more inputs (versions, fingerprints, which need a gradient)."""
+    if any(t._version for t in inputs):
+        ctx.input_versions = tuple([t._version for t in inputs])
+    ctx.input_checksums = _leaf_checksums(inputs)
+    ctx.needs_input_grad = tuple([t.requires_grad for t in inputs])
 
 
 def _apply_tensor_style(cls: type, args: tuple, kwargs: dict) -> "Tensor":
@@ -292,7 +374,9 @@ def _apply_tensor_style(cls: type, args: tuple, kwargs: dict) -> "Tensor":
     if not (_grad_mode.enabled and any(t.requires_grad for t in inputs)):
         return out.detach()
     result = _Tensor._make(out.data, True)
-    ctx.saved = tuple(result if v is out else v for v in ctx.saved)  # a saved output stays on the graph
+    # a saved output is read back as ctx.output, the graph's node: stored as a marker, not as the tensor, so
+    # that the node and its output hold no reference cycle (reference counting alone frees the graph)
+    ctx.saved = tuple(_SAVED_OUTPUT if v is out else v for v in ctx.saved)
     ctx.inputs = inputs
     ctx.input_arrays = [t.data for t in inputs]
     ctx.input_versions = tuple(t._version for t in inputs) if any(t._version for t in inputs) else None
@@ -303,9 +387,10 @@ def _apply_tensor_style(cls: type, args: tuple, kwargs: dict) -> "Tensor":
     ctx.scope_calls = _module_scope.calls
     ctx.site = _user_site()
     user_backward = cls.backward
+    node = weakref.ref(ctx)  # the closure lives on ctx: a strong reference would be a cycle
 
     def backward(grad: "Tensor") -> tuple:
-        grads = user_backward(ctx, grad)
+        grads = user_backward(node(), grad)
         grads = grads if isinstance(grads, tuple) else (grads,)
         if len(grads) != len(args):
             raise RuntimeError(f"{cls.__name__}.backward returned {len(grads)} gradients, but forward took "
@@ -336,14 +421,32 @@ def is_engine_file(filename: str) -> bool:
 
 def _user_site() -> Optional[tuple[str, int]]:
     """Where the user's code recorded the op now being applied: the innermost frame outside the engine
-    (is_engine_file, inlined: this runs once per op)."""
+    (is_engine_file, decided once per file). This runs once per op: a cache by (code, instruction) spares
+    reading the line number (a walk of the code's line table) and keeps one site tuple per line, not per node."""
     frame = sys._getframe(2)
     while frame is not None:
-        filename = frame.f_code.co_filename
-        if not filename.startswith(_PACKAGE_DIR) or filename.startswith(_EXAMPLE_CODE):
-            return filename, frame.f_lineno
+        code = frame.f_code
+        user = _FILE_IS_USER.get(code.co_filename)
+        if user is None:
+            user = _FILE_IS_USER[code.co_filename] = not is_engine_file(code.co_filename)
+        if user:
+            hit = _SITES.get((id(code), frame.f_lasti))
+            return hit[1] if hit is not None else _new_site(code, frame)
         frame = frame.f_back
     return None
+
+
+def _new_site(code: Any, frame: Any) -> tuple[str, int]:
+    site = (code.co_filename, frame.f_lineno)
+    if len(_SITES) >= _SITES_MAX:
+        _SITES.clear()
+    _SITES[id(code), frame.f_lasti] = (code, site)  # holds the code object: its id names no other while cached
+    return site
+
+
+_FILE_IS_USER: dict[str, bool] = {}
+_SITES: dict[tuple[int, int], tuple[Any, tuple[str, int]]] = {}
+_SITES_MAX = 4096
 
 
 def user_site() -> Optional[tuple[str, int]]:
@@ -362,6 +465,11 @@ def _checksum(a: np.ndarray) -> Any:
     operator makes of Python numbers, broadcast views) cannot be written through and need none."""
     if a.dtype == object or not a.flags.writeable:
         return None
+    return _fingerprint(a)
+
+
+def _fingerprint(a: np.ndarray) -> Any:
+    """_checksum of an array known to be writeable and numeric."""
     if a.nbytes <= _SMALL:
         return a.tobytes()
     flat = np.ascontiguousarray(a).reshape(-1).view(np.uint8)
@@ -377,11 +485,17 @@ def _check_unchanged(fn: Function) -> None:
     """Backward of `fn` would read its inputs' current values: they must be the ones it recorded."""
     inputs, versions = fn.inputs, fn.input_versions
     unchanged = True
-    for k, (t, a) in enumerate(zip(inputs, fn.input_arrays)):  # a plain loop: this runs once per node
-        if t.data is not a or t._version != (versions[k] if versions else 0):
-            unchanged = False
-            break
-    if unchanged and fn.input_checksums is not None:
+    if versions is None:  # the common case, a plain loop: this runs once per node
+        for t, a in zip(inputs, fn.input_arrays):
+            if t.data is not a or t._version:
+                unchanged = False
+                break
+    else:
+        for t, a, v in zip(inputs, fn.input_arrays, versions):
+            if t.data is not a or t._version != v:
+                unchanged = False
+                break
+    if unchanged and fn.input_checksums:
         for k, c in fn.input_checksums:
             if _checksum(inputs[k].data) != c:
                 unchanged = False
@@ -429,23 +543,29 @@ def observe(callback: Callable[[Function], None]) -> Callable[[], None]:
 
 
 def _topological_order(root: "Tensor") -> list["Tensor"]:
-    """Tensors that lead to `root` and require grad, each after every tensor it feeds (iterative DFS)."""
+    """Tensors that lead to `root` and require grad, each after every tensor it feeds (iterative DFS; a None on
+    the stack above a tensor marks it expanded: it is emitted once everything pushed after it is done)."""
     order: list[Tensor] = []
     visited: set[int] = set()
-    stack: list[tuple[Tensor, bool]] = [(root, False)]
+    stack: list[Any] = [root]
+    pop, push, emit, visit = stack.pop, stack.append, order.append, visited.add
     while stack:
-        t, expanded = stack.pop()
-        if expanded:
-            order.append(t)
+        t = pop()
+        if t is None:
+            emit(pop())
             continue
         if id(t) in visited:
             continue
-        visited.add(id(t))
-        stack.append((t, True))
-        if t._ctx is not None:
-            for parent in t._ctx.inputs:
-                if parent.requires_grad and id(parent) not in visited:
-                    stack.append((parent, False))
+        visit(id(t))
+        fn = t._ctx
+        if fn is None:
+            emit(t)
+            continue
+        push(t)
+        push(None)
+        for parent in fn.inputs:
+            if parent.requires_grad and id(parent) not in visited:
+                push(parent)
     order.reverse()
     return order
 
@@ -469,27 +589,36 @@ def backward_steps(root: "Tensor", gradient: "Tensor", retain_graph: bool = Fals
     gradient before it is stored or passed on. With `capture` (tensor id → None), the gradients of those
     tensors are stored there instead and no `.grad` changes. `backward()` and `inspect.steps` consume this.
     """
+    return _walk(root, gradient, retain_graph, create_graph, capture, True)
+
+
+def _walk(root: "Tensor", gradient: "Tensor", retain_graph: bool, create_graph: bool,
+          capture: Optional[dict[int, "Tensor"]], steps: bool) -> Iterator[BackwardStep]:
+    """backward_steps' loop; with steps=False (backward()) it yields nothing and builds no BackwardStep."""
     order = _topological_order(root)
     grads: dict[int, Tensor] = {id(root): gradient}
+    pop, get = grads.pop, grads.get
     with _set_grad_enabled(create_graph):
         for t in order:
-            g = grads.pop(id(t), None)
+            g = pop(id(t), None)
             if g is None:
                 continue
-            for hook in t._hooks:
-                replaced = hook(g)
-                if replaced is not None:
-                    g = replaced
+            if t._hooks:
+                for hook in t._hooks:
+                    replaced = hook(g)
+                    if replaced is not None:
+                        g = replaced
+            fn = t._ctx
             if capture is not None:
                 if id(t) in capture:
                     capture[id(t)] = g
-            elif t._ctx is None or t._retains_grad:
+            elif fn is None or t._retains_grad:
                 with _accumulate_lock:  # concurrent backward() calls into one leaf lose no contribution
                     total = g if t.grad is None else t.grad + g
                     t.grad = total if create_graph else total.detach()
-            fn = t._ctx
             if fn is None:
-                yield BackwardStep(t, None, g, ())
+                if steps:
+                    yield BackwardStep(t, None, g, ())
                 continue
             if fn.freed:
                 raise RuntimeError(
@@ -500,13 +629,15 @@ def backward_steps(root: "Tensor", gradient: "Tensor", retain_graph: bool = Fals
             for parent, pg in zip(fn.inputs, input_grads):
                 if pg is None or not parent.requires_grad:
                     continue
-                prev = grads.get(id(parent))
-                grads[id(parent)] = pg if prev is None else prev + pg
+                key = id(parent)
+                prev = get(key)
+                grads[key] = pg if prev is None else prev + pg
             if not retain_graph:
                 fn.saved = ()
                 fn.input_arrays = fn.input_checksums = ()
                 fn.freed = True
-            yield BackwardStep(t, fn, g, input_grads)
+            if steps:
+                yield BackwardStep(t, fn, g, input_grads)
 
 
 def _call_backward(fn: Function, g: "Tensor") -> tuple[Optional["Tensor"], ...]:
@@ -538,7 +669,7 @@ def _sum_to(g: "Tensor", shape: tuple[int, ...]) -> "Tensor":
 
 
 def run_backward(root: "Tensor", gradient: "Tensor", retain_graph: bool, create_graph: bool) -> None:
-    for _ in backward_steps(root, gradient, retain_graph, create_graph):
+    for _ in _walk(root, gradient, retain_graph, create_graph, None, False):
         pass
 
 

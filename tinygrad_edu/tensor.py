@@ -14,6 +14,10 @@ from .autograd import run_backward
 
 Scalar = Union[int, float]
 
+#: the read-only 0-d arrays _lift makes of Python numbers for float tensors, by dtype and value: immutable, so
+#: shared by every constant of that value (each constant stays its own Tensor, its own node of the graph)
+_CONSTANTS: dict[np.dtype, dict[Scalar, np.ndarray]] = {np.dtype(t): {} for t in (np.float16, np.float32, np.float64)}
+
 
 class Tensor:
     __slots__ = ("data", "grad", "_ctx", "requires_grad", "name", "_hooks", "_retains_grad", "_version",
@@ -32,7 +36,7 @@ class Tensor:
         self.grad: Optional[Tensor] = None
         self._ctx = None
         self.name = name
-        self._hooks: list[Callable] = []
+        self._hooks: Sequence[Callable] = ()  # a list once register_hook adds one: no list per node
         self._retains_grad = False
         self._version = 0
         self._modified_at: Optional[tuple[str, int]] = None
@@ -46,7 +50,7 @@ class Tensor:
         t.grad = None
         t._ctx = None
         t.name = None
-        t._hooks = []
+        t._hooks = ()
         t._retains_grad = False
         t._version = 0
         t._modified_at = None
@@ -180,7 +184,7 @@ class Tensor:
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         if requires_grad and self.data.dtype.kind not in "fcO":
             raise TypeError(f"requires_grad_: dtype {self.dtype} cannot require gradients")
-        self.requires_grad = requires_grad
+        self.requires_grad = bool(requires_grad)
         return self
 
     def retain_grad(self) -> None:
@@ -194,6 +198,8 @@ class Tensor:
         Returns a function that removes the hook."""
         if not self.requires_grad:
             raise RuntimeError("register_hook: cannot register a hook on a tensor that doesn't require grad")
+        if type(self._hooks) is not list:
+            self._hooks = list(self._hooks)
         self._hooks.append(hook)
         return lambda: self._hooks.remove(hook)
 
@@ -341,6 +347,17 @@ class Tensor:
     def _lift(self, other: Any) -> "Tensor":
         if isinstance(other, Tensor):
             return other
+        kind = type(other)
+        if kind is float or kind is int:
+            shared = _CONSTANTS.get(self.data.dtype)
+            if shared is not None:  # a float tensor and a Python number: one read-only array per value
+                constant = shared.get(other)
+                if constant is None:
+                    constant = backend.scalar_like(other, self.data)
+                    constant.flags.writeable = False
+                    if other and len(shared) < 256:  # 0.0 == -0.0: zeros are never shared
+                        shared[other] = constant
+                return Tensor._make(constant, False)
         if isinstance(other, np.ndarray):
             return Tensor(other)
         constant = backend.scalar_like(other, self.data)

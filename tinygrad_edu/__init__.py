@@ -6,6 +6,7 @@ the lecture's formulas exactly. PyTorch's names wherever PyTorch has the thing.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,14 @@ from .ops import (bmm, chunk, clone, einsum, flip, gather, index_put, index_sele
                   narrow, roll, scatter, scatter_add, split, swapaxes, t, tril, triu)
 from .ops import swapdims
 from .tensor import Tensor
+# torch.autograd.functional (jacobian, hessian, vjp, jvp, hvp, vhp): autograd.py is a module, not a package, so it
+# cannot hold a submodule file; the code lives in autograd_functional.py and is registered here as the attribute
+# `autograd.functional` and under its dotted name in sys.modules, so `tg.autograd.functional.jacobian`,
+# `import tinygrad_edu.autograd.functional` and `from tinygrad_edu.autograd.functional import jacobian` all work
+from . import autograd as _autograd, autograd_functional as _autograd_functional
+_autograd.functional = _autograd_functional  # type: ignore[attr-defined]
+sys.modules[__name__ + ".autograd.functional"] = _autograd_functional
+del _autograd, _autograd_functional
 
 __version__ = "0.1.0"
 

@@ -1,5 +1,5 @@
 """Layers and models with PyTorch's names, parameter names, shapes and initialisations."""
-from . import functional, init
+from . import functional, init, utils
 from .conv import Conv1d, Conv2d, ConvTranspose2d, LocallyConnected2d
 from .layers import Dropout, Flatten, Identity, LeakyReLU, Linear, ReLU, Sigmoid, Tanh
 from .layers import Embedding, Unflatten

@@ -18,6 +18,7 @@ Run: python benchmarks/run_all.py               1 thread (CPU clock), then 2 thr
 """
 from __future__ import annotations
 
+import gc
 import platform
 import statistics
 import subprocess
@@ -58,7 +59,8 @@ CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
 
 def interleaved(steps: list[Optional[Step]], rounds: int, number: int, clock: Callable[[], float]) -> list[list[float]]:
     """Seconds per call of each step, one list entry per round; the order of the steps rotates every round.
-    Results are kept until the clock stops (freeing a long graph is not part of building it)."""
+    Results are kept until the clock stops (freeing a long graph is not part of building it); each timed step
+    starts from a collected heap, so no library's collections walk another library's leftovers."""
     live = [s for s in steps if s is not None]
     for step in live:
         step()
@@ -68,6 +70,7 @@ def interleaved(steps: list[Optional[Step]], rounds: int, number: int, clock: Ca
         order = order[r % len(order):] + order[:r % len(order)]
         for k in order:
             kept = []
+            gc.collect()  # the previous step's garbage (micrograd's graphs are cycles) is not this step's to walk
             start = clock()
             for _ in range(number):
                 kept.append(steps[k]())
@@ -314,15 +317,20 @@ def load_average() -> str:
 def table(rounds: int, only: Optional[str], clock: str) -> None:
     import torch
 
+    try:
+        from micrograd import engine as micrograd
+    except ImportError:
+        micrograd = None
+    # The references' import-time objects (PyTorch alone brings ~145,000) leave the cyclic collector before
+    # tinygrad_edu is imported: a user's process does not hold them, yet every full collection while our rows
+    # build their graphs would walk them. tinygrad_edu's own (and SymPy's) stay walked, as in a user's process.
+    gc.collect()
+    gc.freeze()
     from tinygrad_edu.allocator import keep_freed_memory
 
     kept = "--default-malloc" not in sys.argv and keep_freed_memory()
 
     torch.set_num_threads(THREADS)
-    try:
-        from micrograd import engine as micrograd
-    except ImportError:
-        micrograd = None
     import os
 
     print(f"### {THREADS} thread(s): {cpu_model()}, {os.cpu_count()} cores; NumPy {np.__version__} "

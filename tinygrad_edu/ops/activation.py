@@ -194,11 +194,12 @@ class Softplus(Function):
     def backward(ctx, g):
         (x,) = ctx.inputs
         beta, threshold = ctx.attrs["beta"], ctx.attrs["threshold"]
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # βu and e^(−βu) overflow to ∞ silently, as in PyTorch
             scaled = x.data * np.asarray(beta, x.dtype)
+            fixed = None if beta not in (0, np.inf, -np.inf) else \
+                (1 / (1 + np.exp(-np.nan_to_num(scaled, nan=0.0)))).astype(x.dtype)
         linear = type(g)._make(scaled > threshold, False)
-        slope = Sigmoid.apply(x * number_like(beta, x)) if beta not in (0, np.inf, -np.inf) else \
-            type(g)._make(1 / (1 + np.exp(-np.nan_to_num(scaled, nan=0.0))).astype(x.dtype), False)
+        slope = Sigmoid.apply(x * number_like(beta, x)) if fixed is None else type(g)._make(fixed, False)
         return g * Where.apply(linear, number_like(1, x), slope)
 
 

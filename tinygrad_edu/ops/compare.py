@@ -361,8 +361,9 @@ def _isclose(op: str, input: Any, other: Any, rtol: float, atol: float, equal_na
     a, b = _close_args(op, input, other, rtol, atol, equal_nan)
     x, y = a.data, b.data
     if x.dtype != object and y.dtype != object:
-        return type(a)._make(np.asarray(_broadcast(op, lambda p, q: np.isclose(
-            p, q, rtol=rtol, atol=atol, equal_nan=equal_nan), x, y)), False)
+        with np.errstate(all="ignore"):  # NumPy warns of an infinite or NaN rtol/atol under `invalid`; PyTorch computes
+            return type(a)._make(np.asarray(_broadcast(op, lambda p, q: np.isclose(
+                p, q, rtol=rtol, atol=atol, equal_nan=equal_nan), x, y)), False)
 
     def close(p: Any, q: Any) -> Any:
         if p is sympy.nan or q is sympy.nan:

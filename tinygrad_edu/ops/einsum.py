@@ -35,7 +35,8 @@ class Einsum(Function):
     def forward(ctx, *arrays, equation):
         if len(arrays) == 1:  # np.einsum may return a view (a diagonal, a transpose): copy, as torch.einsum
             return np.array(np.einsum(equation, arrays[0]))
-        return np.asarray(np.einsum(equation, *arrays, optimize=all(a.dtype != object for a in arrays)))
+        with np.errstate(all="ignore"):  # ∞·0 and ∞ − ∞ in the contraction give NaN silently, as in PyTorch
+            return np.asarray(np.einsum(equation, *arrays, optimize=all(a.dtype != object for a in arrays)))
 
     def backward(ctx, g):
         lhs, out = ctx.attrs["equation"].split("->")

@@ -30,8 +30,9 @@ class Softmax(Function):
     rule_latex = r"\delta_u = y \odot \big(\delta - \textstyle\sum_j \delta_j y_j\big)"
 
     def forward(ctx, x, dim):
-        e = backend.exp(_stable_shift(x, dim))
-        return e / np.sum(e, axis=dim, keepdims=True)
+        with np.errstate(all="ignore"):  # a row holding ∞ (∞ − ∞) or NaN gives NaN silently, as in PyTorch
+            e = backend.exp(_stable_shift(x, dim))
+            return e / np.sum(e, axis=dim, keepdims=True)
 
     def backward(ctx, g):
         y = ctx.output
@@ -43,8 +44,9 @@ class LogSoftmax(Function):
     rule_latex = r"\delta_u = \delta - e^{y} \textstyle\sum_j \delta_j"
 
     def forward(ctx, x, dim):
-        shifted = _stable_shift(x, dim)
-        return shifted - backend.log(np.sum(backend.exp(shifted), axis=dim, keepdims=True))
+        with np.errstate(all="ignore"):  # a row holding ∞ (∞ − ∞) or NaN gives NaN silently, as in PyTorch
+            shifted = _stable_shift(x, dim)
+            return shifted - backend.log(np.sum(backend.exp(shifted), axis=dim, keepdims=True))
 
     def backward(ctx, g):
         return g - ctx.output.exp() * g.sum(ctx.attrs["dim"], keepdim=True)
@@ -268,7 +270,9 @@ def _nll_loss(input: Any, target: Any, weight: Any, ignore_index: int, reduction
         return _reduce(loss, reduction)
     if coefficient is None:
         return _reduce(loss, reduction) if valid.all() else _reduce(loss, reduction, int(valid.sum()))
-    return _reduce(loss, reduction, _constant(np.sum(coefficient), x))
+    with np.errstate(all="ignore"):  # weights +∞ and −∞ sum to NaN silently, as in PyTorch
+        total = np.sum(coefficient)
+    return _reduce(loss, reduction, _constant(total, x))
 
 
 @composite("cross_entropy", "δ_u = softmax(u) − y (y one-hot, the given or the smoothed probabilities; "

@@ -69,7 +69,8 @@ class Dropout(Function):
     rule_latex = r"\delta_x = \delta \odot \frac{m}{1-p}"
 
     def forward(ctx, x, scale):
-        return x * scale
+        with np.errstate(all="ignore"):  # ∞·0 at a dropped entry is NaN silently, as in PyTorch
+            return x * scale
 
     def backward(ctx, g):
         return g * type(g)._make(ctx.attrs["scale"], False)

@@ -107,7 +107,7 @@ class Sum(Function):
     rule_latex = r"\delta_{x} = \operatorname{broadcast}(\delta)"
 
     def forward(ctx, x, axes, keepdims):
-        return np.asarray(np.sum(x, axis=axes, keepdims=keepdims, dtype=_accumulator(x)))
+        return np.asarray(backend.quietly(np.sum, x, axis=axes, keepdims=keepdims, dtype=_accumulator(x)))
 
     def backward(ctx, g):
         (x,) = ctx.inputs
@@ -173,7 +173,7 @@ class Prod(Function):
     rule_latex = r"\delta_{x_i} = \delta \prod_{j \ne i} x_j"
 
     def forward(ctx, x, axis, keepdims):
-        return np.asarray(np.prod(x, axis=axis, keepdims=keepdims, dtype=_accumulator(x)))
+        return np.asarray(backend.quietly(np.prod, x, axis=axis, keepdims=keepdims, dtype=_accumulator(x)))
 
     def backward(ctx, g):
         (x,) = ctx.inputs
@@ -213,7 +213,7 @@ class CumSum(Function):
     rule_latex = r"\delta_{x_j} = \sum_{i \ge j} \delta_i"
 
     def forward(ctx, x, axis):
-        return np.cumsum(x, axis=axis, dtype=_accumulator(x))
+        return backend.quietly(np.cumsum, x, axis=axis, dtype=_accumulator(x))
 
     def backward(ctx, g):
         axis = ctx.attrs["axis"]
@@ -409,7 +409,7 @@ class Variance(Function):
 
     def forward(ctx, x, axes, keepdims, correction):
         n = _count(x.shape, axes)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(all="ignore"):  # (x − x̄)² may overflow to ∞ and n − c be 0: values, as in PyTorch
             centred = x - np.mean(x, axis=axes, keepdims=True)
             total = np.sum(centred * centred, axis=axes, keepdims=keepdims)
             return np.asarray(total / np.asarray(builtins.max(0, n - correction), x.dtype), dtype=x.dtype)

@@ -32,6 +32,26 @@ def test_writing_straight_into_a_leaf_data_is_caught(write):
         z.backward()
 
 
+@pytest.mark.parametrize("shape, dtype", [((301,), np.float32), ((20, 30), np.float32), ((7, 3), np.float64),
+                                          ((5,), np.float32), ((6, 5), np.int16)])
+def test_a_write_into_the_last_entry_is_caught_whatever_the_size_and_dtype(shape, dtype):
+    """The fingerprint covers every entry: whole words, a tail of fewer than 8 bytes, small arrays kept whole."""
+    w = tg.Tensor(np.ones(shape, dtype), requires_grad=dtype != np.int16)
+    x = tg.Tensor(np.ones(shape, np.float32), requires_grad=True)
+    z = (x * w).sum()
+    w.data.reshape(-1)[-1] += 1
+    with pytest.raises(RuntimeError, match="written directly through .data"):
+        z.backward()
+
+
+def test_a_non_contiguous_leaf_is_fingerprinted_too():
+    w = tg.Tensor(np.ones((30, 20), np.float32)[:, ::2], requires_grad=True)
+    z = (w * w).sum()
+    w.data[29, 9] = 5
+    with pytest.raises(RuntimeError, match="written directly through .data"):
+        z.backward()
+
+
 def test_replacing_the_data_array_is_caught():
     w = tg.randn(4, requires_grad=True)
     z = (w * w).sum()

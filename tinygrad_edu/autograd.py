@@ -67,13 +67,25 @@ composite_rules: dict[str, tuple[str, str]] = {}
 def module_scope(name: str, kind: str) -> Iterator[None]:
     """Ops recorded inside carry this module in `fn.scope` and this call's number in `fn.scope_calls`
     (viz draws one cluster per module call)."""
-    previous, previous_calls = _module_scope.current, _module_scope.calls
-    _module_scope.current = previous + ((name, kind),)
-    _module_scope.calls = previous_calls + (next(_call_numbers),)
+    previous = enter_scope((name, kind))
     try:
         yield
     finally:
-        _module_scope.current, _module_scope.calls = previous, previous_calls
+        exit_scope(previous)
+
+
+def enter_scope(entry: tuple[str, str]) -> tuple:
+    """module_scope's entry without a context manager (Module.__call__ and @composite run it for every call):
+    push (name, kind) with a new call number; returns what exit_scope(previous) restores."""
+    scope = _module_scope
+    previous = (scope.current, scope.calls)
+    scope.current = previous[0] + (entry,)
+    scope.calls = previous[1] + (next(_call_numbers),)
+    return previous
+
+
+def exit_scope(previous: tuple) -> None:
+    _module_scope.current, _module_scope.calls = previous
 
 
 def composite(name: str, rule_unicode: str, rule_latex: str) -> Callable[[Callable], Callable]:
@@ -82,13 +94,18 @@ def composite(name: str, rule_unicode: str, rule_latex: str) -> Callable[[Callab
     composite's own rule (e.g. δ = softmax(u) − y) and expand it into its primitives on demand."""
     composite_rules[name] = (rule_unicode, rule_latex)
 
+    entry = (name, COMPOSITE + name)
+
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def recorded(*args: Any, **kwargs: Any) -> Any:
             if not _grad_mode.enabled:
                 return fn(*args, **kwargs)
-            with module_scope(name, COMPOSITE + name):
+            previous = enter_scope(entry)
+            try:
                 return fn(*args, **kwargs)
+            finally:
+                exit_scope(previous)
 
         return recorded
 
@@ -456,6 +473,8 @@ def user_site() -> Optional[tuple[str, int]]:
 
 _Tensor: Any = None  # the Tensor class, bound by tensor.py (which imports this module first)
 _SMALL = 64
+_WORD = np.dtype(np.uint64)
+_add_reduce = np.add.reduce  # a uint64 sum stays uint64 (wrapping), so every entry counts
 
 
 def _checksum(a: np.ndarray) -> Any:
@@ -470,8 +489,11 @@ def _checksum(a: np.ndarray) -> Any:
 
 def _fingerprint(a: np.ndarray) -> Any:
     """_checksum of an array known to be writeable and numeric."""
-    if a.nbytes <= _SMALL:
+    n = a.nbytes
+    if n <= _SMALL:
         return a.tobytes()
+    if not n & 7 and a.flags.c_contiguous:  # a parameter's array: its words summed in place, no copy, no tail
+        return int(_add_reduce(a.reshape(-1).view(_WORD)))
     flat = np.ascontiguousarray(a).reshape(-1).view(np.uint8)
     words = flat[: flat.size - flat.size % 8].view(np.uint64)
     return int(words.sum(dtype=np.uint64)) ^ hash(flat[flat.size - flat.size % 8:].tobytes())
@@ -663,9 +685,13 @@ def _call_backward(fn: Function, g: "Tensor") -> tuple[Optional["Tensor"], ...]:
 
 
 def _sum_to(g: "Tensor", shape: tuple[int, ...]) -> "Tensor":
-    from .ops.movement import sum_to
+    global _sum_to_op
+    if _sum_to_op is None:  # imported once (ops import this module), not on every broadcast gradient
+        from .ops.movement import sum_to as _sum_to_op
+    return _sum_to_op(g, shape)
 
-    return sum_to(g, shape)
+
+_sum_to_op: Optional[Callable] = None
 
 
 def run_backward(root: "Tensor", gradient: "Tensor", retain_graph: bool, create_graph: bool) -> None:

@@ -38,3 +38,19 @@ def test_mismatched_matmul_names_shapes_and_rule():
         tg.ones(2, 3) @ tg.ones(4, 5)
     with pytest.raises(ValueError, match="batch dimensions"):
         tg.ones(2, 2, 3) @ tg.ones(3, 3, 4)
+
+
+@pytest.mark.parametrize("op", ["matmul", "linear"])
+def test_operands_of_different_dtypes_are_refused_and_symbolic_ones_mix(op):
+    import sympy
+
+    from tinygrad_edu.ops.compare import DtypeError
+    import tinygrad_edu.functional as F
+
+    call = (lambda a, b: a @ b) if op == "matmul" else (lambda a, b: F.linear(a, b))
+    with pytest.raises(DtypeError, match=f"{op}: expected all operands to have the same dtype"):
+        call(tg.ones(2, 3), tg.ones(3, 3, dtype=tg.float64))
+    with pytest.raises(DtypeError, match="linear: expected all operands"):
+        F.linear(tg.ones(2, 3), tg.ones(4, 3), tg.ones(4, dtype=tg.float64))
+    symbolic = tg.Tensor(np.array([[sympy.Symbol("a")] * 3] * 3, dtype=object))
+    assert call(tg.ones(2, 3), symbolic).shape == (2, 3)

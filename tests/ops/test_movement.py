@@ -247,3 +247,40 @@ def test_indexing_a_symbolic_tensor_down_to_one_entry_keeps_it_symbolic():
 
     t = tg.Tensor(np.array([sympy.Integer(3), sympy.Symbol("a")], dtype=object))
     assert t[0].dtype == object and t[np.array(0)].dtype == object and t[np.array(0)].item() == 3
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.permutations(range(4)), st.sampled_from(["ints", "negative", "tuple", "numpy ints"]))
+def test_permute_takes_every_spelling_of_dims_and_backward_applies_the_inverse(dims, spelling):
+    """permute's fast path (plain ints 0..n−1) and its checked path give the same node; backward undoes it."""
+    rng = np.random.default_rng(0)
+    x = rand64(rng, (2, 3, 4, 5))
+    given_dims = {"ints": tuple(dims), "negative": tuple(d - 4 for d in dims), "tuple": (tuple(dims),),
+                  "numpy ints": tuple(np.int64(d) for d in dims)}[spelling]
+    y = x.permute(*given_dims)
+    assert y.shape == np.transpose(x.data, dims).shape
+    weights = rng.standard_normal(y.shape)
+    (y * tg.Tensor(weights)).sum().backward()
+    assert_close(x.grad.data, np.transpose(weights, np.argsort(dims)))
+
+
+def test_permute_still_refuses_what_is_not_a_permutation():
+    with pytest.raises(IndexError, match="permute: dims"):
+        tg.ones(2, 3).permute(0, 2)
+    with pytest.raises(ValueError, match="not a permutation"):
+        tg.ones(2, 3, 4).permute(0, 1)
+    with pytest.raises(TypeError, match="permute"):
+        tg.ones(2, 3).permute(1.0, 0)
+    with pytest.raises(TypeError, match="permute"):
+        tg.ones(2, 3).permute(True, False)
+
+
+def test_gathering_with_equal_index_shapes_still_checks_ranges_and_broadcasting():
+    x = rand64(np.random.default_rng(1), (3, 4))
+    assert_close(x[np.array([2]), np.array([3])].data, x.data[[2], [3]])
+    with pytest.raises(IndexError, match="index 4 is out of range for dimension 1 with size 4"):
+        x[np.array([0]), np.array([4])]
+    with pytest.raises(IndexError, match="index -4 is out of range for dimension 0 with size 3"):
+        x[np.array([-4]), np.array([0])]
+    with pytest.raises(IndexError, match="do not broadcast"):
+        x[np.array([0, 1]), np.array([0, 1, 2])]

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple, Optional, Union
 
 import numpy as np
 
-from ..autograd import current_scope, is_grad_enabled, module_scope
+from ..autograd import current_scope, enter_scope, exit_scope, is_grad_enabled
 from ..errors import ShapeError
 from ..tensor import Tensor
 from .hooks import BackwardHook, RemovableHandle
@@ -233,11 +233,15 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         outer = current_scope()
-        name = f"{outer[-1][0]}.{self._key}" if outer and outer[-1][0] and self._key else self._key
-        with module_scope(name, type(self).__name__):
+        key = self._key
+        name = f"{outer[-1][0]}.{key}" if outer and outer[-1][0] and key else key
+        previous = enter_scope((name, type(self).__name__))  # module_scope, without a context manager's cost
+        try:
             if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks):
                 return self.forward(*args, **kwargs)
             return self._call_with_hooks(args, kwargs)
+        finally:
+            exit_scope(previous)
 
     def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
         for hook_id, hook in list(self._forward_pre_hooks.items()):

@@ -91,6 +91,17 @@ def result_type(*dtypes: np.dtype) -> np.dtype:
 def same_dtype(op: str, **arrays: Any) -> None:
     """Ops PyTorch computes in one dtype (matmul, linear, convolutions) refuse operands of different numeric
     dtypes instead of promoting silently; symbolic (object) operands mix freely with numbers."""
+    first = None
+    for a in arrays.values():  # the common case (one dtype) without building the message's list
+        if a is not None:
+            d = a.dtype
+            if d is not first and d != object:
+                if first is None:
+                    first = d
+                elif d != first:
+                    break
+    else:
+        return
     from .compare import DtypeError
 
     named = [(k, a.dtype) for k, a in arrays.items() if a is not None and a.dtype != object]

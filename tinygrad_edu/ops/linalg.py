@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import tensor as _tensor  # Tensor, read at call time (tensor.py imports the ops once Tensor exists)
 from ..autograd import Function
 from .args import check_size, same_dtype
 from .movement import reshape, unsqueeze
@@ -27,8 +28,11 @@ class MatMul(Function):
 def operands(op: str, a: Any, b: Any, names: tuple = ("input", "other")) -> tuple:
     """Both operands as Tensors (NumPy arrays accepted) of one dtype: PyTorch multiplies matrices in one dtype
     and refuses mixed ones instead of promoting (SymPy operands mix with numbers)."""
-    from ..tensor import Tensor
-
+    Tensor = _tensor.Tensor
+    if isinstance(a, Tensor) and isinstance(b, Tensor):  # the common case, checked without building a dict
+        da, db = a.data.dtype, b.data.dtype
+        if da is db or da == db or da == object or db == object:
+            return a, b
     pair = []
     for name, x in zip(names, (a, b)):
         if isinstance(x, np.ndarray):
@@ -55,10 +59,13 @@ def product(op: str, a: Any, b: Any):
     if k_a != k_b:
         raise ValueError(f"matmul: inner dimensions differ: {a.shape} @ {b.shape}; (…, m×k) @ (…, k×n) "
                          f"needs a.shape[-1] == b.shape[-2], here {k_a} ≠ {k_b}")
-    try:
-        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    except ValueError:
-        raise ValueError(f"matmul: batch dimensions of {a.shape} and {b.shape} do not broadcast") from None
+    if a.ndim <= 2 and b.ndim <= 2:  # no batch dimensions; the output is smaller than an operand times k
+        batch = ()
+    else:
+        try:
+            batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        except ValueError:
+            raise ValueError(f"matmul: batch dimensions of {a.shape} and {b.shape} do not broadcast") from None
     check_size(op, batch + a.shape[-2:-1] + b.shape[-1:], np.result_type(a.dtype, b.dtype))
     if a.ndim == 1 and b.ndim == 1:
         return reshape(MatMul.apply(unsqueeze(a, 0), unsqueeze(b, 1)), ())

@@ -7,6 +7,7 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from .. import backend
+from .. import tensor as _tensor  # Tensor, read at call time (tensor.py imports the ops once Tensor exists)
 from ..autograd import Function
 from ..errors import ShapeError
 from .args import integer, result_type
@@ -50,7 +51,11 @@ class Permute(Function):
         return np.transpose(x, dims)
 
     def backward(ctx, g):
-        return permute(g, *np.argsort(ctx.attrs["dims"]))
+        dims = ctx.attrs["dims"]
+        inverse = [0] * len(dims)
+        for k, d in enumerate(dims):
+            inverse[d] = k
+        return permute(g, *inverse)
 
 
 class BroadcastTo(Function):
@@ -169,15 +174,22 @@ def reshape(x, *shape: Any):
 
 
 def permute(x, *dims: Any):
+    identity = tuple(range(x.ndim))
+    if not (len(dims) == x.ndim and all(d.__class__ is int for d in dims) and tuple(sorted(dims)) == identity):
+        dims = _checked_permutation(x, dims)  # anything but plain ints 0..n−1 in some order (x.T's, transpose's)
+    if dims == identity:
+        return x
+    return Permute.apply(x, dims=dims)
+
+
+def _checked_permutation(x, dims: tuple) -> tuple[int, ...]:
+    """permute's dims read as PyTorch does (a tuple or ints, negative dims counted from the end), or its error."""
     dims = _shape_args(dims, "permute")
     if any(not -max(x.ndim, 1) <= d < max(x.ndim, 1) for d in dims):
         raise IndexError(f"permute: dims {dims} are out of range for a tensor with {x.ndim} dimensions")
     if sorted(d % max(x.ndim, 1) for d in dims) != list(range(x.ndim)):
         raise ValueError(f"permute: {dims} is not a permutation of the {x.ndim} dimensions of shape {x.shape}")
-    dims = tuple(d % x.ndim for d in dims)
-    if dims == tuple(range(x.ndim)):
-        return x
-    return Permute.apply(x, dims=dims)
+    return tuple(d % x.ndim for d in dims)
 
 
 def transpose(x, dim0: int, dim1: int):
@@ -293,7 +305,8 @@ def _torch_key(key: Any, shape: tuple[int, ...]) -> tuple[Optional[tuple], Any]:
         return None, tuple(pre)
     shapes = [(int(a.sum()),) if a.dtype == bool else a.shape for a in arrays]
     try:
-        np.broadcast_shapes(*shapes)
+        if any(s != shapes[0] for s in shapes):  # equal shapes (a gather's grid and targets) broadcast
+            np.broadcast_shapes(*shapes)
     except ValueError:
         raise IndexError(f"getitem: index tensors of shapes {', '.join(map(str, shapes))} do not broadcast "
                          f"together (tensor of shape {shape})") from None
@@ -329,8 +342,7 @@ def _checked_basic(items: tuple, shape: tuple[int, ...]) -> tuple:
 
 def _index_item(k: Any) -> Any:
     """One entry of an index as int, bool, slice, None, Ellipsis, or an int64/bool ndarray (PyTorch's kinds)."""
-    from ..tensor import Tensor
-
+    Tensor = _tensor.Tensor
     if k is None or k is Ellipsis or isinstance(k, slice):
         return k
     if isinstance(k, (bool, np.bool_)):
@@ -358,7 +370,7 @@ def _check_range(k: np.ndarray, dim: int, shape: tuple[int, ...]) -> None:
     if k.size == 0:
         return
     n = shape[dim]
-    low, high = int(k.min()), int(k.max())
+    low, high = (k.item(),) * 2 if k.size == 1 else (int(k.min()), int(k.max()))
     bad = high if high >= n else low
     if low < -n or high >= n:
         raise IndexError(f"getitem: index {bad} is out of range for dimension {dim} with size {n} "

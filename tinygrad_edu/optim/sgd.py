@@ -41,6 +41,7 @@ class SGD(Optimizer):
                 buf = state["momentum_buffer"] = np.array(grad, copy=True)  # an array even when 0-d
             else:
                 buf *= momentum
-                buf += (1 - group["dampening"]) * grad
+                dampening = group["dampening"]
+                buf += grad if dampening == 0 else (1 - dampening) * grad  # 1·g is g: no product to make
             grad = grad + momentum * buf if group["nesterov"] else buf
         param -= group["lr"] * grad

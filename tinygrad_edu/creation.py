@@ -186,8 +186,9 @@ def linspace(start: Any, end: Any, steps: int, dtype: Any = None, requires_grad:
     if steps < 0:
         raise ValueError(f"linspace: the number of steps must be non-negative, got {steps}")
     i = np.arange(steps, dtype=np.float64)
-    step = (end - start) / (steps - 1) if steps > 1 else 0.0
-    values = np.where(i < steps // 2, start + step * i, end - step * (steps - 1 - i)) if steps > 1 else i + start
+    with np.errstate(all="ignore"):  # an infinite end gives ∞/NaN entries silently, as in PyTorch
+        step = (end - start) / (steps - 1) if steps > 1 else 0.0
+        values = np.where(i < steps // 2, start + step * i, end - step * (steps - 1 - i)) if steps > 1 else i + start
     return Tensor(values.astype(kind), requires_grad=requires_grad)
 
 

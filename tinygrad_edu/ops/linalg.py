@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import backend
 from .. import tensor as _tensor  # Tensor, read at call time (tensor.py imports the ops once Tensor exists)
 from ..autograd import Function
 from .args import check_size, same_dtype
@@ -17,7 +18,7 @@ class MatMul(Function):
     rule_latex = r"\delta_A = \delta B^\top,\quad \delta_B = A^\top \delta"
 
     def forward(ctx, a, b):
-        return np.matmul(a, b)
+        return backend.quietly(np.matmul, a, b)  # ∞·0 inside a product is NaN silently, as in PyTorch
 
     def backward(ctx, g):
         a, b = ctx.inputs

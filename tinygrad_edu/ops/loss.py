@@ -306,7 +306,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Opt
     valid = t != ignore_index
     smooth = Where.apply(_constant(valid, x), -per_class.sum(dim), _constant(backend.zeros((), x.data), x))
     if reduction == "mean":
-        total = valid.sum() if w is None else w[t[valid]].sum()
+        total = valid.sum() if w is None else backend.quietly(w[t[valid]].sum)  # +∞ and −∞ weights: NaN
         smooth = _reduce(smooth, "mean", total.item() if isinstance(total, np.generic) else total)
     else:
         smooth = _reduce(smooth, reduction)

@@ -81,7 +81,7 @@ class SumTo(Function):
     def forward(ctx, x, shape):
         lead = x.ndim - len(shape)
         axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
-        out = x.sum(axis=axes, keepdims=True) if axes else x
+        out = backend.quietly(x.sum, axis=axes, keepdims=True) if axes else x  # ∞ − ∞ is NaN silently
         return out.reshape(shape)
 
     def backward(ctx, g):

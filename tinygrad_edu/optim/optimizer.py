@@ -118,15 +118,16 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                self._update(p.data, self._gradient(p), state, group)
-                if not state:
-                    del self.state[p]
-                p._bump_version()
+        with np.errstate(all="ignore"):  # an infinite or NaN gradient updates to ∞/NaN silently, as in PyTorch
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    state = self.state[p]
+                    self._update(p.data, self._gradient(p), state, group)
+                    if not state:
+                        del self.state[p]
+                    p._bump_version()
         return loss
 
     def _gradient(self, p: Tensor) -> np.ndarray:

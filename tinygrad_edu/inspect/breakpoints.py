@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Breakpoint:
     """Stops `Steps.continue_` at a step whose op is `op` (a Function or composition name such as "linear", or a
-    Function class: a composition's step hits when one of its primitives is one), that ran inside the
+    Function class or name: a composition's step hits when one of its primitives is one), that ran inside the
     module `module` (a qualified name such as "c1" or "layer1.0", or the class name of the root module),
     and for which `condition(step)` is true."""
 
@@ -20,7 +20,7 @@ class Breakpoint:
     condition: Optional[Callable[["Step"], bool]] = None
 
     def hits(self, step: "Step") -> bool:
-        if isinstance(self.op, str) and step.op != self.op:
+        if isinstance(self.op, str) and step.op != self.op and self.op not in step.primitives:
             return False
         if isinstance(self.op, type) and not isinstance(step.fn, self.op) and not any(
                 isinstance(fn, self.op) for fn in getattr(step.fn, "members", ())):

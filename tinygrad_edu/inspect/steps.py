@@ -205,7 +205,7 @@ class Steps:
         module (qualified name), where `condition(step)` holds; all parts given must hold."""
         if op is None and module is None and condition is None:
             raise ValueError("Steps.break_on: give at least one of op, module or condition")
-        if isinstance(op, str) and all(s.op != op for s in self._steps):
+        if isinstance(op, str) and all(s.op != op and op not in s.primitives for s in self._steps):
             raise ValueError(f"Steps.break_on: no step has op {op!r}; the ops of this backward pass are "
                              f"{sorted({s.op for s in self._steps})}")
         if op is not None and not isinstance(op, (str, type)):

@@ -284,3 +284,22 @@ def test_an_empty_batch_has_empty_gradients_and_a_zero_weight_gradient(torch):
     y = F.conv_transpose2d(tg.zeros(0, 6, 3, 3), tg.zeros(6, 2, 3, 3), stride=2)
     assert y.shape == tuple(torch.nn.functional.conv_transpose2d(torch.zeros(0, 6, 3, 3), torch.zeros(6, 2, 3, 3),
                                                                   stride=2).shape)
+
+
+@pytest.mark.parametrize("name, bad, error", [("stride", True, TypeError), ("padding", (1, True), TypeError),
+                                              ("dilation", 1.0, TypeError), ("groups", True, TypeError),
+                                              ("stride", 0, ValueError), ("padding", "bogus", ValueError)])
+def test_conv2d_cached_attrs_keep_every_refusal(name, bad, error):
+    """conv2d's checks are cached per (shapes, hyper-parameters); a value equal to a valid one as a key (True == 1)
+    is still refused, and so are other dtypes and NumPy operands after a valid Tensor call."""
+    x, w = tg.Tensor(np.ones((1, 2, 6, 6), np.float32)), tg.Tensor(np.ones((3, 2, 3, 3), np.float32))
+    good = {"stride": 1, "padding": (1, 1), "dilation": 1, "groups": 1}
+    assert F.conv2d(x, w, **good).shape == (1, 3, 6, 6)
+    for _ in range(2):
+        with pytest.raises(error):
+            F.conv2d(x, w, **{**good, name: bad})
+    with pytest.raises(TypeError, match="conv2d: weight has dtype int64"):
+        F.conv2d(x, tg.Tensor(np.ones((3, 2, 3, 3), np.int64)))
+    with pytest.raises(TypeError, match="same dtype"):
+        F.conv2d(x, w, tg.Tensor(np.ones(3, np.float64)))
+    assert np.array_equal(F.conv2d(x.data, w.data).data, F.conv2d(x, w).data)

@@ -515,3 +515,23 @@ def test_deprecation_warnings_point_at_the_callers_line_with_and_without_grad():
                 F.kl_div(F.log_softmax(x, 1), F.softmax(x, 1))
                 F.softmax(x)
         assert [w.filename for w in caught] == [__file__] * 3
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("dtype", [np.int64])
+@pytest.mark.parametrize("shape", [(4, 5), (2, 5, 3)])
+def test_cross_entropy_target_paths_match_torch(torch, dtype, shape):
+    """cross_entropy checks integer targets once and picks int64 ones without a second index check, with and
+    without an ignored entry: values and gradients as PyTorch."""
+    rng = np.random.default_rng(1)
+    logits = rng.standard_normal(shape)
+    t = rng.integers(0, shape[1], (shape[0],) + shape[2:]).astype(dtype)
+    for ignore in (-100, int(t.ravel()[0])):
+        x = tg.Tensor(logits, requires_grad=True)
+        loss = F.cross_entropy(x, t, ignore_index=ignore)
+        loss.backward()
+        xt = torch.tensor(logits, requires_grad=True)
+        ref = torch.nn.functional.cross_entropy(xt, torch.tensor(t.astype(np.int64)), ignore_index=ignore)
+        ref.backward()
+        assert_close(loss.data, ref.detach().numpy())
+        assert_close(x.grad.data, xt.grad.numpy())

@@ -177,3 +177,19 @@ def test_axis_counts_follow_torchs_divisor():
 def test_adaptive_bins_are_torchs():
     start, end = bins(5, 3)
     assert start.tolist() == [0, 1, 3] and end.tolist() == [2, 4, 5]
+
+
+@pytest.mark.parametrize("bad, error", [(True, TypeError), (2.0, TypeError), ((2, True), TypeError),
+                                        (np.int64(0), ShapeError), ((0, 2), ShapeError)])
+def test_cached_window_arguments_keep_every_refusal(bad, error):
+    """The per-(shape, arguments) cache of the hot path (True == 1, 2.0 == 2 as keys) never skips a check:
+    a refusal after the same-valued valid call is still a refusal, each time."""
+    x = tg.Tensor(np.ones((1, 2, 6, 6), np.float32))
+    assert F.max_pool2d(x, 2).shape == (1, 2, 3, 3) and F.max_pool2d(x, (1, 1)).shape == (1, 2, 6, 6)
+    for _ in range(2):
+        with pytest.raises(error):
+            F.max_pool2d(x, bad)
+        with pytest.raises(error):
+            F.avg_pool2d(x, 2, stride=bad)
+    with pytest.raises(ShapeError, match="expected a 3-D"):
+        F.max_pool2d(tg.Tensor(np.ones((6, 6), np.float32)), 2)  # same arguments, another input: checked again

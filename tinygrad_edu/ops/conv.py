@@ -26,9 +26,11 @@ from ..autograd import Function, composite
 from . import conv_kernels as kernels
 from .conv_kernels import Geometry, col2im, im2col, output_columns, output_image
 from ..errors import ShapeError
-from .conv_shapes import check_columns, check_dtypes, conv2d_attrs, conv2d_weight_attrs, conv_transpose2d_attrs
+from .conv_shapes import (cached_conv2d_attrs, check_columns, check_dtypes, conv2d_attrs, conv2d_weight_attrs,
+                          conv_transpose2d_attrs)
 from .args import check_size
 from .movement import reshape, squeeze, unsqueeze
+from ..tensor import Tensor
 
 Pair = tuple[int, int]
 Padding = tuple[Pair, Pair]
@@ -172,12 +174,16 @@ def conv2d(input: Any, weight: Any, bias: Optional[Any] = None, stride: Any = 1,
            dilation: Any = 1, groups: int = 1) -> Any:
     """torch.nn.functional.conv2d: (N, C, H, W) ⋆ (O, C/groups, kh, kw) → (N, O, oh, ow), plus bias (O,).
     padding: an int, a pair, 'valid' or 'same'; an unbatched (C, H, W) input gives (O, oh, ow)."""
-    check_dtypes("conv2d", input=input, weight=weight, bias=bias)
+    dtype = getattr(input, "dtype", None)
+    if not (isinstance(input, Tensor) and isinstance(weight, Tensor) and weight.dtype == dtype
+            and dtype.kind in "fc" and (bias is None or (isinstance(bias, Tensor) and bias.dtype == dtype))):
+        check_dtypes("conv2d", input=input, weight=weight, bias=bias)  # the common valid case passes above
+        dtype = np.result_type(input.dtype, weight.dtype)
     batched = input.ndim != 3
     x = input if batched else unsqueeze(input, 0)
-    attrs = conv2d_attrs("conv2d", x.shape, weight.shape, None if bias is None else bias.shape, stride, padding,
-                         dilation, groups)
-    check_columns("conv2d", x.shape[0], x.shape[1], weight.shape[2:], attrs["out"], np.result_type(x.dtype, weight.dtype))
+    attrs = cached_conv2d_attrs("conv2d", x.shape, weight.shape, None if bias is None else bias.shape, stride,
+                                padding, dilation, groups)
+    check_columns("conv2d", x.shape[0], x.shape[1], weight.shape[2:], attrs["out"], dtype)
     check_size("conv2d", (x.shape[0], weight.shape[0]) + attrs["out"], x.dtype)
     y = _with_bias(Conv2d.apply(x, weight, **attrs), bias)
     return y if batched else squeeze(y, 0)

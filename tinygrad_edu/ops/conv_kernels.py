@@ -75,10 +75,12 @@ class Geometry:
     wide: bool
 
     @classmethod
+    @functools.lru_cache(maxsize=1024)
     def of(cls, dtype: np.dtype, size: Pair, kernel: Pair, stride: Pair, padding: Padding, dilation: Pair,
            groups: int, out: Pair) -> "Geometry":
         """The geometry, wide when the stride is 1, the values are numbers (SymPy objects would pay for every
-        extra column) and the extra columns add at most 25 % to the GEMMs."""
+        extra column) and the extra columns add at most 25 % to the GEMMs. Cached per arguments (tuples): a
+        training step asks for the same few geometries every time, and a Geometry is immutable."""
         padded_width = size[1] + padding[1][0] + padding[1][1]
         wide = (tuple(stride) == (1, 1) and np.dtype(dtype).kind in "fc"
                 and _at_most_wide(padded_width, out[1]))

@@ -8,6 +8,7 @@ the rule that failed; a float or bool hyper-parameter is a TypeError; an integer
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Optional
 
 import numpy as np
@@ -67,8 +68,11 @@ _LARGE = 1 << 28
 def check_columns(op: str, n: int, channels: int, kernel: Pair, out: tuple, dtype: Any) -> None:
     """The column matrix Z (C·kh·kw rows, N·oh·ow columns) is the largest array a conv builds: refuse one the
     machine cannot hold before allocating it (only large ones are checked: reading the free memory costs)."""
-    shape = (channels * kernel[0] * kernel[1], n * int(np.prod(out)))
-    if int(np.prod(shape, dtype=object)) * np.dtype(dtype).itemsize > _LARGE:
+    columns = n
+    for size in out:
+        columns *= int(size)
+    shape = (channels * kernel[0] * kernel[1], columns)
+    if shape[0] * columns * np.dtype(dtype).itemsize > _LARGE:
         check_allocation(f"{op} (its im2col column matrix)", shape, dtype)
 
 
@@ -131,6 +135,30 @@ def conv2d_attrs(op: str, x_shape: tuple, w_shape: tuple, bias_shape: Optional[t
     out = tuple(conv_out_size(op, axis, n, k, s, p, d)
                 for axis, n, k, s, p, d in zip(axes, x_shape[2:], (kh, kw), stride, pad, dilation))
     return dict(stride=stride, padding=pad, dilation=dilation, groups=groups, out=out)
+
+
+def _plain(value: Any) -> bool:
+    """An int, a str or a tuple of ints, as plain Python values: a safe cache key (True == 1 and 1.0 == 1 would
+    share a cache entry with 1 and skip their TypeError)."""
+    kind = type(value)
+    return kind is int or kind is str or (kind is tuple and all(type(v) is int for v in value))
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_conv2d_attrs(op: str, x_shape: tuple, w_shape: tuple, bias_shape: Optional[tuple], stride: Any,
+                         padding: Any, dilation: Any, groups: int) -> tuple:
+    return tuple(conv2d_attrs(op, x_shape, w_shape, bias_shape, stride, padding, dilation, groups).items())
+
+
+def cached_conv2d_attrs(op: str, x_shape: tuple, w_shape: tuple, bias_shape: Optional[tuple], stride: Any,
+                        padding: Any, dilation: Any, groups: Any) -> dict:
+    """conv2d_attrs, cached per (shapes, hyper-parameters) when those are plain ints, strs and tuples of ints
+    (the same check on every training step; errors are raised, never cached)."""
+    if type(groups) is int and _plain(stride) and _plain(padding) and _plain(dilation):
+        return dict(_cached_conv2d_attrs(op, tuple(x_shape), tuple(w_shape),
+                                         None if bias_shape is None else tuple(bias_shape), stride, padding,
+                                         dilation, groups))
+    return conv2d_attrs(op, x_shape, w_shape, bias_shape, stride, padding, dilation, groups)
 
 
 def conv_transpose2d_attrs(op: str, y_shape: tuple, w_shape: tuple, bias_shape: Optional[tuple], stride: Any,

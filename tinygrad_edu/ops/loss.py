@@ -17,6 +17,7 @@ from .activation import logsigmoid, number_like
 from .elementwise import Sigmoid
 from .args import check_size, check_view, dtype as _dtype_arg, flag, integer, number
 from .compare import DtypeError, Where, relation
+from .movement import GetItem
 
 
 def _stable_shift(x: np.ndarray, dim: int) -> np.ndarray:
@@ -242,13 +243,16 @@ def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Optional
     return _nll_loss(input, target, weight, ignore_index, reduction_mode("nll_loss", reduction, size_average, reduce))
 
 
-def _nll_loss(input: Any, target: Any, weight: Any, ignore_index: int, reduction: str, op: str = "nll_loss"):
+def _nll_loss(input: Any, target: Any, weight: Any, ignore_index: int, reduction: str, op: str = "nll_loss",
+              target_checked: bool = False):
+    """nll_loss's work; `target_checked`: target is already the array _class_targets returned for this input's
+    shape (cross_entropy checks it before its log-softmax)."""
     x = _tensor(input, op)
     _floating(op, x)
     ignore_index = integer(op, "ignore_index", ignore_index)
     if x.ndim < 1:
         raise ShapeError(f"{op}: input must be (C,), (N, C) or (N, C, d1, ...), got {x.shape}")
-    t = _class_targets(op, target, x)
+    t = target if target_checked else _class_targets(op, target, x)
     classes = x.shape[0] if x.ndim == 1 else x.shape[1]
     w = _class_weight(op, weight, classes, x.data)
     valid = t != ignore_index
@@ -261,7 +265,9 @@ def _nll_loss(input: Any, target: Any, weight: Any, ignore_index: int, reduction
         picked = x[int(safe)]
     else:
         grid = np.indices(t.shape, sparse=True)
-        picked = x[(grid[0], safe) + tuple(grid[1:])]
+        key = (grid[0], safe) + tuple(grid[1:])
+        # int64 indices in range by construction: x[key] would check them again and build this same node
+        picked = GetItem.apply(x, key=key, pre=None) if safe.dtype == np.int64 else x[key]
     if not valid.all():
         picked = Where.apply(_constant(valid, x), picked, _constant(backend.zeros((), x.data), x))
     coefficient = None if w is None else np.where(valid, w[safe], 0).astype(w.dtype)
@@ -298,7 +304,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Opt
     if target_shape == x.shape:
         return _soft_cross_entropy(log_p, target, weight, ignore_index, reduction, label_smoothing, dim)
     t = _class_targets("cross_entropy", target, x)
-    nll = _nll_loss(log_p, t, weight, ignore_index, reduction, "cross_entropy → nll_loss")
+    nll = _nll_loss(log_p, t, weight, ignore_index, reduction, "cross_entropy → nll_loss", target_checked=True)
     if label_smoothing == 0:
         return nll
     w = _class_weight("cross_entropy", weight, classes, x.data)

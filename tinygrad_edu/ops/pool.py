@@ -9,6 +9,7 @@ Forward and backward read and write the windows offset by offset: kh·kw strided
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Optional
 
 import numpy as np
@@ -250,13 +251,51 @@ class AvgPool2dBackward(Function):
         return AvgPool2d.apply(g, **ctx.attrs)
 
 
+class _Meta:
+    """An input's shape and dtype, all that the input checks read (a cache key cannot hold the tensor)."""
+
+    def __init__(self, shape: tuple, dtype: np.dtype) -> None:
+        self.shape, self.dtype, self.ndim = shape, dtype, len(shape)
+
+
+@functools.lru_cache(maxsize=512)
+def _window_plan(op: str, shape: tuple, dtype: np.dtype, dims: int, args: WindowArgs,
+                 integers: bool) -> tuple[bool, tuple[Axis, ...]]:
+    """The input checks and window axes per (shape, dtype, arguments): the same work on every training step
+    (errors are raised, never cached)."""
+    meta = _Meta(shape, dtype)
+    batched = check_input(op, meta, dims)
+    check_dtype(op, meta, integers=integers)
+    return batched, window_axes(op, shape[-dims:], args)
+
+
+def _plain(value: Any) -> bool:
+    """An int, None or a tuple of ints, as plain Python values: a safe cache key (True == 1 and 1.0 == 1 would
+    share a cache entry with 1 and skip their TypeError)."""
+    kind = type(value)
+    return kind is int or value is None or (kind is tuple and all(type(v) is int for v in value))
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_window_args(op: str, dims: int, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+                        ceil_mode: bool) -> WindowArgs:
+    return window_args(op, dims, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def cached_window_args(op: str, dims: int, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                       dilation: Any = 1, ceil_mode: bool = False) -> WindowArgs:
+    """window_args, cached when every argument is a plain int, None or tuple of ints and ceil_mode a bool."""
+    if (type(ceil_mode) is bool and _plain(kernel_size) and _plain(stride) and _plain(padding)
+            and _plain(dilation)):
+        return _cached_window_args(op, dims, kernel_size, stride, padding, dilation, ceil_mode)
+    return window_args(op, dims, kernel_size, stride, padding, dilation, ceil_mode)
+
+
 def checked(op: str, input: Any, dims: int, args: WindowArgs, integers: bool) -> tuple[Tensor, bool, Axes]:
     """The input as a Tensor, whether it is batched, and its two window axes (a 1-D op's height is a trivial
     axis), every rule checked before any work is done."""
-    x = as_input(op, input)
-    batched = check_input(op, x, dims)
-    check_dtype(op, x, integers=integers)
-    axes = window_axes(op, x.shape[-dims:], args)
+    x = input if isinstance(input, Tensor) else as_input(op, input)
+    batched, axes = _window_plan(op, tuple(x.shape), x.dtype, dims, args, integers)
     lead = x.shape[:-dims]
     check_size(op, lead + tuple(a.out for a in axes), x.dtype)  # the output, and the padded input
     check_size(op, lead + tuple(a.n + a.p + a.pad_after for a in axes), x.dtype)
@@ -276,7 +315,7 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     """Max over kh×kw windows (F11, F54), padding with −∞; δ goes to the first maximum in window order, the
     last NaN (as PyTorch). return_indices=True also gives each winner's flat index h·W + w in its plane."""
     op = "max_pool2d"
-    args = window_args(op, 2, kernel_size, stride, padding, dilation, ceil_mode)
+    args = cached_window_args(op, 2, kernel_size, stride, padding, dilation, ceil_mode)
     return_indices = check_flag(op, "return_indices", return_indices)
     x, batched, axes = checked(op, input, 2, args, integers=True)
     result = max_pool(x if batched else unsqueeze(x, 0), axes, return_indices)
@@ -295,7 +334,7 @@ def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     """Mean over kh×kw windows (F27, F62) with PyTorch's divisor: kh·kw with the zero padding counted
     (count_include_pad) but not ceil_mode's overhang, the input entries only, or divisor_override."""
     op = "avg_pool2d"
-    args = window_args(op, 2, kernel_size, stride, padding, 1, ceil_mode)
+    args = cached_window_args(op, 2, kernel_size, stride, padding, 1, ceil_mode)
     check_divisor(op, divisor_override)
     count_include_pad = check_flag(op, "count_include_pad", count_include_pad)
     x, batched, axes = checked(op, input, 2, args, integers=True)

@@ -231,11 +231,11 @@ def mean(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = No
     """Σ/n over `dim`; integer inputs need dtype= (PyTorch refuses to guess the output dtype)."""
     x = _floating(input, "mean", dtype)
     axes = _axes(dim, x.ndim, "mean")
-    flag("mean", "keepdim", keepdim)
+    keepdim = flag("mean", "keepdim", keepdim)
     count = _count(x.shape, axes)
     if count == 0:
         raise ShapeError(f"mean: reducing {dim} of shape {x.shape} averages over no entries")
-    return sum(x, dim, keepdim) / count
+    return Sum.apply(x, axes=axes, keepdims=keepdim) / count  # sum(x, dim, keepdim) without checking again
 
 
 def prod(input: Any, dim: Optional[int] = None, keepdim: bool = False, *, dtype: Any = None):

@@ -535,3 +535,30 @@ def test_cross_entropy_target_paths_match_torch(torch, dtype, shape):
         ref.backward()
         assert_close(loss.data, ref.detach().numpy())
         assert_close(x.grad.data, xt.grad.numpy())
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("op", ["cross_entropy", "nll_loss"])
+@pytest.mark.parametrize("shape", [(4, 3), (2, 3, 5)])
+def test_uint8_class_targets_are_class_indices_as_in_pytorch(op, shape, torch):
+    """PyTorch takes Byte targets as class indices for (N, C) inputs (they were read as a boolean mask: an IndexError
+    about a mask) and refuses them with spatial dimensions."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal(shape)
+    t = rng.integers(0, shape[1], (shape[0],) + shape[2:]).astype(np.uint8)
+    if len(shape) > 2:
+        with pytest.raises(RuntimeError, match="Long but found Byte"):
+            getattr(torch.nn.functional, op)(torch.tensor(x), torch.from_numpy(t))
+        with pytest.raises(RuntimeError, match=f"{op}: expected target dtype int64 .* got uint8"):
+            getattr(F, op)(tg.Tensor(x), tg.Tensor(t))
+        return
+    ours_x = tg.Tensor(x, requires_grad=True)
+    ours = getattr(F, op)(ours_x, tg.Tensor(t))
+    ours.backward()
+    same = getattr(F, op)(tg.Tensor(x), tg.Tensor(t.astype(np.int64)))
+    theirs_x = torch.tensor(x, requires_grad=True)
+    theirs = getattr(torch.nn.functional, op)(theirs_x, torch.from_numpy(t))
+    theirs.backward()
+    assert_close(ours.data, theirs.detach().numpy(), 1e-10)
+    assert_close(ours.data, same.data, 0)
+    assert_close(ours_x.grad.data, theirs_x.grad.numpy(), 1e-10)

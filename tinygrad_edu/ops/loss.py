@@ -209,6 +209,11 @@ def _class_targets(op: str, target: Any, input: Any) -> np.ndarray:
         raise TypeError(f"{op}: target must hold integer class indices, got dtype {array.dtype} of shape "
                         f"{array.shape} (input {input.shape}); use labels, not one-hot floats (cross_entropy also "
                         f"takes class probabilities of the input's shape {input.shape})")
+    if array.dtype == np.uint8:  # Byte targets are class indices, as in PyTorch (never a boolean mask here)
+        if input.ndim > 2:
+            raise DtypeError(f"{op}: expected target dtype int64 for an input with spatial dimensions {input.shape}, "
+                             "got uint8 (PyTorch takes uint8 targets only for (N, C) and (C,) inputs)")
+        array = array.astype(np.int64)
     if input.ndim == 1 and array.shape == (1,):
         array = array.reshape(())
     expected = () if input.ndim == 1 else (input.shape[0],) + input.shape[2:]

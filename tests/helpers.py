@@ -1,4 +1,6 @@
 """Small tools for the tests: float64 random inputs and a torch mirror of a tinygrad_edu tensor."""
+import tracemalloc
+
 import numpy as np
 
 import tinygrad_edu as tg
@@ -31,3 +33,14 @@ def numeric_grad(fn, x, v, eps=1e-6):
                 vals.append(float((fn(tg.Tensor(moved)).data * v).sum()))
             out[i] = (vals[0] - vals[1]) / (2 * eps)
     return out
+
+
+def peak_bytes(call) -> int:
+    """The most memory (bytes, as tracemalloc sees it) that call() held at once: bounded-reading tests."""
+    tracemalloc.start()
+    try:
+        call()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from tests.helpers import peak_bytes
 from tinygrad_edu.data import IdxFormatError, load_mnist, read_idx, write_idx
 
 DTYPES = [np.uint8, np.int8, np.int16, np.int32, np.float32, np.float64]
@@ -131,18 +132,6 @@ def test_load_mnist_bad_split(tmp_path):
 
 # ---- bounded reading (issue 12): the header decides how much is ever read or inflated -----------------
 
-def _peak_bytes(call):
-    import tracemalloc
-
-    tracemalloc.start()
-    try:
-        call()
-    finally:
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-    return peak
-
-
 def test_a_gzip_bomb_is_never_inflated_past_the_declared_size(tmp_path):
     """A ~64 KiB .gz declaring 10 bytes but holding 64 MiB: only header + 10 + 1 bytes are inflated."""
     path = tmp_path / "bomb.idx.gz"
@@ -157,7 +146,7 @@ def test_a_gzip_bomb_is_never_inflated_past_the_declared_size(tmp_path):
                                                  r"found more than 10 \(the rest was not decompressed\)"):
             read_idx(path)
 
-    assert _peak_bytes(read) < 2 << 20
+    assert peak_bytes(read) < 2 << 20
 
 
 @pytest.mark.parametrize("suffix", ["", ".gz"])
@@ -182,4 +171,4 @@ def test_a_plain_file_is_checked_against_its_size_before_reading(tmp_path):
                                                  r"found 33554432"):
             read_idx(path)
 
-    assert _peak_bytes(read) < 1 << 20
+    assert peak_bytes(read) < 1 << 20

@@ -1,13 +1,13 @@
 """Module.save / Module.load: the path save() wrote loads back, a .npy or a non-zip is a clear error, and each
 member's .npy header and zip sizes are checked against the model before any data is decompressed (a small
 file declaring a huge array is refused without inflating it)."""
-import tracemalloc
 import zipfile
 
 import numpy as np
 import pytest
 
 import tinygrad_edu as tg
+from tests.helpers import peak_bytes
 from tinygrad_edu import nn
 
 
@@ -66,16 +66,6 @@ def _bomb(path, model, key, declared_shape, chunks):
                     np.lib.format.write_array(f, value.numpy())
 
 
-def _peak(call):
-    tracemalloc.start()
-    try:
-        call()
-    finally:
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-    return peak
-
-
 def test_a_member_declaring_a_huge_array_is_refused_before_inflating(tmp_path):
     """Issue 12: a file of ~64 KiB whose member declares (and holds) 64 MiB used to be inflated in full."""
     model = net()
@@ -88,7 +78,7 @@ def test_a_member_declaring_a_huge_array_is_refused_before_inflating(tmp_path):
         with pytest.raises(ValueError, match=r"0.weight: shape \(16777216,\) in the file, \(4, 3\) in the model"):
             model.load(path)
 
-    assert _peak(load) < 2 << 20
+    assert peak_bytes(load) < 2 << 20
     for key, value in before.items():
         np.testing.assert_array_equal(model.state_dict()[key], value)
 
@@ -103,7 +93,7 @@ def test_trailing_data_beyond_the_declared_array_is_refused_before_inflating(tmp
                                              r"of shape \(4, 3\), which takes 176 bytes with its 128-byte header"):
             model.load(path)
 
-    assert _peak(load) < 2 << 20
+    assert peak_bytes(load) < 2 << 20
 
 
 def test_wrong_dtype_or_keys_are_found_from_the_headers(tmp_path):

@@ -453,7 +453,7 @@ class Tensor:
     def abs(self) -> "Tensor":
         return ops.Abs.apply(self)
 
-    # ---- softmax and the activations' primitives (ops/loss.py, ops/activation.py) ---------------------
+    # ---- softmax and the activations' primitives (ops/softmax.py, ops/activation.py) ------------------
     def softmax(self, dim: int, dtype: Any = None) -> "Tensor":
         return ops.softmax(self, dim, dtype=dtype)
 

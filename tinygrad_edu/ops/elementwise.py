@@ -12,13 +12,6 @@ from ..autograd import Function
 from .compare import where
 
 
-def _binary_dtype_check(name: str, a: np.ndarray, b: np.ndarray) -> None:
-    if (a.dtype == object) != (b.dtype == object):
-        return  # numbers mix into symbolic expressions
-    if a.dtype.kind == "b" and b.dtype.kind == "b":
-        raise TypeError(f"{name}: arithmetic on two boolean tensors {a.shape}, {b.shape}; cast one with .to(float)")
-
-
 def _broadcast_error(name: str, a: np.ndarray, b: np.ndarray) -> ValueError:
     return ValueError(f"{name}: shapes {a.shape} and {b.shape} do not broadcast (NumPy rule: trailing "
                       "dimensions must be equal or 1)")

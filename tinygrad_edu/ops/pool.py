@@ -20,8 +20,8 @@ from ..errors import ShapeError
 from ..tensor import Tensor
 from .local import window_view
 from .movement import squeeze, unsqueeze
-from .args import check_size
-from .pool_shapes import (Axis, WindowArgs, as_input, check_dtype, check_flag, check_input, window_args,
+from .args import check_size, flag
+from .pool_shapes import (Axis, WindowArgs, as_input, check_dtype, check_input, window_args,
                           window_axes)
 
 Axes = tuple[Axis, Axis]
@@ -316,7 +316,7 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     last NaN (as PyTorch). return_indices=True also gives each winner's flat index h·W + w in its plane."""
     op = "max_pool2d"
     args = cached_window_args(op, 2, kernel_size, stride, padding, dilation, ceil_mode)
-    return_indices = check_flag(op, "return_indices", return_indices)
+    return_indices = flag(op, "return_indices", return_indices)
     x, batched, axes = checked(op, input, 2, args, integers=True)
     result = max_pool(x if batched else unsqueeze(x, 0), axes, return_indices)
     if batched:
@@ -336,7 +336,7 @@ def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     op = "avg_pool2d"
     args = cached_window_args(op, 2, kernel_size, stride, padding, 1, ceil_mode)
     check_divisor(op, divisor_override)
-    count_include_pad = check_flag(op, "count_include_pad", count_include_pad)
+    count_include_pad = flag(op, "count_include_pad", count_include_pad)
     x, batched, axes = checked(op, input, 2, args, integers=True)
     out = avg_pool(x if batched else unsqueeze(x, 0), axes, count_include_pad, divisor_override)
     return out if batched else squeeze(out, 0)

@@ -7,7 +7,8 @@ from typing import Any
 from ..tensor import Tensor
 from .movement import squeeze, unsqueeze
 from .pool import avg_pool, checked, max_pool
-from .pool_shapes import check_flag, window_args
+from .args import flag
+from .pool_shapes import window_args
 
 
 def _as_1d(t: Tensor, batched: bool) -> Tensor:
@@ -20,7 +21,7 @@ def max_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     """Max over windows of length k of an (N, C, L) or (C, L) input; return_indices gives positions along L."""
     op = "max_pool1d"
     args = window_args(op, 1, kernel_size, stride, padding, dilation, ceil_mode)
-    return_indices = check_flag(op, "return_indices", return_indices)
+    return_indices = flag(op, "return_indices", return_indices)
     x, batched, axes = checked(op, input, 1, args, integers=True)
     result = max_pool(unsqueeze(x if batched else unsqueeze(x, 0), 2), axes, return_indices)
     if return_indices:
@@ -33,6 +34,6 @@ def avg_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     """Mean over windows of length k of an (N, C, L) or (C, L) input, with avg_pool2d's divisor rules."""
     op = "avg_pool1d"
     args = window_args(op, 1, kernel_size, stride, padding, 1, ceil_mode)
-    count_include_pad = check_flag(op, "count_include_pad", count_include_pad)
+    count_include_pad = flag(op, "count_include_pad", count_include_pad)
     x, batched, axes = checked(op, input, 1, args, integers=True)
     return _as_1d(avg_pool(unsqueeze(x if batched else unsqueeze(x, 0), 2), axes, count_include_pad, None), batched)

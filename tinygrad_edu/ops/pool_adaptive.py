@@ -14,8 +14,8 @@ from ..autograd import composite
 from ..tensor import Tensor
 from .movement import cat, flatten, getitem, reshape, squeeze, unsqueeze
 from .pool import AvgPool2d, MaxPool2d, _maybe_nan, divisors, flat_indices, winners
-from .args import check_size
-from .pool_shapes import (Axis, as_input, bin_rows, bins, check_dtype, check_flag, check_input, output_sizes,
+from .args import check_size, flag
+from .pool_shapes import (Axis, as_input, bin_rows, bins, check_dtype, check_input, output_sizes,
                           pyramid_levels)
 
 
@@ -124,7 +124,7 @@ def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = Fal
     last NaN). return_indices=True also gives the winners' flat indices h·W + w, as max_pool2d."""
     op = "adaptive_max_pool2d"
     x = _as_tensor(input, op)
-    return_indices = check_flag(op, "return_indices", return_indices)
+    return_indices = flag(op, "return_indices", return_indices)
     batched = check_input(op, x, 2)
     check_dtype(op, x, integers=True)  # exact on integers (PyTorch's kernel is not implemented for them)
     oh, ow = output_sizes(op, output_size, x.shape[-2:])

@@ -173,13 +173,6 @@ def as_input(op: str, x: Any, name: str = "input") -> Any:
     raise TypeError(f"{op}: {name} must be a Tensor (or a NumPy array), got {type(x).__name__}")
 
 
-def check_flag(op: str, name: str, value: Any) -> bool:
-    """A bool argument (count_include_pad, return_indices, ...): True or False only, as PyTorch's parser."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{op}: {name} must be a bool, got {value!r} ({type(value).__name__})")
-    return bool(value)
-
-
 def check_input(op: str, x: Any, dims: int) -> bool:
     """PyTorch's accepted ranks (dims + 1 unbatched, dims + 2 batched; an empty batch is fine, other empty
     dimensions are not); returns whether the input is batched."""

@@ -167,6 +167,14 @@ def test_sum_mean_reshape_permute_and_transpose_are_one_term_each():
     assert "permute" in perm.explain((1, 2, 3)).rule
 
 
+def test_a_scalar_entry_is_written_without_empty_brackets():
+    x = tg.tensor(0.5, dtype=tg.float64, requires_grad=True)
+    recorded = steps(x.tanh().reshape(1).sum())
+    for op in ("Tanh", "Reshape"):
+        found = check(only(recorded, op), 0, ())
+        assert "[]" not in found.rule and "[]" not in str(found), found.rule
+
+
 # ---- pooling and the composite loss -------------------------------------------------------------------------
 @settings(max_examples=10, deadline=None)
 @given(seed=st.integers(0, 2**16), kernel=st.integers(2, 3), stride=st.integers(1, 2), padding=st.integers(0, 1))

@@ -15,7 +15,7 @@ from ..autograd import Function
 from ..ops.pool import flat_indices
 from ..viz.composites import CompositeCall
 from .explain import short_name, step_terms
-from .explain_rules import UNARY, Unexplained, is_bias, plan_for
+from .explain_rules import BINARY, PLAIN_CROSS_ENTROPY, UNARY, Unexplained, conv_geometry, is_bias, plan_for
 
 if TYPE_CHECKING:
     from .steps import Step
@@ -74,7 +74,7 @@ def _generator(fn: Any, k: int, delta: np.ndarray, table: ArrayTable, names: lis
     if fn.name in UNARY:
         return {"kind": "local", "coef": table.add(_derivative(fn)), "coefName": f"f'({names[0]})",
                 "upstream": "same", "text": UNARY[fn.name][0]}
-    if fn.name in BINARY_LOCAL and fn.inputs[k].shape == delta.shape and delta.dtype != object:
+    if fn.name in BINARY and fn.inputs[k].shape == delta.shape and delta.dtype != object:
         name, text, coef = _binary_derivative(fn, k, names)
         return {"kind": "local", "coef": table.add(np.broadcast_to(coef, delta.shape)), "coefName": name,
                 "upstream": "same", "text": text}
@@ -115,7 +115,7 @@ def _composite(call: CompositeCall, k: int, delta: np.ndarray, table: ArrayTable
                     "coefInput": position.get(id(x))}
         return {"kind": "bias", "axis": delta.ndim - 1} if is_bias(call, target) else None
     if call.name == "cross_entropy":
-        plain = [m.name for m in call.members] == ["LogSoftmax", "GetItem", "Neg", "Sum", "Div"]
+        plain = [m.name for m in call.members] == PLAIN_CROSS_ENTROPY
         u = call.inputs[0].data
         if not plain or u.ndim != 2:
             return None
@@ -131,17 +131,12 @@ def _composite(call: CompositeCall, k: int, delta: np.ndarray, table: ArrayTable
 
 
 def _conv(conv: Function, target: Any, table: ArrayTable, coef_name: str) -> dict[str, Any]:
-    a = conv.attrs
-    (pt, _), (pl, _) = a["padding"]
-    geometry = {"sh": a["stride"][0], "sw": a["stride"][1], "pt": pt, "pl": pl, "dh": a["dilation"][0],
-                "dw": a["dilation"][1], "groups": a["groups"], "oh": a["out"][0], "ow": a["out"][1]}
+    (sh, sw), (pt, pl), (dh, dw), groups, (oh, ow) = conv_geometry(conv)
+    geometry = {"sh": sh, "sw": sw, "pt": pt, "pl": pl, "dh": dh, "dw": dw, "groups": groups, "oh": oh, "ow": ow}
     x, w = conv.inputs
     if target is x:
         return {"kind": "conv_x", "w": table.add(w.data), "coefName": coef_name, **geometry}
     return {"kind": "conv_w", "x": table.add(x.data), "wShape": list(w.shape), "coefName": coef_name, **geometry}
-
-
-BINARY_LOCAL = ("Add", "Sub", "Mul", "Div")
 
 
 def _binary_derivative(fn: Function, k: int, names: list[str]) -> tuple[str, str, np.ndarray]:
@@ -163,8 +158,6 @@ def _binary_derivative(fn: Function, k: int, names: list[str]) -> tuple[str, str
 
 def _derivative(fn: Function) -> np.ndarray:
     u, y = fn.inputs[0].data, fn.output.data
-    if fn.name == "Relu":
-        return (u > 0).astype(u.dtype)
     _, derivative = UNARY[fn.name]
     with np.errstate(all="ignore"):
         return np.broadcast_to(np.asarray(derivative(u, y, fn.attrs), dtype=u.dtype), u.shape)

@@ -13,6 +13,7 @@ import sympy
 from ..autograd import Function
 from ..ops.pool import flat_indices
 from ..viz.composites import CompositeCall
+from .formulas import index_text
 
 
 class Unexplained(Exception):
@@ -58,10 +59,6 @@ def _grid(ranges: list[Any]) -> np.ndarray:
     return np.stack([m.ravel() for m in mesh], axis=1) if mesh[0].size else np.zeros((0, len(axes)), np.int64)
 
 
-def _idx(values: Sequence[Any]) -> str:
-    return "[" + ", ".join(str(v) for v in values) + "]"
-
-
 def _minus(c: int, m: int, var: str, s: int) -> str:
     """(c − m·var)/s as text: "3−p", "(4−2p)/2", "−q"."""
     scaled = var if m == 1 else f"{m}{var}"
@@ -101,7 +98,8 @@ def _ones(count: int) -> list[Any]:
 
 
 # ---- convolution -----------------------------------------------------------------------------------------------
-def _conv_geometry(conv: Function) -> tuple:
+def conv_geometry(conv: Function) -> tuple:
+    """(stride, (top, left) padding, dilation, groups, output (height, width)) of a recorded Conv2d."""
     a = conv.attrs
     (pt, _), (pl, _) = a["padding"]
     return a["stride"], (pt, pl), a["dilation"], a["groups"], a["out"]
@@ -110,7 +108,7 @@ def _conv_geometry(conv: Function) -> tuple:
 def conv_input_plan(conv: Function, index: tuple[int, ...], w_name: str) -> Plan:
     """δ_x[n,c,h,w] = Σ_{o,p,q} W[o, c mod C_g, p, q]·δ[n, o, (h + pt − d·p)/s, (w + pl − d·q)/s] over the o of
     c's group and the p, q where both positions are whole and inside δ."""
-    (sh, sw), (pt, pl), (dh, dw), groups, (oh, ow) = _conv_geometry(conv)
+    (sh, sw), (pt, pl), (dh, dw), groups, (oh, ow) = conv_geometry(conv)
     w = _data(conv, 1)
     o_total, c_g, kh, kw = w.shape
     o_g = o_total // groups
@@ -132,7 +130,7 @@ def conv_input_plan(conv: Function, index: tuple[int, ...], w_name: str) -> Plan
 def conv_weight_plan(conv: Function, index: tuple[int, ...], x_name: str) -> Plan:
     """∂E/∂W[o,c,p,q] = Σ_{n,i,j} δ[n,o,i,j]·x[n, g·C_g + c, s·i + d·p − pt, s·j + d·q − pl] (x = 0 in the padding,
     so those terms are left out)."""
-    (sh, sw), (pt, pl), (dh, dw), groups, (oh, ow) = _conv_geometry(conv)
+    (sh, sw), (pt, pl), (dh, dw), groups, (oh, ow) = conv_geometry(conv)
     x = _data(conv, 0)
     o_total, c_g = _data(conv, 1).shape[:2]
     o, c, p, q = index
@@ -158,7 +156,7 @@ def bias_plan(index: tuple[int, ...], delta_shape: tuple[int, ...], axis: int) -
     names = ["n", "o", "i", "j"] if len(delta_shape) == 4 and axis == 1 else [f"j{a}" for a in range(len(delta_shape))]
     shown = [str(index[0]) if a == axis else names[a] for a in range(len(delta_shape))]
     summed = ",".join(names[a] for a in range(len(delta_shape)) if a != axis)
-    return Plan(f"Σ_{{{summed}}} δ{_idx(shown)}", "1", _ones(len(upstream)), upstream)
+    return Plan(f"Σ_{{{summed}}} δ{index_text(shown)}", "1", _ones(len(upstream)), upstream)
 
 
 def _conv_primitive(fn: Function, k: int, index: tuple[int, ...], delta: np.ndarray) -> Plan:
@@ -193,7 +191,7 @@ def linear_input_plan(w: np.ndarray, index: tuple[int, ...], w_name: str) -> Pla
     o = np.arange(w.shape[0])
     coef_index = np.stack([o, np.full_like(o, col)], axis=1)
     upstream = _grid([*lead, o])
-    rule = f"Σ_o {w_name}[o, {col}]·δ{_idx([*lead, 'o'])}"
+    rule = f"Σ_o {w_name}[o, {col}]·δ{index_text([*lead, 'o'])}"
     return Plan(rule, w_name, [w[o_, col] for o_ in o], upstream, coef_index)
 
 
@@ -204,7 +202,7 @@ def linear_weight_plan(x: np.ndarray, index: tuple[int, ...], delta_shape: tuple
     upstream = np.concatenate([lead, np.full((len(lead), 1), o)], axis=1)
     coef_index = np.concatenate([lead, np.full((len(lead), 1), col)], axis=1)
     names = ["n"] if len(delta_shape) == 2 else [f"n{a}" for a in range(len(delta_shape) - 1)]
-    rule = f"Σ_{{{','.join(names)}}} δ{_idx([*names, o])}·{x_name}{_idx([*names, col])}"
+    rule = f"Σ_{{{','.join(names)}}} δ{index_text([*names, o])}·{x_name}{index_text([*names, col])}"
     return Plan(rule, x_name, [x[tuple(r)] for r in coef_index], upstream, coef_index)
 
 
@@ -239,22 +237,18 @@ def _matmul(fn: Function, k: int, index: tuple[int, ...], delta: np.ndarray) -> 
         n = np.arange(b.shape[-1])
         coef_index = _grid([*batch, c, n])
         upstream = _grid([*batch, r, n])
-        rule = f"Σ_n ⟨1⟩{_idx([*batch, c, 'n'])}·δ{_idx([*batch, r, 'n'])}"
+        rule = f"Σ_n ⟨1⟩{index_text([*batch, c, 'n'])}·δ{index_text([*batch, r, 'n'])}"
         return Plan(rule, "⟨1⟩", [b[tuple(x)] for x in coef_index], upstream, coef_index)
     m = np.arange(a.shape[-2])
     coef_index = _grid([*batch, m, r])
     upstream = _grid([*batch, m, c])
-    rule = f"Σ_m ⟨0⟩{_idx([*batch, 'm', r])}·δ{_idx([*batch, 'm', c])}"
+    rule = f"Σ_m ⟨0⟩{index_text([*batch, 'm', r])}·δ{index_text([*batch, 'm', c])}"
     return Plan(rule, "⟨0⟩", [a[tuple(x)] for x in coef_index], upstream, coef_index)
 
 
 # ---- elementwise -----------------------------------------------------------------------------------------------
-def _relu_mask(u: Any) -> Any:
-    return 1 if u > 0 else 0
-
-
 UNARY: dict[str, tuple[str, Callable[[Any, Any, dict], Any]]] = {
-    "Relu": ("[u > 0]", lambda u, y, a: _relu_mask(u)),
+    "Relu": ("[u > 0]", lambda u, y, a: np.where(u > 0, 1, 0)),
     "Tanh": ("(1 − tanh²(u))", lambda u, y, a: 1 - y * y),
     "Sigmoid": ("σ(u)(1 − σ(u))", lambda u, y, a: y * (1 - y)),
     "Exp": ("eᵘ", lambda u, y, a: y),
@@ -276,11 +270,11 @@ def _unary(fn: Function, k: int, index: tuple[int, ...], delta: np.ndarray) -> P
     except TypeError as err:  # a symbolic u where the rule must compare (relu's u > 0)
         raise Unexplained(f"f'(u) needs a concrete u here ({err})") from err
     value = sympy.sympify(value) if isinstance(u[index], sympy.Basic) else np.asarray(value).item()
-    return Plan(f"δ{_idx(index)}·f'(⟨0⟩{_idx(index)}),  f'(u) = {name}", f"f'(⟨0⟩)", [value],
+    return Plan(f"δ{index_text(index)}·f'(⟨0⟩{index_text(index)}),  f'(u) = {name}", f"f'(⟨0⟩)", [value],
                 np.array([index], dtype=np.int64).reshape(1, len(index)), np.array([index]).reshape(1, len(index)))
 
 
-BINARY = {"Add": ("+", None), "Sub": ("−", None), "Mul": ("·", None), "Div": ("/", None)}
+BINARY = ("Add", "Sub", "Mul", "Div")
 
 
 def _binary(fn: Function, k: int, index: tuple[int, ...], delta: np.ndarray) -> Plan:
@@ -321,20 +315,20 @@ def _sum(fn: Function, k: int, index: tuple[int, ...], delta: np.ndarray) -> Pla
     axes = range(len(index)) if axes is None else [a % len(index) for a in axes]
     out = tuple(0 if a in axes else i for a, i in enumerate(index)) if keep else \
         tuple(i for a, i in enumerate(index) if a not in axes)
-    return _one_term(out, f"δ{_idx(out)}  (the sum's input reaches its output with factor 1)")
+    return _one_term(out, f"δ{index_text(out)}  (the sum's input reaches its output with factor 1)")
 
 
 def _reshape(fn: Function, k: int, index: tuple[int, ...], delta: np.ndarray) -> Plan:
     shape_in = _data(fn, 0).shape
     flat = int(np.ravel_multi_index(index, shape_in)) if index else 0
     out = tuple(int(i) for i in np.unravel_index(flat, delta.shape)) if delta.ndim else ()
-    return _one_term(out, f"δ{_idx(out)}  (reshape {shape_in} → {delta.shape}: the same flat position {flat})")
+    return _one_term(out, f"δ{index_text(out)}  (reshape {shape_in} → {delta.shape}: the same flat position {flat})")
 
 
 def _permute(fn: Function, k: int, index: tuple[int, ...], delta: np.ndarray) -> Plan:
     dims = fn.attrs["dims"]
     out = tuple(index[d] for d in dims)
-    return _one_term(out, f"δ{_idx(out)}  (permute {tuple(dims)}: output axis a reads input axis dims[a])")
+    return _one_term(out, f"δ{index_text(out)}  (permute {tuple(dims)}: output axis a reads input axis dims[a])")
 
 
 def _broadcast_to(fn: Function, k: int, index: tuple[int, ...], delta: np.ndarray) -> Plan:
@@ -344,7 +338,7 @@ def _broadcast_to(fn: Function, k: int, index: tuple[int, ...], delta: np.ndarra
 
 def _sum_to(fn: Function, k: int, index: tuple[int, ...], delta: np.ndarray) -> Plan:
     out = _project(index, _data(fn, 0).shape, delta.shape)
-    return _one_term(out, f"δ{_idx(out)}  (sum to {delta.shape})")
+    return _one_term(out, f"δ{index_text(out)}  (sum to {delta.shape})")
 
 
 def _max_pool(fn: Function, k: int, index: tuple[int, ...], delta: np.ndarray) -> Plan:
@@ -372,10 +366,14 @@ def _avg_pool(fn: Function, k: int, index: tuple[int, ...], delta: np.ndarray) -
     return Plan(rule, "1/|P|", coefs, upstream, grid)
 
 
+#: the primitives of cross_entropy's plain form ((N, C) logits, class targets, mean, no weights or smoothing)
+PLAIN_CROSS_ENTROPY = ["LogSoftmax", "GetItem", "Neg", "Sum", "Div"]
+
+
 def _cross_entropy(call: CompositeCall, k: int, index: tuple[int, ...], delta: np.ndarray) -> Plan:
     """δ_u[n, c] = (softmax(u)[n, c] − y[n, c])/N·δ, y one-hot of the targets (the plain mean form)."""
     names = [m.name for m in call.members]
-    if names != ["LogSoftmax", "GetItem", "Neg", "Sum", "Div"] or len(index) != 2:
+    if names != PLAIN_CROSS_ENTROPY or len(index) != 2:
         raise Unexplained("only the plain form (N, C) logits, class targets, mean, no weights or smoothing is "
                           f"explained; this call ran {', '.join(names)}")
     u = call.inputs[0].data

@@ -3,7 +3,7 @@ backward pass built (δ_u[0, 1] = δ₂·W₂₁·(1 − tanh²(u₁))…) inste
 δ_r = W_{r+1}ᵀ δ_{r+1} ⊙ f'(u_r) written out as it emerges."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import numpy as np
 import sympy
@@ -14,8 +14,8 @@ MAX_SHOWN = 12
 WIDTH = 160
 
 
-def index_text(index: tuple[int, ...]) -> str:
-    """(0, 1) → "[0, 1]" (0-based, as NumPy indexes); a scalar's () → ""."""
+def index_text(index: Sequence[Any]) -> str:
+    """(0, 1) → "[0, 1]" (0-based, as NumPy indexes; rule texts also put names such as "o" in); a scalar's () → ""."""
     return "[" + ", ".join(str(i) for i in index) + "]" if index else ""
 
 
@@ -24,10 +24,6 @@ def formula_text(expr: Any, width: int = WIDTH) -> str:
     `width` characters with an ellipsis."""
     text = pretty_symbols(sympy.sstr(expr)).replace("**", "^").replace("*", "·")
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def formula_latex(expr: Any) -> str:
-    return sympy.latex(expr)
 
 
 def element_formulas(array: np.ndarray, name: str = "", limit: int = MAX_SHOWN,

@@ -8,6 +8,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..viz.labels import shape_text
 from .formulas import formula_lines
 from .slices import GridSlice, grid_slice, levels
 from .steps import Step, Steps
@@ -205,7 +206,7 @@ class Stepper:
                 lines.append(_fit(segs, left) + [("|" if self.ascii_only else "│", "dim")] + _fit(segs2, right))
         prompt = self.message
         if self.typing is not None:
-            shapes = " ".join(f"{k}:{'×'.join(map(str, g.shape)) or 'scalar'}"
+            shapes = " ".join(f"{k}:{shape_text(g.shape)}"
                               for k, g in enumerate(self.step.grads_in) if g is not None)
             prompt = f"goto step: {self.typing}_  (Enter jumps, Esc cancels)" if self.typing_for == "goto" else \
                 f"explain entry [input:] indices: {self.typing}_  (inputs {shapes}; Enter, Esc cancels)"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..demos import MODELS, zoo_loss
+from .labels import shape_text
 from .script import ScriptError, script_tensor
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -152,7 +153,7 @@ def _scalar(args: argparse.Namespace, root: Any, names: Any, variables: Any, cap
         return view
     if view.chosen:
         err = view.too_large
-        how = (f"chosen automatically, since {err.what} ({'×'.join(map(str, err.shape))}) has {err.count} elements, "
+        how = (f"chosen automatically, since {err.what} ({shape_text(err.shape)}) has {err.count} elements, "
                f"more than --max-elements {err.limit}; pick another with --slice NAME[i, j, a:b, …]")
     else:
         how = "as --slice asked"
@@ -165,7 +166,7 @@ def _scalar(args: argparse.Namespace, root: Any, names: Any, variables: Any, cap
 def _too_large(err: Any) -> str:
     """The refusal of a slice over the limits: what it needs, which limit, and the ways out."""
     limit = f"--max-elements {err.limit}" if err.what == "max_elements" else f"--max-nodes {err.limit}"
-    scope = f"of {err.tensor} ({'×'.join(map(str, err.shape)) or 'scalar'})" if err.what == "max_elements" else "in all"
+    scope = f"of {err.tensor} ({shape_text(err.shape)})" if err.what == "max_elements" else "in all"
     lead = ("no slice of this graph is small enough to draw: even the smallest, " if err.auto else "the slice ")
     one = f"{err.selection.name}[{', '.join(['0'] * len(err.selection.shape))}]"
     fewer = "" if err.auto or err.selection.count == 1 else f" (one element: {one})"

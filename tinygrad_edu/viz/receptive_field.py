@@ -29,6 +29,19 @@ class FieldTooLarge(ValueError):
         self.tensor, self.found, self.limit, self.what = tensor, found, limit, what
 
 
+def fresh_node(fn: Function) -> Function:
+    """An unrecorded copy of the node (same class and attrs) to re-run its forward or backward on other arrays."""
+    fresh = type(fn).__new__(type(fn))
+    fresh.attrs = dict(fn.attrs)
+    return fresh
+
+
+def rerun(fn: Function, arrays: list[np.ndarray], fresh: Optional[Function] = None) -> np.ndarray:
+    """The node's forward on `arrays` (on `fresh` or a new copy of the node, so the recorded graph is never touched)."""
+    with no_grad(), np.errstate(all="ignore"):
+        return np.asarray((fresh or fresh_node(fn)).forward(*arrays, **fn.attrs))
+
+
 class Probe:
     """One Function node re-run on its recorded inputs: its forward with chosen entries of one input replaced, and its
     backward fed a chosen δ (on a fresh copy of the node, so the recorded graph is never touched)."""
@@ -45,14 +58,8 @@ class Probe:
             self._base = self._forward(self.arrays).ravel()
         return self._base
 
-    def _fresh(self) -> Function:
-        fresh = type(self.fn).__new__(type(self.fn))
-        fresh.attrs = dict(self.fn.attrs)
-        return fresh
-
     def _forward(self, arrays: list[np.ndarray], fresh: Optional[Function] = None) -> np.ndarray:
-        with no_grad(), np.errstate(all="ignore"):
-            return np.asarray((fresh or self._fresh()).forward(*arrays, **self.fn.attrs))
+        return rerun(self.fn, arrays, fresh)
 
     def changed(self, k: int, sources: np.ndarray, targets: np.ndarray, stop_at_first: bool,
                 known: Optional[np.ndarray] = None) -> np.ndarray:
@@ -79,7 +86,7 @@ class Probe:
         """input k → for each seed (a flat set of output entries δ = 1 there), Σ ∂out/∂input_k over them, flattened,
         at the recorded values (or with the inputs in `replace`, k → array, standing in for the recorded ones): the
         op's own backward, as the engine calls it."""
-        fresh = self._fresh()
+        fresh = fresh_node(self.fn)
         found: dict[int, list[np.ndarray]] = {k: [] for k in inputs}
         replace = replace or {}
         arrays = [replace.get(k, a) for k, a in enumerate(self.arrays)]

@@ -10,6 +10,7 @@ from typing import Mapping, Optional, Sequence, Union
 import numpy as np
 
 from ..errors import ShapeError
+from .labels import shape_text
 
 Index = Union[int, slice]
 
@@ -93,7 +94,7 @@ class Selection:
 
     def describe(self) -> str:
         """In words: `batch 0, channel 0, rows 0–1, cols 0–1 of s2.out (2×6×14×14)`."""
-        shape = "×".join(map(str, self.shape)) or "scalar"
+        shape = shape_text(self.shape)
         if not self.shape:
             return f"all of {self.name} (scalar)"
         words = {4: ("batch", "channel", "rows", "cols"), 3: ("channel", "rows", "cols"), 2: ("batch", "features"),
@@ -128,12 +129,12 @@ def select(spec: SliceSpec, shapes: Mapping[str, tuple[int, ...]]) -> Selection:
     """Check `spec` against the named tensors' shapes (name → shape); SliceError naming the option, the shape and
     the rule when the name is unknown, an index is out of range, a range is empty or there are too many indices."""
     if spec.name not in shapes:
-        known = ", ".join(f"{n} ({'×'.join(map(str, s)) or 'scalar'})" for n, s in shapes.items())
+        known = ", ".join(f"{n} ({shape_text(s)})" for n, s in shapes.items())
         raise SliceError(f"--slice {spec.text!r}: no tensor named {spec.name!r} in this graph; its tensors are "
                          f"{known}")
     shape = tuple(shapes[spec.name])
     index = spec.index or ()
-    where = f"--slice {spec.text!r}: {spec.name} has shape {'×'.join(map(str, shape)) or 'scalar'}"
+    where = f"--slice {spec.text!r}: {spec.name} has shape {shape_text(shape)}"
     if len(index) > len(shape):
         raise SliceError(f"{where}, {len(shape)} axes, but the slice has {len(index)} indices; expected {RULE}")
     axes = []

@@ -66,9 +66,10 @@ def ones(*shape: Any, requires_grad: bool = False, dtype: Any = None, name: Opti
 
 def _random(op: str, shape: tuple, dtype: Any, draw) -> np.ndarray:
     """Random floats of a floating dtype (PyTorch draws no random integers or bools from rand/randn)."""
-    if _dtype(dtype, op).kind != "f":
-        raise TypeError(f"{op}: random floats need a floating dtype, got {np.dtype(dtype)}; pass dtype=tg.float32")
-    return _made(op, shape, dtype, lambda s, k: draw(s).astype(k))
+    kind = _dtype(dtype, op)
+    if kind.kind != "f":
+        raise TypeError(f"{op}: random floats need a floating dtype, got {kind}; pass dtype=tg.float32")
+    return draw(_shape(shape, op, kind)).astype(kind)
 
 
 def randn(*shape: Any, requires_grad: bool = False, dtype: Any = None, name: Optional[str] = None) -> Tensor:
@@ -111,22 +112,15 @@ def empty_like(input: Any, dtype: Any = None, requires_grad: bool = False) -> Te
     return Tensor(_made("empty_like", (shape,), kind, np.zeros), requires_grad=requires_grad)
 
 
-def _floating_like(op: str, input: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
-    shape, kind = _like(input, dtype, op)
-    if kind.kind != "f":
-        raise TypeError(f"{op}: random floats need a floating dtype, got {kind}; pass dtype=tg.float32")
-    return shape, kind
-
-
 def rand_like(input: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform [0, 1) numbers of input's shape and (floating) dtype, from the seeded generator."""
-    shape, kind = _floating_like("rand_like", input, dtype)
+    shape, kind = _like(input, dtype, "rand_like")
     return Tensor(_random("rand_like", (shape,), kind, _generator.random), requires_grad=requires_grad)
 
 
 def randn_like(input: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal numbers of input's shape and (floating) dtype, from the seeded generator."""
-    shape, kind = _floating_like("randn_like", input, dtype)
+    shape, kind = _like(input, dtype, "randn_like")
     return Tensor(_random("randn_like", (shape,), kind, _generator.standard_normal), requires_grad=requires_grad)
 
 

@@ -14,7 +14,7 @@ from ..errors import ShapeError
 from ..tensor import Tensor
 from .hooks import BackwardHook, RemovableHandle
 from .parameter import Parameter, as_parameter_array
-from .serialization import cast_for_load, format_keys, read_state, save_state
+from .serialization import cast_for_load, key_problems, read_state, save_state
 from .validate import device as check_device, is_device
 
 
@@ -44,6 +44,18 @@ def _check_name(kind: str, name: Any) -> None:
         raise KeyError(f'{kind} name can\'t contain "."' + (f", got: {name}" if kind == "module" else ""))
     if name == "":
         raise KeyError(f'{kind} name can\'t be empty string ""')
+
+
+def _add_hook(hooks: "OrderedDict[int, Callable]", hook: Callable, prepend: bool,
+              with_kwargs: Optional[set] = None) -> RemovableHandle:
+    """Register `hook` in `hooks` (first when prepend), its id also in `with_kwargs` when given; its handle."""
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    if with_kwargs is not None:
+        with_kwargs.add(handle.id)
+    if prepend:
+        hooks.move_to_end(handle.id, last=False)
+    return handle
 
 
 class Module:
@@ -177,6 +189,7 @@ class Module:
         return module
 
     def get_parameter(self, target: str) -> Parameter:
+        """The Parameter at a dotted path such as "features.0.weight"."""
         module_path, _, name = target.rpartition(".")
         module = self.get_submodule(module_path)
         if not hasattr(module, name):
@@ -187,6 +200,7 @@ class Module:
         return param
 
     def get_buffer(self, target: str) -> Tensor:
+        """The buffer at a dotted path such as "bn.running_mean"."""
         module_path, _, name = target.rpartition(".")
         module = self.get_submodule(module_path)
         if name not in module._buffers:
@@ -198,34 +212,19 @@ class Module:
                                   with_kwargs: bool = False) -> RemovableHandle:
         """hook(module, args) runs before forward; a returned value replaces args (a non-tuple is wrapped).
         With with_kwargs=True: hook(module, args, kwargs) returning None or (args, kwargs)."""
-        handle = RemovableHandle(self._forward_pre_hooks)
-        self._forward_pre_hooks[handle.id] = hook
-        if with_kwargs:
-            self._forward_pre_hooks_with_kwargs.add(handle.id)
-        if prepend:
-            self._forward_pre_hooks.move_to_end(handle.id, last=False)
-        return handle
+        return _add_hook(self._forward_pre_hooks, hook, prepend, self._forward_pre_hooks_with_kwargs if with_kwargs
+                         else None)
 
     def register_forward_hook(self, hook: Callable, *, prepend: bool = False,
                               with_kwargs: bool = False) -> RemovableHandle:
         """hook(module, args, output) runs after forward; a returned value replaces the output.
         With with_kwargs=True: hook(module, args, kwargs, output)."""
-        handle = RemovableHandle(self._forward_hooks)
-        self._forward_hooks[handle.id] = hook
-        if with_kwargs:
-            self._forward_hooks_with_kwargs.add(handle.id)
-        if prepend:
-            self._forward_hooks.move_to_end(handle.id, last=False)
-        return handle
+        return _add_hook(self._forward_hooks, hook, prepend, self._forward_hooks_with_kwargs if with_kwargs else None)
 
     def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
         """hook(module, grad_input, grad_output) runs when the gradients of the module's inputs are complete;
         a returned tuple replaces grad_input (one entry per positional input), as in PyTorch."""
-        handle = RemovableHandle(self._backward_hooks)
-        self._backward_hooks[handle.id] = hook
-        if prepend:
-            self._backward_hooks.move_to_end(handle.id, last=False)
-        return handle
+        return _add_hook(self._backward_hooks, hook, prepend)
 
     # ---- calling ------------------------------------------------------------------------------
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -467,11 +466,7 @@ class Module:
         own = OrderedDict((key, t) for key, _, _, t in entries)
         missing = [k for k, module, name, _ in entries if k not in state_dict and not module._missing_key_ok(name)]
         unexpected = [k for k in state_dict if k not in own]
-        problems = []
-        if strict and missing:
-            problems.append(f"missing keys {format_keys(missing)}")
-        if strict and unexpected:
-            problems.append(f"unexpected keys {format_keys(unexpected)}")
+        problems = key_problems(missing, unexpected) if strict else []
         values = {}
         for key, target in own.items():
             if key not in state_dict:

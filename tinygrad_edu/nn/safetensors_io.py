@@ -11,6 +11,7 @@ from typing import Any, Collection, Mapping, Union
 import numpy as np
 
 from ..tensor import Tensor
+from .serialization import key_problems
 
 SUFFIX = ".safetensors"
 DTYPES = {"BOOL": np.bool_, "U8": np.uint8, "I8": np.int8, "U16": np.uint16, "I16": np.int16, "U32": np.uint32,
@@ -75,14 +76,8 @@ def read_safetensors(path: Union[str, Path], model: Mapping[str, Tensor], strict
 
 def _check(header: dict[str, tuple[str, tuple]], model: Mapping[str, Tensor], strict: bool,
            optional: Collection[str], owner: str, path: Path) -> None:
-    problems = []
-    if strict:
-        missing = [k for k in model if k not in header and k not in optional]
-        unexpected = [k for k in header if k not in model]
-        if missing:
-            problems.append(f"missing keys {missing}")
-        if unexpected:
-            problems.append(f"unexpected keys {unexpected}")
+    problems = key_problems([k for k in model if k not in header and k not in optional],
+                            [k for k in header if k not in model]) if strict else []
     for key, (dtype, shape) in header.items():
         if key not in model:
             continue

@@ -25,6 +25,12 @@ def format_keys(keys: list[str], limit: int = 20) -> str:
     return f"{keys[:limit]} … ({len(keys)} in all)"
 
 
+def key_problems(missing: list[str], unexpected: list[str]) -> list[str]:
+    """The messages of a strict load for keys the file lacks and keys the model lacks (none when both are empty)."""
+    return ([f"missing keys {format_keys(missing)}"] if missing else []) + (
+        [f"unexpected keys {format_keys(unexpected)}"] if unexpected else [])
+
+
 def cast_for_load(key: str, value: np.ndarray, dtype: np.dtype) -> Union[np.ndarray, str]:
     """`value` as `dtype` the way PyTorch's copy_ casts (ints/bools/float16 into floats, ...), or a message
     when that would silently change it: not numeric, finite floats that overflow to ±inf, non-integral or
@@ -162,12 +168,9 @@ def _check_members(archive: zipfile.ZipFile, model: Mapping[str, Tensor], strict
     keys = [n[:-4] for n in names]
     problems = []
     if strict:
-        missing = [k for k in model if k not in keys and k not in optional]
-        unexpected = [k for k in keys if k not in model]
-        if missing:
-            problems.append(f"missing keys {format_keys(missing)}")
-        if unexpected:
-            problems.append(f"unexpected keys {format_keys(unexpected)}")
+        stored = set(keys)
+        problems = key_problems([k for k in model if k not in stored and k not in optional],
+                                [k for k in keys if k not in model])
     members = {}
     for key, info in zip(keys, infos):
         if key not in model:

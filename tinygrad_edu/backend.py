@@ -7,7 +7,7 @@ import functools
 from typing import Any, Callable
 
 import numpy as np
-import sympy
+from .lazy_sympy import is_sympy, sympy
 
 from .numeric_erf import erf as _erf_numeric
 
@@ -26,7 +26,7 @@ def as_array(data: Any, dtype: Any = None, infer: bool = False) -> np.ndarray:
         arr = data
     elif isinstance(data, (np.generic,)):
         arr = np.asarray(data)
-    elif isinstance(data, sympy.Basic):
+    elif is_sympy(data):
         arr = np.empty((), dtype=object)
         arr[()] = data
     else:
@@ -53,7 +53,7 @@ def _python_dtype(inferred: np.dtype) -> np.dtype:
 
 
 def _holds_sympy(data: Any) -> bool:
-    if isinstance(data, sympy.Basic):
+    if is_sympy(data):
         return True
     if isinstance(data, (list, tuple)) and data:
         return _holds_sympy(data[0])
@@ -68,7 +68,7 @@ def _object_array(data: Any) -> np.ndarray:
 def scalar_like(value: Any, like: np.ndarray) -> np.ndarray:
     """A Python number as a 0-d array of `like`'s kind, so `x64 + 1.0` stays float64 (the one
     place where a constant's dtype is decided)."""
-    if isinstance(value, sympy.Basic) or like.dtype == object:
+    if like.dtype == object or is_sympy(value):
         out = np.empty((), dtype=object)
         out[()] = sympy.sympify(value)
         return out
@@ -116,6 +116,11 @@ def quietly(fn: Callable, *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
     finally:
         quiet_off(token)
+
+
+def _sympy_function(name: str) -> Callable:
+    """SymPy's function `name`, looked up when first called (SymPy is imported on first use)."""
+    return lambda e: getattr(sympy, name)(e)
 
 
 def _elementwise(numeric: Callable, symbolic: Callable, quiet: bool = False) -> Callable[[np.ndarray], np.ndarray]:
@@ -166,21 +171,21 @@ def _sigmoid_symbolic(e: sympy.Expr) -> sympy.Expr:
     return 1 / (1 + sympy.exp(-e))
 
 
-exp = _floating(np.exp, sympy.exp)
-log = _floating(np.log, sympy.log)
-sqrt = _floating(np.sqrt, sympy.sqrt)
-tanh = _floating(np.tanh, sympy.tanh, quiet=False)
+exp = _floating(np.exp, _sympy_function("exp"))
+log = _floating(np.log, _sympy_function("log"))
+sqrt = _floating(np.sqrt, _sympy_function("sqrt"))
+tanh = _floating(np.tanh, _sympy_function("tanh"), quiet=False)
 sigmoid = _floating(_sigmoid_numeric, _sigmoid_symbolic)
 relu = _elementwise(lambda a: np.maximum(a, 0), lambda e: sympy.Max(e, 0))
-sign = _elementwise(np.sign, sympy.sign)
-abs_ = _elementwise(np.abs, sympy.Abs)
+sign = _elementwise(np.sign, _sympy_function("sign"))
+abs_ = _elementwise(np.abs, _sympy_function("Abs"))
 step = _elementwise(lambda a: (a > 0).astype(a.dtype), lambda e: sympy.Heaviside(e, 0))
 """The derivative of relu: 1 where x > 0, else 0 (0 at x = 0, as PyTorch)."""
 
 # log1p/expm1 keep tiny values exact in the tails of softplus, logsigmoid and elu; erf is GELU's (ops/activation.py)
 log1p = _floating(np.log1p, lambda e: sympy.log(1 + e))
 expm1 = _floating(np.expm1, lambda e: sympy.exp(e) - 1)
-erf = _floating(_erf_numeric, sympy.erf)
+erf = _floating(_erf_numeric, _sympy_function("erf"))
 
 
 def pi(like: np.ndarray) -> np.ndarray:

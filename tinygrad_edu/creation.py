@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import numpy as np
-import sympy
+from .lazy_sympy import is_sympy
 
 from .backend import DEFAULT_FLOAT
 from .errors import ShapeError
@@ -199,7 +199,7 @@ def eye(n: int, m: Optional[int] = None, dtype: Any = None, requires_grad: bool 
 
 def _fill_dtype(value: Any) -> np.dtype:
     """torch.full's dtype for a fill value: bool, int64 for integers, float32 for floats, object for SymPy."""
-    if isinstance(value, sympy.Basic):
+    if is_sympy(value):
         return np.dtype(object)
     if isinstance(value, (bool, np.bool_)):
         return np.dtype(bool)
@@ -215,7 +215,7 @@ def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = Fa
 
 def _full(op: str, size: Any, fill_value: Any, dtype: Any, requires_grad: bool) -> Tensor:
     value = _number(fill_value)
-    if not isinstance(value, sympy.Basic):
+    if not is_sympy(value):
         number(op, "fill_value", value)
     kind = _fill_dtype(value) if dtype is None else _dtype(dtype, op)
     if not isinstance(size, (int, np.integer, tuple, list)):

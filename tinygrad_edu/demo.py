@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-import sympy
+from .lazy_sympy import sympy
 
 from . import functional as F
 from .creation import manual_seed, randn

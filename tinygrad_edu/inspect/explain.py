@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 import numpy as np
-import sympy
+from ..lazy_sympy import sympy
 
 from .explain_generic import generic_plan
 from .explain_rules import Plan, Unexplained, plan_for

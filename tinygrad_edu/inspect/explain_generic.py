@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Optional, Union
 
 import numpy as np
-import sympy
+from ..lazy_sympy import sympy
 
 from .. import backend
 from ..autograd import Function, _call_backward, enable_grad, no_grad, observe

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
-import sympy
+from ..lazy_sympy import sympy
 
 from ..autograd import Function
 from ..ops.pool import flat_indices

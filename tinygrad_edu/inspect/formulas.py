@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Optional, Sequence
 
 import numpy as np
-import sympy
+from ..lazy_sympy import sympy
 
 from ..viz.labels import pretty_symbols
 

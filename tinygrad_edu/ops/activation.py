@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import sympy
+from ..lazy_sympy import sympy
 
 from .. import backend
 from ..autograd import Function, composite

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 import numpy as np
-import sympy
+from ..lazy_sympy import is_sympy, sympy
 
 from .. import backend
 from ..autograd import Function
@@ -22,8 +22,7 @@ class DtypeError(TypeError, RuntimeError):
 
 _NUMERIC: dict[str, Callable] = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal,
                                  "gt": np.greater, "ge": np.greater_equal}
-_SYMBOLIC: dict[str, Callable] = {"eq": sympy.Eq, "ne": sympy.Ne, "lt": sympy.Lt, "le": sympy.Le, "gt": sympy.Gt,
-                                  "ge": sympy.Ge}
+_SYMBOLIC: dict[str, str] = {"eq": "Eq", "ne": "Ne", "lt": "Lt", "le": "Le", "gt": "Gt", "ge": "Ge"}  # SymPy's names
 
 
 def _tensor(x: Any, op: str):
@@ -41,7 +40,7 @@ def comparable(x: Any) -> bool:
     """Whether x can be the other side of a comparison (a Tensor, an array or a number)."""
     from ..tensor import Tensor
 
-    return isinstance(x, (Tensor, np.ndarray, bool, int, float, np.number, np.bool_, sympy.Basic))
+    return isinstance(x, (Tensor, np.ndarray, bool, int, float, np.number, np.bool_)) or is_sympy(x)
 
 
 def _operand(x: Any, like, op: str):
@@ -52,7 +51,7 @@ def _operand(x: Any, like, op: str):
         return x
     if isinstance(x, np.ndarray):
         return Tensor(x)
-    if isinstance(x, (bool, int, float, np.number, np.bool_, sympy.Basic)):
+    if isinstance(x, (bool, int, float, np.number, np.bool_)) or is_sympy(x):
         return Tensor._make(backend.scalar_like(x, like.data), False)
     raise TypeError(f"{op}: expected a Tensor, a NumPy array or a number, got {type(x).__name__}")
 
@@ -81,7 +80,7 @@ def relation(name: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if a.dtype != object and b.dtype != object:
         with np.errstate(invalid="ignore"):
             return _broadcast(name, _NUMERIC[name], a, b)
-    symbolic = _SYMBOLIC[name]
+    symbolic = getattr(sympy, _SYMBOLIC[name])
 
     def compare(x: Any, y: Any) -> Any:
         if x is sympy.nan or y is sympy.nan:
@@ -152,12 +151,12 @@ class Maximum(Function):
     rule_latex = (r"\delta_a = \delta \odot (\mathbb{1}[a > b] + \tfrac12 \mathbb{1}[a = b]),\quad "
                   r"\delta_b = \delta \odot (\mathbb{1}[b > a] + \tfrac12 \mathbb{1}[a = b])")
     _numeric: Callable = np.maximum
-    _symbolic: Callable = sympy.Max
+    _symbolic = "Max"  # SymPy's name (SymPy is imported on first use)
     _loses = ("lt", "gt")  # input a (b) gets no δ where a < b (a > b)
 
     def forward(ctx, a, b):
         if a.dtype == object or b.dtype == object:
-            return _broadcast(ctx.name.lower(), np.vectorize(type(ctx)._symbolic, otypes=[object]), a, b)
+            return _broadcast(ctx.name.lower(), np.vectorize(getattr(sympy, type(ctx)._symbolic), otypes=[object]), a, b)
         return _broadcast(ctx.name.lower(), type(ctx)._numeric, a, b)
 
     def backward(ctx, g):
@@ -174,7 +173,7 @@ class Minimum(Maximum):
     rule_latex = (r"\delta_a = \delta \odot (\mathbb{1}[a < b] + \tfrac12 \mathbb{1}[a = b]),\quad "
                   r"\delta_b = \delta \odot (\mathbb{1}[b < a] + \tfrac12 \mathbb{1}[a = b])")
     _numeric = np.minimum
-    _symbolic = sympy.Min
+    _symbolic = "Min"
     _loses = ("gt", "lt")
 
 
@@ -190,7 +189,7 @@ class Clamp(Function):
             if present:
                 bound = rest.pop(0)
                 if out.dtype == object or bound.dtype == object:
-                    out = _broadcast("clamp", np.vectorize(fn._symbolic, otypes=[object]), out, bound)
+                    out = _broadcast("clamp", np.vectorize(getattr(sympy, fn._symbolic), otypes=[object]), out, bound)
                 else:
                     out = _broadcast("clamp", fn._numeric, out, bound)
         return out
@@ -254,13 +253,17 @@ def where(condition: Any, input: Any = None, other: Any = None):
         return tuple(type(cond)._make(i.astype(np.int64), False) for i in np.nonzero(cond.data))
     if input is None or other is None:
         raise TypeError("where: give both input and other, or neither (then the True positions are returned)")
-    numbers = (bool, int, float, sympy.Basic)
-    if isinstance(input, numbers) and isinstance(other, numbers):
+    if _is_number(input) and _is_number(other):
         input = type(cond)(input, _infer_dtype=True)  # as torch.where(c, 1, 0): int64; (c, 1.0, 0.0): float32
-    like = _tensor(other if isinstance(input, numbers) else input, "where")
+    like = _tensor(other if _is_number(input) else input, "where")
     a, b = _operand(input, like, "where"), _operand(other, like, "where")
     return Where.apply(cond, *_promoted(a, b))
 
+
+
+def _is_number(x: Any) -> bool:
+    """A Python number or a SymPy expression (where's scalar operands)."""
+    return isinstance(x, (bool, int, float)) or is_sympy(x)
 
 def _promoted(*tensors: Any) -> list:
     """The operands in PyTorch's common dtype (int64 with float32 is float32, not NumPy's float64)."""
@@ -281,7 +284,7 @@ def minimum(input: Any, other: Any):
 def _number(value: Any, like, op: str):
     """A Python number as a 0-d tensor in PyTorch's scalar rule: it keeps a float tensor's dtype, and makes an
     integer or bool tensor's result float32 when it is a float."""
-    if like.dtype == object or like.dtype.kind in "fc" or isinstance(value, sympy.Basic):
+    if like.dtype == object or like.dtype.kind in "fc" or is_sympy(value):
         return _operand(value, like, op)
     if isinstance(value, (float, np.floating)):
         return type(like)._make(np.asarray(value, dtype=backend.DEFAULT_FLOAT), False)
@@ -296,7 +299,7 @@ def _clamp(op: str, input: Any, min: Any, max: Any):
     bounds = []
     for name, b in (("min", min), ("max", max)):
         if b is not None:
-            if not isinstance(b, (np.ndarray, type(x), bool, int, float, np.number, np.bool_, sympy.Basic)):
+            if not (isinstance(b, (np.ndarray, type(x), bool, int, float, np.number, np.bool_)) or is_sympy(b)):
                 raise TypeError(f"{op}: argument '{name}' must be a number or a tensor, not {type(b).__name__} "
                                 f"({b!r})")
             bounds.append(_tensor(b, op) if isinstance(b, (np.ndarray, type(x))) else _number(b, x, op))
@@ -386,7 +389,7 @@ def allclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, e
 def _close_args(op: str, input: Any, other: Any, rtol: Any, atol: Any, equal_nan: Any) -> tuple:
     """isclose's checks, as PyTorch's: two tensors of one dtype (SymPy entries compare with any), tolerances
     that are numbers ≥ 0, a bool equal_nan."""
-    a, b = _tensor(input, op), _tensor(other, op) if not isinstance(other, sympy.Basic) else other
+    a, b = _tensor(input, op), _tensor(other, op) if not is_sympy(other) else other
     b = _operand(b, a, op)
     if a.dtype != object and b.dtype != object and a.dtype != b.dtype:
         raise DtypeError(f"{op}: input and other must have the same dtype, got {a.dtype} and {b.dtype}")

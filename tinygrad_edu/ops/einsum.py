@@ -6,7 +6,7 @@ import string
 from typing import Any
 
 import numpy as np
-import sympy
+from ..lazy_sympy import sympy
 
 from ..autograd import Function
 from ..errors import ShapeError

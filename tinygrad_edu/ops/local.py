@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Optional, Union
 
 import numpy as np
-import sympy
+from ..lazy_sympy import sympy
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import backend

@@ -13,7 +13,7 @@ import functools
 from typing import Any, Optional
 
 import numpy as np
-import sympy
+from ..lazy_sympy import sympy
 
 from ..autograd import Function
 from ..errors import ShapeError

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import numpy as np
-import sympy
+from ..lazy_sympy import sympy
 
 from ..autograd import composite
 from ..tensor import Tensor

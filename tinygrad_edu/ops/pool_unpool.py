@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import sympy
+from ..lazy_sympy import sympy
 
 from ..autograd import Function
 from ..errors import ShapeError

@@ -8,7 +8,7 @@ import weakref
 from typing import Any, Optional, Sequence, Union
 
 import numpy as np
-import sympy
+from ..lazy_sympy import sympy
 
 from .. import backend
 from ..autograd import Function, is_grad_enabled

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 import numpy as np
-import sympy
+from ..lazy_sympy import sympy
 
 from .. import backend
 from ..autograd import Function, _call_backward, no_grad

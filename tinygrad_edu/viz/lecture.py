@@ -3,7 +3,7 @@ giving u_IJ = Σ_αβ J_αβ x_{2I+α, 2J+β} — four outputs, each tied to its
 from __future__ import annotations
 
 import numpy as np
-import sympy
+from ..lazy_sympy import sympy
 
 from ..tensor import Tensor
 

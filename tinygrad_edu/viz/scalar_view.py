@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import numpy as np
-import sympy
+from ..lazy_sympy import sympy
 
 from ..tensor import Tensor
 from . import labels, styles

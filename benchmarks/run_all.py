@@ -314,6 +314,17 @@ def load_average() -> str:
         return "?"
 
 
+def load_references(torch: Any) -> None:
+    """Run what PyTorch imports on first use (an optimiser step imports torch._dynamo, torch.fx and SymPy) before
+    the references' objects are frozen, so that these imports do not land in the middle of our rows."""
+    model = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+                                torch.nn.Linear(2, 2))
+    for opt in (torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9), torch.optim.Adam(model.parameters())):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(torch.zeros(1, 1, 4, 4)), torch.zeros(1, dtype=torch.long)).backward()
+        opt.step()
+
+
 def table(rounds: int, only: Optional[str], clock: str) -> None:
     import torch
 
@@ -321,9 +332,11 @@ def table(rounds: int, only: Optional[str], clock: str) -> None:
         from micrograd import engine as micrograd
     except ImportError:
         micrograd = None
-    # The references' import-time objects (PyTorch alone brings ~145,000) leave the cyclic collector before
-    # tinygrad_edu is imported: a user's process does not hold them, yet every full collection while our rows
-    # build their graphs would walk them. tinygrad_edu's own (and SymPy's) stay walked, as in a user's process.
+    # The references' objects (PyTorch alone brings ~145,000 at import, and its first optimiser step imports
+    # torch._dynamo, torch.fx and SymPy: ~118,000 more) leave the cyclic collector before tinygrad_edu is
+    # imported: a user's process does not hold them, yet every full collection while our rows build their graphs
+    # would walk them. tinygrad_edu's own stay walked, as in a user's process.
+    load_references(torch)
     gc.collect()
     gc.freeze()
     from tinygrad_edu.allocator import keep_freed_memory

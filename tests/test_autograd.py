@@ -281,3 +281,22 @@ def test_scopes_number_each_call_and_composites_carry_their_name():
     assert composite_rules["double_tanh"][0].startswith("δ_u")
     with tg.no_grad():
         assert double_tanh(x)._ctx is None
+
+
+def test_accumulating_a_gradient_never_writes_into_an_array_another_input_shares():
+    # Add's backward hands one δ object to both inputs; a's second use must add into a new array, or b's δ changes
+    a, b = tg.Tensor(np.ones(3), requires_grad=True), tg.Tensor(np.ones(3), requires_grad=True)
+    ((a + b) + a * 3).sum().backward()
+    np.testing.assert_array_equal(a.grad.data, [4.0, 4.0, 4.0])
+    np.testing.assert_array_equal(b.grad.data, [1.0, 1.0, 1.0])
+
+
+def test_accumulated_infinities_of_both_signs_give_nan_silently():
+    import warnings
+
+    x = tg.Tensor(np.array([1.0]), requires_grad=True)
+    y = x * np.inf + x * -np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y.sum().backward()
+    assert np.isnan(x.grad.data).all()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence
 import numpy as np
 
 from .call_sites import _user_site, is_engine_file, is_example_file, user_site  # noqa: F401 (re-exported)
+from .backend import quiet_off, quiet_on
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -603,13 +604,25 @@ def _walk(root: "Tensor", gradient: "Tensor", retain_graph: bool, create_graph: 
                     continue
                 key = id(parent)
                 prev = get(key)
-                grads[key] = pg if prev is None else prev + pg
+                if prev is not None:  # a tensor read twice: its gradients add up (a graph of the sum only if asked)
+                    pg = prev + pg if create_graph else _added(prev, pg)
+                grads[key] = pg
             if not retain_graph:
                 fn.saved = ()
                 fn.input_arrays = fn.input_checksums = ()
                 fn.freed = True
             if steps:
                 yield BackwardStep(t, fn, g, input_grads)
+
+
+def _added(a: "Tensor", b: "Tensor") -> "Tensor":
+    """a + b for gradient accumulation without create_graph: one NumPy add into a new array (never in place: a
+    backward may hand the same array to two inputs), silent about ∞ − ∞ as Add is; 2 µs less than Add.apply."""
+    token = quiet_on()
+    try:
+        return _Tensor._make(np.add(a.data, b.data), False)
+    finally:
+        quiet_off(token)
 
 
 def _call_backward(fn: Function, g: "Tensor") -> tuple[Optional["Tensor"], ...]:

@@ -1,185 +1,30 @@
-"""Reverse-mode automatic differentiation: Function (one op application, a node of the graph),
-grad mode, and the iterative graph walk that backward runs.
+"""Reverse-mode automatic differentiation: Function, one op application and a node of the graph, and its
+recording (`Function.apply`).
 
 A Function's `forward` works on arrays; its `backward` works on Tensors with differentiable ops,
 so the backward pass can itself be recorded (`create_graph=True`) and runs unchanged on SymPy values.
+The rest of the engine lives beside it and is re-exported here (`tinygrad_edu.autograd` is torch.autograd's
+counterpart): grad mode (grad_mode.py), module scopes and composites (scopes.py), the checks of what a node read
+(saved_inputs.py) and the backward pass itself (backward_pass.py).
 """
 from __future__ import annotations
 
-import functools
-import itertools
-import threading
 import weakref
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 import numpy as np
 
+from .backward_pass import (BackwardStep, _accumulate_lock, _call_backward, backward_steps,  # noqa: F401
+                            grad, run_backward)
 from .call_sites import _user_site, is_engine_file, is_example_file, user_site  # noqa: F401 (re-exported)
-from .backend import quiet_off, quiet_on
+from .grad_mode import (_grad_mode, _set_grad_enabled, anomaly_mode, anomaly_mode_enabled,  # noqa: F401
+                        enable_grad, is_grad_enabled, no_grad, set_grad_enabled)
+from .saved_inputs import _leaf_checksum, _leaf_checksums
+from .scopes import (COMPOSITE, _module_scope, composite, composite_rules, current_scope, enter_scope,  # noqa: F401
+                     exit_scope, module_scope)
 
 if TYPE_CHECKING:
     from .tensor import Tensor
-
-
-class _GradMode(threading.local):
-    enabled = True
-
-
-class _ModuleScope(threading.local):
-    """The nn.Module calls (and composite functional calls) now running, outermost first, as (qualified name,
-    class name) pairs, and a process-wide number for each call (two calls of one module differ there)."""
-
-    current: tuple[tuple[str, str], ...] = ()
-    calls: tuple[int, ...] = ()
-
-
-class _AnomalyMode(threading.local):
-    depth = 0
-
-
-_grad_mode = _GradMode()
-_module_scope = _ModuleScope()
-_anomaly_mode = _AnomalyMode()
-_accumulate_lock = threading.Lock()
-
-
-def anomaly_mode_enabled() -> bool:
-    """True inside inspect.detect_anomaly(): in-place changes then remember the user line that made them."""
-    return _anomaly_mode.depth > 0
-
-
-@contextmanager
-def anomaly_mode() -> Iterator[None]:
-    _anomaly_mode.depth += 1
-    try:
-        yield
-    finally:
-        _anomaly_mode.depth -= 1
-
-
-_call_numbers = itertools.count(1)
-COMPOSITE = "composite:"
-#: rule texts of the functional compositions (name → (unicode, latex)), for readers that draw one as one node
-composite_rules: dict[str, tuple[str, str]] = {}
-
-
-@contextmanager
-def module_scope(name: str, kind: str) -> Iterator[None]:
-    """Ops recorded inside carry this module in `fn.scope` and this call's number in `fn.scope_calls`
-    (viz draws one cluster per module call)."""
-    previous = enter_scope((name, kind))
-    try:
-        yield
-    finally:
-        exit_scope(previous)
-
-
-def enter_scope(entry: tuple[str, str]) -> tuple:
-    """module_scope's entry without a context manager (Module.__call__ and @composite run it for every call):
-    push (name, kind) with a new call number; returns what exit_scope(previous) restores."""
-    scope = _module_scope
-    previous = (scope.current, scope.calls)
-    scope.current = previous[0] + (entry,)
-    scope.calls = previous[1] + (next(_call_numbers),)
-    return previous
-
-
-def exit_scope(previous: tuple) -> None:
-    _module_scope.current, _module_scope.calls = previous
-
-
-def composite(name: str, rule_unicode: str, rule_latex: str) -> Callable[[Callable], Callable]:
-    """Mark a functional composition (cross_entropy, linear, batch_norm, ...): the primitives one call records
-    carry the scope (name, "composite:" + name), so readers can draw and step the call as one node with the
-    composite's own rule (e.g. δ = softmax(u) − y) and expand it into its primitives on demand."""
-    composite_rules[name] = (rule_unicode, rule_latex)
-
-    entry = (name, COMPOSITE + name)
-
-    def decorate(fn: Callable) -> Callable:
-        @functools.wraps(fn)
-        def recorded(*args: Any, **kwargs: Any) -> Any:
-            if not _grad_mode.enabled:
-                return fn(*args, **kwargs)
-            previous = enter_scope(entry)
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                exit_scope(previous)
-
-        return recorded
-
-    return decorate
-
-
-def current_scope() -> tuple[tuple[str, str], ...]:
-    return _module_scope.current
-
-
-def is_grad_enabled() -> bool:
-    return _grad_mode.enabled
-
-
-@contextmanager
-def _set_grad_enabled(enabled: bool) -> Iterator[None]:
-    previous = _grad_mode.enabled
-    _grad_mode.enabled = enabled
-    try:
-        yield
-    finally:
-        _grad_mode.enabled = previous
-
-
-class _GradModeContext:
-    """Usable as `with tg.no_grad():` and as a decorator, like PyTorch's."""
-
-    enabled: bool
-
-    def __enter__(self) -> None:
-        self._previous = _grad_mode.enabled
-        _grad_mode.enabled = self.enabled
-
-    def __exit__(self, *exc: Any) -> None:
-        _grad_mode.enabled = self._previous
-
-    def __call__(self, fn: Callable) -> Callable:
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            with type(self)():
-                return fn(*args, **kwargs)
-
-        wrapped.__name__ = getattr(fn, "__name__", "wrapped")
-        wrapped.__doc__ = fn.__doc__
-        return wrapped
-
-
-class no_grad(_GradModeContext):
-    """Ops run inside record no graph (thread-local)."""
-
-    enabled = False
-
-
-class enable_grad(_GradModeContext):
-    """Ops run inside record the graph again, e.g. inside a `no_grad` block (thread-local)."""
-
-    enabled = True
-
-
-class set_grad_enabled(_GradModeContext):
-    """`set_grad_enabled(mode)`: a context (or a decorator) with recording on or off, as PyTorch's."""
-
-    def __init__(self, mode: bool) -> None:
-        self.enabled = bool(mode)
-
-    def __call__(self, fn: Callable) -> Callable:
-        mode = self.enabled
-
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
-
-        wrapped.__name__ = getattr(fn, "__name__", "wrapped")
-        return wrapped
 
 
 class Function:
@@ -354,20 +199,6 @@ _NEEDS_1 = (True,)
 _NEEDS_2 = ((None, (False, True)), ((True, False), (True, True)))
 
 
-def _leaf_checksum(k: int, a: np.ndarray) -> tuple:
-    """((k, fingerprint),) for a writeable leaf's array `a` (input k); () for an object array (none needed)."""
-    return () if a.dtype.hasobject else ((k, _fingerprint(a)),)
-
-
-def _leaf_checksums(inputs: tuple) -> Optional[tuple]:
-    """(input index, fingerprint) of the writeable leaves among `inputs`, or None when there is none."""
-    checksums = None
-    for k, t in enumerate(inputs):
-        if t._ctx is None and t.data.flags.writeable:
-            checksums = (checksums or ()) + _leaf_checksum(k, t.data)
-    return checksums or None
-
-
 def _record_slow(ctx: Function, inputs: tuple) -> None:
     """What Function.apply records about three or more inputs (versions, fingerprints, which need a gradient)."""
     if any(t._version for t in inputs):
@@ -423,78 +254,6 @@ def _apply_tensor_style(cls: type, args: tuple, kwargs: dict) -> "Tensor":
 
 
 _Tensor: Any = None  # the Tensor class, bound by tensor.py (which imports this module first)
-_SMALL = 64
-_WORD = np.dtype(np.uint64)
-_add_reduce = np.add.reduce  # a uint64 sum stays uint64 (wrapping), so every entry counts
-
-
-def _checksum(a: np.ndarray) -> Any:
-    """A fingerprint of a leaf's values when an op records it, so that a write straight into `leaf.data`
-    (which no version counter sees) is caught at backward. Small arrays are copied, larger ones summed as
-    unsigned words (one pass; any change of one entry changes the sum). Read-only arrays (the constants an
-    operator makes of Python numbers, broadcast views) cannot be written through and need none."""
-    if a.dtype == object or not a.flags.writeable:
-        return None
-    return _fingerprint(a)
-
-
-def _fingerprint(a: np.ndarray) -> Any:
-    """_checksum of an array known to be writeable and numeric."""
-    n = a.nbytes
-    if n <= _SMALL:
-        return a.tobytes()
-    if not n & 7 and a.flags.c_contiguous:  # a parameter's array: its words summed in place, no copy, no tail
-        return int(_add_reduce(a.reshape(-1).view(_WORD)))
-    flat = np.ascontiguousarray(a).reshape(-1).view(np.uint8)
-    words = flat[: flat.size - flat.size % 8].view(np.uint64)
-    return int(words.sum(dtype=np.uint64)) ^ hash(flat[flat.size - flat.size % 8:].tobytes())
-
-
-def _recorded_version(fn: Function, k: int) -> int:
-    return 0 if fn.input_versions is None else fn.input_versions[k]
-
-
-def _check_unchanged(fn: Function) -> None:
-    """Backward of `fn` would read its inputs' current values: they must be the ones it recorded."""
-    inputs, versions = fn.inputs, fn.input_versions
-    unchanged = True
-    if versions is None:  # the common case, a plain loop: this runs once per node
-        for t, a in zip(inputs, fn.input_arrays):
-            if t.data is not a or t._version:
-                unchanged = False
-                break
-    else:
-        for t, a, v in zip(inputs, fn.input_arrays, versions):
-            if t.data is not a or t._version != v:
-                unchanged = False
-                break
-    if unchanged and fn.input_checksums:
-        for k, c in fn.input_checksums:
-            if _checksum(inputs[k].data) != c:
-                unchanged = False
-                break
-    if unchanged:
-        return
-    written = {k for k, c in (fn.input_checksums or ()) if _checksum(inputs[k].data) != c}
-    for k, (t, array) in enumerate(zip(inputs, fn.input_arrays)):
-        before = _recorded_version(fn, k)
-        if t._version != before:
-            how = f"it was modified by an in-place operation (version {before} → {t._version})"
-        elif t.data is not array:
-            how = "its .data was replaced by another array"
-        elif k in written:
-            how = "its values were written directly through .data"
-        else:
-            continue
-        where = f" at {fn.site[0]}:{fn.site[1]}" if fn.site else ""
-        modified = f"; modified at {t._modified_at[0]}:{t._modified_at[1]}" if t._modified_at else (
-            "; run under tg.inspect.detect_anomaly() to see the line that modified it" if t._version != before else "")
-        raise RuntimeError(
-            f"backward: input {k} of {fn.name} (shape {t.shape}), recorded{where}, is needed for the gradient but "
-            f"{how} after {fn.name} recorded it{modified}. Change it only after backward(), or on a copy "
-            "(x = x + 1 instead of x += 1)")
-
-
 def _as_tensors(op: str, inputs: tuple[Any, ...]) -> tuple["Tensor", ...]:
     """NumPy arrays become constant tensors (as DeZero's as_variable); anything else is a clear error."""
     converted = []
@@ -515,153 +274,6 @@ def observe(callback: Callable[[Function], None]) -> Callable[[], None]:
     return lambda: Function._observers.remove(callback)
 
 
-def _topological_order(root: "Tensor") -> list["Tensor"]:
-    """Tensors that lead to `root` and require grad, each after every tensor it feeds (iterative DFS; a None on
-    the stack above a tensor marks it expanded: it is emitted once everything pushed after it is done)."""
-    order: list[Tensor] = []
-    visited: set[int] = set()
-    stack: list[Any] = [root]
-    pop, push, emit, visit = stack.pop, stack.append, order.append, visited.add
-    while stack:
-        t = pop()
-        if t is None:
-            emit(pop())
-            continue
-        if id(t) in visited:
-            continue
-        visit(id(t))
-        fn = t._ctx
-        if fn is None:
-            emit(t)
-            continue
-        push(t)
-        push(None)
-        for parent in fn.inputs:
-            if parent.requires_grad and id(parent) not in visited:
-                push(parent)
-    order.reverse()
-    return order
-
-
-class BackwardStep:
-    """What one node of the backward pass did: the tensor whose gradient became complete, the
-    Function that produced it (None for a leaf), and the gradients handed to that Function's inputs."""
-
-    __slots__ = ("tensor", "fn", "grad", "input_grads")
-
-    def __init__(self, tensor: "Tensor", fn: Optional[Function], grad: "Tensor",
-                 input_grads: tuple[Optional["Tensor"], ...]) -> None:
-        self.tensor, self.fn, self.grad, self.input_grads = tensor, fn, grad, input_grads
-
-
-def backward_steps(root: "Tensor", gradient: "Tensor", retain_graph: bool = False, create_graph: bool = False,
-                   capture: Optional[dict[int, "Tensor"]] = None) -> Iterator[BackwardStep]:
-    """The backward pass as it runs, one step per tensor in reverse topological order.
-
-    Leaves (and tensors that called `retain_grad`) accumulate into `.grad`; hooks run on the complete
-    gradient before it is stored or passed on. With `capture` (tensor id → None), the gradients of those
-    tensors are stored there instead and no `.grad` changes. `backward()` and `inspect.steps` consume this.
-    """
-    return _walk(root, gradient, retain_graph, create_graph, capture, True)
-
-
-def _walk(root: "Tensor", gradient: "Tensor", retain_graph: bool, create_graph: bool,
-          capture: Optional[dict[int, "Tensor"]], steps: bool) -> Iterator[BackwardStep]:
-    """backward_steps' loop; with steps=False (backward()) it yields nothing and builds no BackwardStep."""
-    order = _topological_order(root)
-    grads: dict[int, Tensor] = {id(root): gradient}
-    pop, get = grads.pop, grads.get
-    with _set_grad_enabled(create_graph):
-        for t in order:
-            g = pop(id(t), None)
-            if g is None:
-                continue
-            if t._hooks:
-                for hook in t._hooks:
-                    replaced = hook(g)
-                    if replaced is not None:
-                        g = replaced
-            fn = t._ctx
-            if capture is not None:
-                if id(t) in capture:
-                    capture[id(t)] = g
-            elif fn is None or t._retains_grad:
-                with _accumulate_lock:  # concurrent backward() calls into one leaf lose no contribution
-                    total = g if t.grad is None else t.grad + g
-                    t.grad = total if create_graph else total.detach()
-            if fn is None:
-                if steps:
-                    yield BackwardStep(t, None, g, ())
-                continue
-            if fn.freed:
-                raise RuntimeError(
-                    f"backward: the graph through {fn.name} (output shape {t.shape}) was already freed by an "
-                    "earlier backward(); call the first backward(retain_graph=True) to backpropagate twice")
-            _check_unchanged(fn)
-            input_grads = _call_backward(fn, g)
-            for parent, pg in zip(fn.inputs, input_grads):
-                if pg is None or not parent.requires_grad:
-                    continue
-                key = id(parent)
-                prev = get(key)
-                if prev is not None:  # a tensor read twice: its gradients add up (a graph of the sum only if asked)
-                    pg = prev + pg if create_graph else _added(prev, pg)
-                grads[key] = pg
-            if not retain_graph:
-                fn.saved = ()
-                fn.input_arrays = fn.input_checksums = ()
-                fn.freed = True
-            if steps:
-                yield BackwardStep(t, fn, g, input_grads)
-
-
-def _added(a: "Tensor", b: "Tensor") -> "Tensor":
-    """a + b for gradient accumulation without create_graph: one NumPy add into a new array (never in place: a
-    backward may hand the same array to two inputs), silent about ∞ − ∞ as Add is; 2 µs less than Add.apply."""
-    token = quiet_on()
-    try:
-        return _Tensor._make(np.add(a.data, b.data), False)
-    finally:
-        quiet_off(token)
-
-
-def _call_backward(fn: Function, g: "Tensor") -> tuple[Optional["Tensor"], ...]:
-    """Run one Function's backward and sum each gradient back to its input's shape (broadcasting's
-    adjoint, done here once for every op)."""
-    raw = fn.backward(g)
-    if not isinstance(raw, tuple):
-        raw = (raw,)
-    if len(raw) != len(fn.inputs):
-        raise RuntimeError(f"{fn.name}.backward returned {len(raw)} gradients for {len(fn.inputs)} inputs")
-    out = []
-    for inp, needs, pg in zip(fn.inputs, fn._engine_needs if fn._tensor_style else fn.needs_input_grad, raw):
-        if pg is None or not needs:
-            out.append(None)
-            continue
-        have, want = pg.data, inp.data
-        if have.shape != want.shape:
-            pg = _sum_to(pg, want.shape)
-        if have.dtype is not want.dtype and have.dtype != want.dtype and want.dtype != object and have.dtype != object:
-            pg = pg.to(want.dtype)
-        out.append(pg)
-    return tuple(out)
-
-
-def _sum_to(g: "Tensor", shape: tuple[int, ...]) -> "Tensor":
-    global _sum_to_op
-    if _sum_to_op is None:  # imported once (ops import this module), not on every broadcast gradient
-        from .ops.movement import sum_to as _sum_to_op
-    return _sum_to_op(g, shape)
-
-
-_sum_to_op: Optional[Callable] = None
-
-
-def run_backward(root: "Tensor", gradient: "Tensor", retain_graph: bool, create_graph: bool) -> None:
-    for _ in _walk(root, gradient, retain_graph, create_graph, None, False):
-        pass
-
-
 def __getattr__(name: str) -> Any:
     """torch.autograd's checking functions, which live with the other readers of the graph in inspect."""
     if name in ("gradcheck", "gradgradcheck"):
@@ -669,52 +281,3 @@ def __getattr__(name: str) -> Any:
 
         return getattr(importlib.import_module(".inspect.gradcheck", __package__), name)
     raise AttributeError(f"module 'tinygrad_edu.autograd' has no attribute {name!r}")
-
-
-def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Optional[bool] = None,
-         create_graph: bool = False, allow_unused: bool = False) -> tuple[Optional["Tensor"], ...]:
-    """d outputs / d inputs, returned without touching any `.grad` (as torch.autograd.grad). Several
-    outputs backpropagate together, each with its grad_output."""
-    outs = [outputs] if isinstance(outputs, _Tensor) else list(outputs)
-    ins = [inputs] if isinstance(inputs, _Tensor) else list(inputs)
-    if grad_outputs is None or isinstance(grad_outputs, (_Tensor, np.ndarray)):
-        grad_outs = [grad_outputs] * len(outs) if len(outs) == 1 else [None] * len(outs)
-        if grad_outputs is not None and len(outs) > 1:
-            raise RuntimeError(f"grad: {len(outs)} outputs need a sequence of {len(outs)} grad_outputs")
-    else:
-        grad_outs = list(grad_outputs)
-    if len(grad_outs) != len(outs):
-        raise RuntimeError(f"grad: got {len(grad_outs)} grad_outputs for {len(outs)} outputs")
-    for k, o in enumerate(outs):
-        if not o.requires_grad:
-            raise RuntimeError(f"grad: output {k} of shape {o.shape} does not require grad and has no grad_fn")
-    seeds = []
-    for o, go in zip(outs, grad_outs):
-        if go is None:
-            if o.numel() != 1:
-                raise RuntimeError(f"grad: grad_outputs can be omitted only for a scalar output, got shape {o.shape}")
-            go = _Tensor._make(np.ones_like(o.data), False)
-        elif not isinstance(go, _Tensor):
-            go = _Tensor(go, dtype=o.dtype)
-        if go.shape != o.shape:
-            raise RuntimeError(f"grad: grad_output of shape {go.shape} for an output of shape {o.shape}")
-        seeds.append(go)
-    if len(outs) == 1:
-        root, seed = outs[0], seeds[0]
-    else:
-        with _set_grad_enabled(True):
-            terms = [(o * go).sum() for o, go in zip(outs, seeds)]
-            root = terms[0]
-            for term in terms[1:]:
-                root = root + term
-        seed = _Tensor._make(np.ones_like(root.data), False)
-    capture: dict[int, Optional[Tensor]] = {id(t): None for t in ins}
-    keep = create_graph if retain_graph is None else retain_graph
-    for _ in backward_steps(root, seed, keep, create_graph, capture):
-        pass
-    result = tuple(capture[id(t)] for t in ins)
-    missing = [i for i, r in enumerate(result) if r is None]
-    if missing and not allow_unused:
-        raise RuntimeError(f"grad: input {missing[0]} (shape {ins[missing[0]].shape}) is not used by the output "
-                           "(pass allow_unused=True to get None for it)")
-    return result

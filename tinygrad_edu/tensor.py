@@ -718,7 +718,7 @@ class Tensor:
     # ---- end of indexing and shape ops --------------------------------------------------------------------
 
 
-from . import autograd as _autograd  # noqa: E402
+from . import autograd as _autograd, backward_pass as _backward_pass  # noqa: E402
 from . import ops  # noqa: E402  (ops need Tensor defined first)
 
-_autograd._Tensor = Tensor
+_autograd._Tensor = _backward_pass._Tensor = Tensor

@@ -12,7 +12,7 @@ from ..lazy_sympy import sympy
 from .. import backend
 from ..autograd import Function, composite
 from ..errors import ShapeError
-from .args import check_view, number
+from .args import number, tensor_arg
 from .compare import DtypeError, Where, relation
 from .elementwise import Exp, Sigmoid, Tanh
 
@@ -67,22 +67,12 @@ def expm1(input: Any):
 
 def erf(input: Any):
     """The error function (2/√π)∫₀ˣ e^(−t²) dt (integers promote to float32, as PyTorch); SymPy's erf on symbols."""
-    return Erf.apply(_tensor(input, "erf"))
-
-
-def _tensor(x: Any, op: str):
-    from ..tensor import Tensor
-
-    if isinstance(x, Tensor):
-        return check_view(op, x)
-    if isinstance(x, (np.ndarray, np.generic)):
-        return check_view(op, Tensor(np.asarray(x)))
-    raise TypeError(f"{op}: expected a Tensor or a NumPy array, got {type(x).__name__}")
+    return Erf.apply(tensor_arg(input, "erf"))
 
 
 def _floating(x: Any, op: str):
     """The input as a Tensor; integer and bool tensors are refused as PyTorch refuses them for this op."""
-    t = _tensor(x, op)
+    t = tensor_arg(x, op)
     if t.dtype.kind in "biu":
         raise DtypeError(f"{op}: not defined for dtype {t.dtype} (shape {t.shape}), as in PyTorch; cast first, "
                          "e.g. x.float()")
@@ -238,7 +228,7 @@ def hardtanh(input: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: b
     """x clipped to [min_val, max_val]; δ passes strictly inside (0 at the bounds, as PyTorch)."""
     number("hardtanh", "min_val", min_val)
     number("hardtanh", "max_val", max_val)
-    return _hardtanh("hardtanh", _tensor(input, "hardtanh"), min_val, max_val)
+    return _hardtanh("hardtanh", tensor_arg(input, "hardtanh"), min_val, max_val)
 
 
 def _hardtanh(op: str, x, min_val: float, max_val: float):
@@ -262,7 +252,7 @@ def _hardtanh(op: str, x, min_val: float, max_val: float):
            r"\delta_u = \delta \odot \mathbb{1}[0 < u < 6]")
 def relu6(input: Any, inplace: bool = False):
     """min(max(x, 0), 6) = hardtanh(x, 0, 6)."""
-    return _hardtanh("relu6", _tensor(input, "relu6"), 0.0, 6.0)
+    return _hardtanh("relu6", tensor_arg(input, "relu6"), 0.0, 6.0)
 
 
 __all__ = ["Log1p", "Expm1", "Erf", "log1p", "expm1", "erf", "elu", "celu", "selu", "gelu", "silu", "softplus",

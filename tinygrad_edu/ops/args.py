@@ -68,6 +68,18 @@ def check_view(op: str, x: Any) -> Any:
     return x
 
 
+def tensor_arg(x: Any, op: str) -> Any:
+    """A Tensor from a Tensor or a NumPy array (every tg.* function takes an ndarray where PyTorch takes a tensor),
+    an expanded view too large to materialise refused (check_view); anything else a TypeError naming the op."""
+    from ..tensor import Tensor
+
+    if isinstance(x, Tensor):
+        return check_view(op, x)
+    if isinstance(x, (np.ndarray, np.generic)):
+        return check_view(op, Tensor(np.asarray(x)))
+    raise TypeError(f"{op}: expected a Tensor or a NumPy array, got {type(x).__name__}")
+
+
 def number(op: str, name: str, value: Any) -> Any:
     """A Python or NumPy number (bool included, as PyTorch's Scalar)."""
     if not isinstance(value, (bool, int, float, np.number, np.bool_)):

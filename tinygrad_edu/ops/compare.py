@@ -13,7 +13,7 @@ from ..lazy_sympy import is_sympy, sympy
 from .. import backend
 from ..autograd import Function
 from ..errors import ShapeError
-from .args import check_view, flag, result_type
+from .args import flag, result_type, tensor_arg
 
 
 class DtypeError(TypeError, RuntimeError):
@@ -23,17 +23,6 @@ class DtypeError(TypeError, RuntimeError):
 _NUMERIC: dict[str, Callable] = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal,
                                  "gt": np.greater, "ge": np.greater_equal}
 _SYMBOLIC: dict[str, str] = {"eq": "Eq", "ne": "Ne", "lt": "Lt", "le": "Le", "gt": "Gt", "ge": "Ge"}  # SymPy's names
-
-
-def _tensor(x: Any, op: str):
-    """A Tensor from a Tensor or a NumPy array (every tg.* function takes an ndarray where PyTorch takes a tensor)."""
-    from ..tensor import Tensor
-
-    if isinstance(x, Tensor):
-        return check_view(op, x)
-    if isinstance(x, (np.ndarray, np.generic)):
-        return check_view(op, Tensor(np.asarray(x)))
-    raise TypeError(f"{op}: expected a Tensor or a NumPy array, got {type(x).__name__}")
 
 
 def comparable(x: Any) -> bool:
@@ -240,7 +229,7 @@ def ge(input: Any, other: Any):
 
 
 def _compare(name: str, input: Any, other: Any):
-    x = _tensor(input, name)
+    x = tensor_arg(input, name)
     y = _operand(other, x, name)
     return type(x)._make(decided(relation(name, x.data, y.data), name), False)
 
@@ -248,14 +237,14 @@ def _compare(name: str, input: Any, other: Any):
 def where(condition: Any, input: Any = None, other: Any = None):
     """input where condition else other (differentiable in both; numbers allowed). With the condition alone,
     the indices of its True entries, one int64 tensor per dimension, as torch.where(condition)."""
-    cond = _tensor(condition, "where")
+    cond = tensor_arg(condition, "where")
     if input is None and other is None:
         return tuple(type(cond)._make(i.astype(np.int64), False) for i in np.nonzero(cond.data))
     if input is None or other is None:
         raise TypeError("where: give both input and other, or neither (then the True positions are returned)")
     if _is_number(input) and _is_number(other):
         input = type(cond)(input, _infer_dtype=True)  # as torch.where(c, 1, 0): int64; (c, 1.0, 0.0): float32
-    like = _tensor(other if _is_number(input) else input, "where")
+    like = tensor_arg(other if _is_number(input) else input, "where")
     a, b = _operand(input, like, "where"), _operand(other, like, "where")
     return Where.apply(cond, *_promoted(a, b))
 
@@ -273,12 +262,12 @@ def _promoted(*tensors: Any) -> list:
 
 def maximum(input: Any, other: Any):
     """Elementwise max of two tensors (NaN propagates; δ split half and half at ties, as PyTorch)."""
-    return Maximum.apply(*_promoted(_tensor(input, "maximum"), _tensor(other, "maximum")))
+    return Maximum.apply(*_promoted(tensor_arg(input, "maximum"), tensor_arg(other, "maximum")))
 
 
 def minimum(input: Any, other: Any):
     """Elementwise min of two tensors (NaN propagates; δ split half and half at ties, as PyTorch)."""
-    return Minimum.apply(*_promoted(_tensor(input, "minimum"), _tensor(other, "minimum")))
+    return Minimum.apply(*_promoted(tensor_arg(input, "minimum"), tensor_arg(other, "minimum")))
 
 
 def _number(value: Any, like, op: str):
@@ -293,7 +282,7 @@ def _number(value: Any, like, op: str):
 
 
 def _clamp(op: str, input: Any, min: Any, max: Any):
-    x = _tensor(input, op)
+    x = tensor_arg(input, op)
     if min is None and max is None:
         raise ShapeError(f"{op}: at least one of 'min' or 'max' must not be None")
     bounds = []
@@ -302,7 +291,7 @@ def _clamp(op: str, input: Any, min: Any, max: Any):
             if not (isinstance(b, (np.ndarray, type(x), bool, int, float, np.number, np.bool_)) or is_sympy(b)):
                 raise TypeError(f"{op}: argument '{name}' must be a number or a tensor, not {type(b).__name__} "
                                 f"({b!r})")
-            bounds.append(_tensor(b, op) if isinstance(b, (np.ndarray, type(x))) else _number(b, x, op))
+            bounds.append(tensor_arg(b, op) if isinstance(b, (np.ndarray, type(x))) else _number(b, x, op))
     x, *bounds = _promoted(x, *bounds)
     return Clamp.apply(x, *bounds, has_min=min is not None, has_max=max is not None)
 
@@ -330,7 +319,7 @@ def clamp_max(input: Any, max: Any):
 
 def _classify(op: str, numeric: Callable, symbolic: Callable[[Any], Optional[bool]]):
     def fn(input: Any):
-        x = _tensor(input, op)
+        x = tensor_arg(input, op)
         if x.data.dtype != object:
             return type(x)._make(np.asarray(numeric(x.data)), False)
         return type(x)._make(np.vectorize(lambda e: _known(op, e, symbolic(e)), otypes=[bool])(x.data), False)
@@ -389,7 +378,7 @@ def allclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, e
 def _close_args(op: str, input: Any, other: Any, rtol: Any, atol: Any, equal_nan: Any) -> tuple:
     """isclose's checks, as PyTorch's: two tensors of one dtype (SymPy entries compare with any), tolerances
     that are numbers ≥ 0, a bool equal_nan."""
-    a, b = _tensor(input, op), _tensor(other, op) if not is_sympy(other) else other
+    a, b = tensor_arg(input, op), tensor_arg(other, op) if not is_sympy(other) else other
     b = _operand(b, a, op)
     if a.dtype != object and b.dtype != object and a.dtype != b.dtype:
         raise DtypeError(f"{op}: input and other must have the same dtype, got {a.dtype} and {b.dtype}")

@@ -11,21 +11,11 @@ import numpy as np
 
 from ..autograd import composite
 from ..errors import ShapeError
-from .args import check_size
+from .args import check_size, tensor_arg
 from .compare import DtypeError
 
 LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
 NEAREST = ("nearest", "nearest-exact")
-
-
-def _tensor(x: Any):
-    from ..tensor import Tensor
-
-    if isinstance(x, Tensor):
-        return x
-    if isinstance(x, (np.ndarray, np.generic)):
-        return Tensor(np.asarray(x))
-    raise TypeError(f"interpolate: expected a Tensor or a NumPy array, got {type(x).__name__}")
 
 
 def _per_dim(name: str, value: Any, spatial: tuple[int, ...], kind: tuple[type, ...]) -> list[Any]:
@@ -146,7 +136,7 @@ def interpolate(input: Any, size: Union[int, Sequence[int], None] = None,
                 antialias: bool = False):
     """Resize the spatial dimensions of (N, C, d₁, …) to `size` or by `scale_factor` (output size
     floor(d·scale_factor)), as PyTorch."""
-    x = _tensor(input)
+    x = tensor_arg(input, "interpolate")
     if not 3 <= x.ndim <= 5:
         raise ShapeError(f"interpolate: input must be 3-D, 4-D or 5-D (N, C, d1[, d2[, d3]]), got shape {x.shape}")
     spatial = x.shape[2:]

@@ -14,10 +14,10 @@ from ..autograd import Function, composite
 from ..errors import ShapeError
 from .activation import logsigmoid, number_like
 from .elementwise import Sigmoid
-from .args import check_size, flag, integer, number
+from .args import check_size, flag, integer, number, tensor_arg
 from .compare import DtypeError, Where, relation
 from .movement import GetItem
-from .softmax import LogSoftmax, Softmax, _floating, _tensor, log_softmax, softmax, softmin, warn_user  # noqa: F401
+from .softmax import LogSoftmax, Softmax, _floating, log_softmax, softmax, softmin, warn_user  # noqa: F401
 
 
 def _constant(array: Any, like):
@@ -61,7 +61,7 @@ def _regression(op: str, input: Any, target: Any, floating: bool = False) -> tup
     """input and target as Tensors of one shape; bool is refused (PyTorch: subtraction of bool tensors is not
     supported), and with `floating` integers too, along with a target of another dtype (PyTorch's huber and
     smooth-L1 kernels do not promote)."""
-    x, y = _tensor(input, op), _tensor(target, op)
+    x, y = tensor_arg(input, op), tensor_arg(target, op)
     for name, t in (("input", x), ("target", y)):
         if t.dtype == bool or (floating and t.dtype != object and t.dtype.kind != "f"):
             raise DtypeError(f"{op}: {name} must be {'floating point' if floating else 'numeric'}, got dtype "
@@ -81,7 +81,7 @@ def _same_shape(op: str, input: Any, target: Any) -> None:
 def _elementwise_weight(op: str, weight: Any, input: Any):
     if weight is None:
         return None
-    w = _tensor(weight, op)
+    w = tensor_arg(weight, op)
     if w.shape != input.shape:
         raise ShapeError(f"{op}: weight shape {w.shape} must equal the input shape {input.shape}")
     return w
@@ -143,7 +143,7 @@ def _nll_loss(input: Any, target: Any, weight: Any, ignore_index: int, reduction
               target_checked: bool = False):
     """nll_loss's work; `target_checked`: target is already the array _class_targets returned for this input's
     shape (cross_entropy checks it before its log-softmax)."""
-    x = _tensor(input, op)
+    x = tensor_arg(input, op)
     _floating(op, x)
     ignore_index = integer(op, "ignore_index", ignore_index)
     if x.ndim < 1:
@@ -185,7 +185,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Opt
     """Softmax cross-entropy from raw logits (C,), (N, C) or (N, C, d₁, …), as PyTorch: integer class targets,
     or class probabilities of the logits' shape; label smoothing mixes y with the uniform ε/C. δ_u = softmax(u) − y."""
     reduction = reduction_mode("cross_entropy", reduction, size_average, reduce)
-    x = _tensor(input, "cross_entropy")
+    x = tensor_arg(input, "cross_entropy")
     _floating("cross_entropy", x)
     integer("cross_entropy", "ignore_index", ignore_index)
     number("cross_entropy", "label_smoothing", label_smoothing)
@@ -219,7 +219,7 @@ def _soft_cross_entropy(log_p: Any, target: Any, weight: Any, ignore_index: int,
                         label_smoothing: float, dim: int):
     """−Σ_c w_c y_c log p_c for probability targets y of the logits' shape; 'mean' divides by the number of
     rows (entries / C), as PyTorch, whatever the weights."""
-    y = _tensor(target, "cross_entropy")
+    y = tensor_arg(target, "cross_entropy")
     if y.dtype.kind not in "fO":
         raise TypeError(f"cross_entropy: a target of the logits' shape {y.shape} is read as class probabilities "
                         f"and must be floating, got dtype {y.dtype}; class indices have shape "
@@ -241,7 +241,7 @@ def _soft_cross_entropy(log_p: Any, target: Any, weight: Any, ignore_index: int,
 
 def one_hot(tensor: Any, num_classes: int = -1):
     """(…,) int64 class indices → (…, num_classes) int64 one-hot rows; num_classes=-1 takes max + 1."""
-    t = _tensor(tensor, "one_hot")
+    t = tensor_arg(tensor, "one_hot")
     if t.dtype != np.int64:
         raise TypeError(f"one_hot: only applicable to int64 index tensors (PyTorch's LongTensor), got dtype {t.dtype}")
     num_classes = integer("one_hot", "num_classes", num_classes)
@@ -300,7 +300,7 @@ def _clamped_log(p: Any):
 
 def _binary_targets(op: str, input: Any, target: Any):
     _floating(op, input)
-    y = _tensor(target, op)
+    y = tensor_arg(target, op)
     if y.dtype.kind not in "fO":
         raise TypeError(f"{op}: target must be floating (probabilities of class 1), got dtype {y.dtype}; "
                         "cast with .float()")
@@ -312,7 +312,7 @@ def _binary_targets(op: str, input: Any, target: Any):
 
 def _binary_weight(op: str, weight: Any, input: Any, name: str = "weight"):
     """A weight (or pos_weight) of the input's dtype that broadcasts to the input's shape without growing it."""
-    w = _tensor(weight, op)
+    w = tensor_arg(weight, op)
     _one_dtype(op, input, **{name: w})
     try:
         fits = np.broadcast_shapes(w.shape, input.shape) == tuple(input.shape)
@@ -329,7 +329,7 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_avera
                          reduce: Optional[bool] = None, reduction: str = "mean"):
     """−w·[y ln x + (1 − y) ln(1 − x)] for probabilities x ∈ [0, 1] (logs clamped at −100, as PyTorch)."""
     reduction = reduction_mode("binary_cross_entropy", reduction, size_average, reduce)
-    x = _tensor(input, "binary_cross_entropy")
+    x = tensor_arg(input, "binary_cross_entropy")
     y = _binary_targets("binary_cross_entropy", x, target)
     if not x.is_symbolic:
         outside = ~((x.data >= 0) & (x.data <= 1))
@@ -384,7 +384,7 @@ def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None
     """(1 − y)·u − L·ln σ(u), L = 1 + (pos_weight − 1)·y: stable for any finite logit (100 at ±100), δ_u = σ(u) − y
     without weights."""
     reduction = reduction_mode("binary_cross_entropy_with_logits", reduction, size_average, reduce)
-    x = _tensor(input, "binary_cross_entropy_with_logits")
+    x = tensor_arg(input, "binary_cross_entropy_with_logits")
     y = _binary_targets("binary_cross_entropy_with_logits", x, target)
     pw = None if pos_weight is None else _binary_weight("binary_cross_entropy_with_logits", pos_weight, x,
                                                         "pos_weight")
@@ -412,8 +412,8 @@ def kl_div(input: Any, target: Any, size_average: Optional[bool] = None, reduce:
         warn_user("reduction: 'mean' divides the total loss by both the batch size and the support size."
                   "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
                   "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
-    x = _tensor(input, "kl_div")
-    y = _tensor(target, "kl_div")
+    x = tensor_arg(input, "kl_div")
+    y = tensor_arg(target, "kl_div")
     _floating("kl_div", x)
     _floating("kl_div", y, "target")
     if flag("kl_div", "log_target", log_target):

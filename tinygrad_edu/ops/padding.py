@@ -11,21 +11,11 @@ import numpy as np
 from ..autograd import composite
 from ..errors import ShapeError
 from .activation import number_like
-from .args import check_size, number
+from .args import check_size, number, tensor_arg
 from .compare import DtypeError
 from .movement import cat
 
 MODES = ("constant", "reflect", "replicate", "circular")
-
-
-def _tensor(x: Any):
-    from ..tensor import Tensor
-
-    if isinstance(x, Tensor):
-        return x
-    if isinstance(x, (np.ndarray, np.generic)):
-        return Tensor(np.asarray(x))
-    raise TypeError(f"pad: expected a Tensor or a NumPy array, got {type(x).__name__}")
 
 
 def _pads(pad: Sequence[Any], ndim: int) -> list[int]:
@@ -107,7 +97,7 @@ def _circular(x: Any, dim: int, left: int, right: int):
 def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: Optional[float] = None):
     """Pad (or, with negative entries, crop) the last len(pad)/2 dimensions, last dimension first as PyTorch:
     pad = (left, right, top, bottom, front, back). value (default 0) is for mode='constant' only."""
-    x = _tensor(input)
+    x = tensor_arg(input, "pad")
     pads = _pads(pad, x.ndim)
     if mode not in MODES:
         raise ShapeError(f"pad: unrecognised padding mode {mode!r}; use one of {', '.join(repr(m) for m in MODES)}")

@@ -15,8 +15,8 @@ from ..lazy_sympy import sympy
 from .. import backend
 from ..autograd import Function, is_grad_enabled
 from ..errors import ShapeError
-from .args import dtype as _dtype_arg, flag, number
-from .compare import DtypeError, Where, _tensor, decided, maximum, minimum, relation
+from .args import dtype as _dtype_arg, flag, number, tensor_arg
+from .compare import DtypeError, Where, decided, maximum, minimum, relation
 from .movement import Cat, GetItem, broadcast_to, reshape
 
 Dims = Optional[Union[int, Sequence[int]]]
@@ -90,7 +90,7 @@ def _cast(x, op: str, dtype: Any):
 
 def _floating(x: Any, op: str, dtype: Any = None):
     """The input as a Tensor, cast to `dtype` when given; integers without a dtype are an error (as PyTorch)."""
-    x = _tensor(x, op)
+    x = tensor_arg(x, op)
     if dtype is not None:
         if _dtype_arg(op, dtype).kind not in "fcO":
             raise DtypeError(f"{op}: dtype must be a floating point dtype (the output of an average is), got "
@@ -223,7 +223,7 @@ class CumSum(Function):
 
 def sum(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None):
     """Σ over `dim` (one, several, or all dims). Integer and bool inputs sum to int64, as PyTorch."""
-    x = _cast(_tensor(input, "sum"), "sum", dtype)
+    x = _cast(tensor_arg(input, "sum"), "sum", dtype)
     return Sum.apply(x, axes=_axes(dim, x.ndim, "sum"), keepdims=flag("sum", "keepdim", keepdim))
 
 
@@ -240,7 +240,7 @@ def mean(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = No
 
 def prod(input: Any, dim: Optional[int] = None, keepdim: bool = False, *, dtype: Any = None):
     """Π over one dim (or all); δ_xᵢ = δ·Π_{j≠i} xⱼ, exact where entries are 0. Integers give int64."""
-    x = _cast(_tensor(input, "prod"), "prod", dtype)
+    x = _cast(tensor_arg(input, "prod"), "prod", dtype)
     keepdim = flag("prod", "keepdim", keepdim)
     axis = None if dim is None else _dim(dim, x.ndim, "prod")
     if axis is not None and x.ndim == 0:
@@ -252,7 +252,7 @@ def cumsum(input: Any, dim: int, *, dtype: Any = None):
     """Running sums along `dim`; integer and bool inputs give int64, as PyTorch."""
     if dtype is not None and _dtype_arg("cumsum", dtype) == bool:
         raise DtypeError("cumsum: dtype=bool is not a dtype to sum in; pass tg.int64 or a float dtype")
-    x = _cast(_tensor(input, "cumsum"), "cumsum", dtype)
+    x = _cast(tensor_arg(input, "cumsum"), "cumsum", dtype)
     axis = _dim(dim, x.ndim, "cumsum")
     if x.ndim == 0:
         return reshape(CumSum.apply(reshape(x, 1), axis=0), ())
@@ -260,7 +260,7 @@ def cumsum(input: Any, dim: int, *, dtype: Any = None):
 
 
 def _extreme(op: str, fn: type, input: Any, dim: Dims, keepdim: bool, route_nan: bool):
-    x = _tensor(input, op)
+    x = tensor_arg(input, op)
     axes = _axes(dim, x.ndim, op)
     keepdim = flag(op, "keepdim", keepdim)
     if x.numel() == 0:
@@ -298,7 +298,7 @@ def _max_or_min(op: str, input: Any, dim: Any, keepdim: bool):
         return _extreme(op, Max if op == "max" else Min, input, None, keepdim, True)
     if not isinstance(dim, (int, np.integer)) and hasattr(dim, "shape"):
         return (maximum if op == "max" else minimum)(input, dim)
-    x = _tensor(input, op)
+    x = tensor_arg(input, op)
     axis = _dim(dim, x.ndim, op)
     keepdim = flag(op, "keepdim", keepdim)
     index = _arg_extreme(op, x, axis, keepdim)
@@ -355,7 +355,7 @@ def argmin(input: Any, dim: Optional[int] = None, keepdim: bool = False):
 
 
 def _arg(op: str, input: Any, dim: Optional[int], keepdim: bool):
-    x = _tensor(input, op)
+    x = tensor_arg(input, op)
     keepdim = flag(op, "keepdim", keepdim)
     if x.dtype == bool:
         raise DtypeError(f"{op}: does not support bool input (shape {x.shape}); convert with .long() first")
@@ -477,7 +477,7 @@ def norm(input: Any, p: Union[str, float, None] = "fro", dim: Dims = None, keepd
 
 def logsumexp(input: Any, dim: Dims, keepdim: bool = False):
     """log Σ exp(x) over `dim`, computed as m + log Σ exp(x − m) with m the (constant) max, so ±1e4 is safe."""
-    x = _tensor(input, "logsumexp")
+    x = tensor_arg(input, "logsumexp")
     _axes(dim, x.ndim, "logsumexp")
     keepdim = flag("logsumexp", "keepdim", keepdim)
     if _integral(x.data):
@@ -506,7 +506,7 @@ def all(input: Any, dim: Dims = None, keepdim: bool = False):
 
 
 def _logical(op: str, fn: Any, input: Any, dim: Dims, keepdim: bool):
-    x = _tensor(input, op)
+    x = tensor_arg(input, op)
     keepdim = flag(op, "keepdim", keepdim)
     data = _nonzero(x.data, op) if x.data.dtype == object else x.data
     out = np.asarray(fn(data, axis=_axes(dim, x.ndim, op), keepdims=keepdim))

@@ -13,7 +13,7 @@ from ..lazy_sympy import sympy
 from .. import backend
 from ..autograd import Function, is_grad_enabled
 from ..errors import ShapeError
-from .args import check_size, check_view, flag, integer, integers, number
+from .args import check_size, flag, integer, integers, number, tensor_arg
 from .compare import DtypeError, Where
 from .movement import (IndexAdd, IndexPut, _normalize_dim, _shape_args, _torch_key, broadcast_to, cat, getitem,
                        permute, reshape, transpose)
@@ -39,20 +39,9 @@ class Clone(Function):
         return g
 
 
-def _tensor(x: Any, op: str):
-    """A Tensor from a Tensor or a NumPy array (tg.* functions take an ndarray where PyTorch takes a tensor)."""
-    from ..tensor import Tensor
-
-    if isinstance(x, Tensor):
-        return check_view(op, x)
-    if isinstance(x, (np.ndarray, np.generic)):
-        return check_view(op, Tensor(np.asarray(x)))
-    raise TypeError(f"{op}: expected a Tensor or a NumPy array, got {type(x).__name__}")
-
-
 def _index(index: Any, op: str) -> np.ndarray:
     """The integer array behind an index tensor (int64 or int32, as PyTorch accepts)."""
-    data = _tensor(index, op).data
+    data = tensor_arg(index, op).data
     if data.dtype.kind not in "iu":
         raise TypeError(f"{op}: expected an integer (int64) index tensor, got dtype {data.dtype}")
     return data
@@ -69,17 +58,17 @@ def _dim_list(dims: Any, ndim: int, op: str) -> list[int]:
 
 def clone(input: Any):
     """A copy of input that shares no memory with it (differentiable: δ passes unchanged)."""
-    return Clone.apply(_tensor(input, "clone"))
+    return Clone.apply(tensor_arg(input, "clone"))
 
 
 def contiguous(input: Any):
     """input itself: every array here is usable as it is, as a contiguous tensor is in PyTorch."""
-    return _tensor(input, "contiguous")
+    return tensor_arg(input, "contiguous")
 
 
 def cast(input: Any, dtype: Any):
     """input converted to dtype; an integer or bool result leaves the graph, as in PyTorch."""
-    x = _tensor(input, "cast")
+    x = tensor_arg(input, "cast")
     target = np.dtype(dtype)
     if target == x.dtype:
         return x
@@ -88,7 +77,7 @@ def cast(input: Any, dtype: Any):
 
 def flip(input: Any, dims: Dims):
     """input reversed along each of dims (a copy, as PyTorch): a negative-step slice, δ flipped back."""
-    x = _tensor(input, "flip")
+    x = tensor_arg(input, "flip")
     chosen = _dim_list(dims, x.ndim, "flip")
     key = tuple(slice(None, None, -1) if d in chosen else slice(None) for d in range(x.ndim))
     return clone(getitem(x, key)) if chosen else clone(x)
@@ -96,7 +85,7 @@ def flip(input: Any, dims: Dims):
 
 def narrow(input: Any, dim: int, start: int, length: int):
     """input[..., start:start + length, ...] along dim (a view); start may count from the end."""
-    x = _tensor(input, "narrow")
+    x = tensor_arg(input, "narrow")
     d = _normalize_dim(dim, x.ndim, "narrow")
     n = x.shape[d]
     start, length = integer("narrow", "start", start), integer("narrow", "length", length)
@@ -111,7 +100,7 @@ def narrow(input: Any, dim: int, start: int, length: int):
 
 def split(tensor: Any, split_size_or_sections: Union[int, Sequence[int]], dim: int = 0) -> tuple:
     """Pieces of split_size along dim (the last may be smaller), or pieces of the given sizes; views."""
-    x = _tensor(tensor, "split")
+    x = tensor_arg(tensor, "split")
     if x.ndim == 0:
         raise ShapeError("split: expects at least a 1-dimensional tensor, got a 0-d tensor")
     d = _normalize_dim(dim, x.ndim, "split")
@@ -134,7 +123,7 @@ def split(tensor: Any, split_size_or_sections: Union[int, Sequence[int]], dim: i
 
 def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
     """input in `chunks` pieces along dim of ⌈n/chunks⌉ entries each (possibly fewer pieces), as PyTorch."""
-    x = _tensor(input, "chunk")
+    x = tensor_arg(input, "chunk")
     if x.ndim == 0:
         raise ShapeError("chunk: expects at least a 1-dimensional tensor, got a 0-d tensor")
     if integer("chunk", "chunks", chunks) <= 0:
@@ -148,7 +137,7 @@ def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
 
 def roll(input: Any, shifts: Dims, dims: Optional[Dims] = None):
     """Entries shifted cyclically by shifts along dims (flattened first when dims is None): two slices cat'ed."""
-    x = _tensor(input, "roll")
+    x = tensor_arg(input, "roll")
     shift_list = list(integers("roll", "shifts", shifts))
     if dims is None or x.ndim == 0:
         if len(shift_list) != 1:
@@ -171,7 +160,7 @@ def roll(input: Any, shifts: Dims, dims: Optional[Dims] = None):
 
 def expand(input: Any, *sizes: Any):
     """input broadcast to sizes (−1 keeps a dimension; new dimensions go in front), a read-only view."""
-    x = _tensor(input, "expand")
+    x = tensor_arg(input, "expand")
     sizes = _shape_args(sizes)
     lead = len(sizes) - x.ndim
     if lead < 0:
@@ -196,7 +185,7 @@ def expand(input: Any, *sizes: Any):
 
 def repeat(input: Any, *sizes: Any):
     """input tiled sizes[i] times along each dimension (a copy): reshape, broadcast, reshape; δ summed back."""
-    x = _tensor(input, "repeat")
+    x = tensor_arg(input, "repeat")
     reps = _shape_args(sizes)
     if len(reps) < x.ndim:
         raise ShapeError(f"repeat: the number of repeats ({len(reps)}) can not be smaller than the number of "
@@ -244,7 +233,7 @@ def _check_index(op: str, x_shape: tuple[int, ...], d: int, index: np.ndarray,
 
 def gather(input: Any, dim: int, index: Any):
     """out[i][j][k] = input[index[i][j][k]][j][k] (dim=0): one integer getitem, so δ scatter-adds back."""
-    x = _tensor(input, "gather")
+    x = tensor_arg(input, "gather")
     idx = _index(index, "gather")
     if x.ndim == 0:
         return gather(reshape(x, 1), 0, idx.reshape(-1)).reshape(idx.shape)
@@ -270,7 +259,7 @@ def _scatter_parts(op: str, x, dim: int, index: Any, src: Any):
 def scatter(input: Any, dim: int, index: Any, src: Any = None, value: Any = None):
     """A copy of input with src[i][j][k] written to out[index[i][j][k]][j][k] (dim=0), or `value` there.
     δ_input = δ with the written entries zeroed; δ_src = δ gathered at index (as PyTorch)."""
-    x = _tensor(input, "scatter")
+    x = tensor_arg(input, "scatter")
     if src is None and value is None:
         raise TypeError("scatter: give src (a tensor) or value (a number)")
     if src is not None and not isinstance(src, (np.ndarray, type(x))):
@@ -279,7 +268,7 @@ def scatter(input: Any, dim: int, index: Any, src: Any = None, value: Any = None
         number("scatter", "value", value)
     if x.ndim == 0:
         raise ShapeError("scatter: the input must have at least one dimension (got a 0-d tensor)")
-    source = None if src is None else _tensor(src, "scatter")
+    source = None if src is None else tensor_arg(src, "scatter")
     key, part = _scatter_parts("scatter", x, dim, index, source)
     written = np.zeros(x.shape, dtype=bool)
     written[key] = True
@@ -292,14 +281,14 @@ def scatter(input: Any, dim: int, index: Any, src: Any = None, value: Any = None
 def scatter_add(input: Any, dim: int, index: Any, src: Any):
     """input plus src[i][j][k] added at out[index[i][j][k]][j][k] (dim=0), repeats adding up;
     δ_input = δ, δ_src = δ gathered at index."""
-    x = _tensor(input, "scatter_add")
-    key, part = _scatter_parts("scatter_add", x, dim, index, _tensor(src, "scatter_add"))
+    x = tensor_arg(input, "scatter_add")
+    key, part = _scatter_parts("scatter_add", x, dim, index, tensor_arg(src, "scatter_add"))
     return x + IndexAdd.apply(part, shape=x.shape, key=key)
 
 
 def index_select(input: Any, dim: int, index: Any):
     """The entries at index (a vector) along dim, in that order, repeats allowed; δ scatter-adds back."""
-    x = _tensor(input, "index_select")
+    x = tensor_arg(input, "index_select")
     idx = _index(index, "index_select")
     if idx.ndim > 1:
         raise IndexError(f"index_select: the index must be a vector (or a scalar), got shape {idx.shape}")
@@ -329,8 +318,8 @@ def _scalar(value: Any, like):
 
 def masked_fill(input: Any, mask: Any, value: Any):
     """value where mask (bool, broadcast) holds, else input: a `where`, so ±∞ in replaced entries stay out."""
-    x = _tensor(input, "masked_fill")
-    m = _tensor(mask, "masked_fill")
+    x = tensor_arg(input, "masked_fill")
+    m = tensor_arg(mask, "masked_fill")
     if m.dtype != bool:
         raise TypeError(f"masked_fill: only boolean masks are supported, got a mask of dtype {m.dtype}")
     if not isinstance(value, type(x)):
@@ -345,7 +334,7 @@ def masked_fill(input: Any, mask: Any, value: Any):
 
 
 def _triangle(op: str, input: Any, diagonal: int, lower: bool):
-    x = _tensor(input, op)
+    x = tensor_arg(input, op)
     if x.ndim < 2:
         raise ShapeError(f"{op}: the input must have at least 2 dimensions, got shape {x.shape}")
     h, w = x.shape[-2:]
@@ -368,7 +357,7 @@ def triu(input: Any, diagonal: int = 0):
 
 def movedim(input: Any, source: Dims, destination: Dims):
     """input with dimensions source moved to positions destination, the others keeping their order."""
-    x = _tensor(input, "movedim")
+    x = tensor_arg(input, "movedim")
     src = _dim_list(source, x.ndim, "movedim")
     dst = _dim_list(destination, x.ndim, "movedim")
     if len(src) != len(dst):
@@ -383,17 +372,17 @@ def movedim(input: Any, source: Dims, destination: Dims):
 
 def swapaxes(input: Any, axis0: int, axis1: int):
     """transpose(input, axis0, axis1) under NumPy's name."""
-    return transpose(_tensor(input, "swapaxes"), axis0, axis1)
+    return transpose(tensor_arg(input, "swapaxes"), axis0, axis1)
 
 
 def swapdims(input: Any, dim0: int, dim1: int):
     """transpose(input, dim0, dim1) under PyTorch's other name (its arguments named as transpose's)."""
-    return transpose(_tensor(input, "swapdims"), dim0, dim1)
+    return transpose(tensor_arg(input, "swapdims"), dim0, dim1)
 
 
 def t(input: Any):
     """The transpose of a matrix; vectors and scalars come back as they are."""
-    x = _tensor(input, "t")
+    x = tensor_arg(input, "t")
     if x.ndim > 2:
         raise ShapeError(f"t: expects a tensor with <= 2 dimensions, got shape {x.shape}; use transpose(d0, d1)")
     return transpose(x, 0, 1) if x.ndim == 2 else x
@@ -405,7 +394,7 @@ def index_put(input: Any, indices: Any, values: Any, accumulate: bool = False):
     accumulate), δ_values is δ read at the written entries (summed over broadcasting)."""
     from ..tensor import Tensor
 
-    x = _tensor(input, "index_put")
+    x = tensor_arg(input, "index_put")
     flag("index_put", "accumulate", accumulate)
     if not isinstance(indices, (tuple, list)):
         raise TypeError(f"index_put: indices must be a tuple of index tensors, got {type(indices).__name__}")

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import backend
 from ..autograd import Function, is_engine_file
-from .args import check_view, dtype as _dtype_arg, integer
+from .args import dtype as _dtype_arg, integer, tensor_arg
 from .compare import DtypeError
 
 
@@ -47,16 +47,6 @@ class LogSoftmax(Function):
         return g - ctx.output.exp() * g.sum(ctx.attrs["dim"], keepdim=True)
 
 
-def _tensor(x: Any, op: str):
-    from ..tensor import Tensor
-
-    if isinstance(x, Tensor):
-        return check_view(op, x)
-    if isinstance(x, (np.ndarray, np.generic)):
-        return check_view(op, Tensor(np.asarray(x)))
-    raise TypeError(f"{op}: expected a Tensor or a NumPy array, got {type(x).__name__}")
-
-
 def warn_user(message: str) -> None:
     """A UserWarning pointing at the user's line: the first frame outside the library (through modules and
     compositions alike; PyTorch counts frames by hand with _stacklevel)."""
@@ -89,7 +79,7 @@ def _floating(op: str, x: Any, name: str = "input") -> None:
 
 
 def _softmax_family(fn: type, op: str, input: Any, dim: Optional[int], dtype: Any):
-    x = _tensor(input, op)
+    x = tensor_arg(input, op)
     dtype = _dtype_arg(op, dtype)
     if dtype is not None:
         x = x.to(dtype)
@@ -116,7 +106,7 @@ def log_softmax(input: Any, dim: Optional[int] = None, _stacklevel: int = 3, dty
 
 def softmin(input: Any, dim: Optional[int] = None, _stacklevel: int = 3, dtype: Any = None):
     """softmax(−u) along dim (implicit dim as softmax)."""
-    x = _tensor(input, "softmin")
+    x = tensor_arg(input, "softmin")
     dtype = _dtype_arg("softmin", dtype)
     x = x.to(dtype) if dtype is not None else x
     _floating("softmin", x)

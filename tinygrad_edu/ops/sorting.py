@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import ShapeError
-from .args import flag
-from .compare import DtypeError, _tensor
+from .args import flag, tensor_arg
+from .compare import DtypeError
 from .reduce import _dim, pick_along
 
 #: the named tuples PyTorch returns (torch.return_types.sort / .topk): fields `values` and `indices` (int64)
@@ -58,7 +58,7 @@ def _top_order(data: np.ndarray, axis: int, k: int, largest: bool) -> np.ndarray
 def sort(input: Any, dim: int = -1, descending: bool = False, *, stable: bool = False):
     """(values, indices) sorted along `dim`; δ of each value goes back to the entry it came from. The sort is
     always stable (PyTorch's `stable=True`, which its CPU sort gives anyway)."""
-    x = _tensor(input, "sort")
+    x = tensor_arg(input, "sort")
     axis = _dim(dim, x.ndim, "sort")
     descending, _ = flag("sort", "descending", descending), flag("sort", "stable", stable)
     if x.ndim == 0:
@@ -69,7 +69,7 @@ def sort(input: Any, dim: int = -1, descending: bool = False, *, stable: bool = 
 
 def argsort(input: Any, dim: int = -1, descending: bool = False, *, stable: bool = False):
     """The indices that sort `dim` (int64), as sort(...).indices."""
-    x = _tensor(input, "argsort")
+    x = tensor_arg(input, "argsort")
     axis = _dim(dim, x.ndim, "argsort")
     descending, _ = flag("argsort", "descending", descending), flag("argsort", "stable", stable)
     if x.ndim == 0:
@@ -80,7 +80,7 @@ def argsort(input: Any, dim: int = -1, descending: bool = False, *, stable: bool
 def topk(input: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
     """The k largest (smallest) entries along `dim` and their indices, largest first; δ goes back to them.
     Always sorted; among equal entries the earlier index comes first."""
-    x = _tensor(input, "topk")
+    x = tensor_arg(input, "topk")
     axis = _dim(dim, x.ndim, "topk")
     largest, _ = flag("topk", "largest", largest), flag("topk", "sorted", sorted)
     if x.dtype == bool:

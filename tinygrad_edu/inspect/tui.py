@@ -60,7 +60,9 @@ class Stepper:
         """Apply one key press."""
         self.message = ""
         if self.typing is not None:
-            self._type_explain(key) if self.typing_for == "explain" else self._type(key)
+            text = self._edit(key, " ,:-" if self.typing_for == "explain" else "")
+            if text is not None:
+                self._explain(text) if self.typing_for == "explain" else self._goto(text)
             return
         self.explanation = None
         action = _ACTIONS.get(key)
@@ -69,9 +71,11 @@ class Stepper:
         elif key != "KEY_RESIZE":
             self.message = f"key {key!r} does nothing here; the keys are listed below"
 
-    def _type(self, key: str) -> None:
+    def _edit(self, key: str, also: str) -> Optional[str]:
+        """One key of the line being typed (digits and the characters in `also`): the finished text on Enter,
+        else None (Backspace edits, Esc cancels, any other key says what to type)."""
         assert self.typing is not None
-        if key.isdigit():
+        if len(key) == 1 and (key.isdigit() or key in also):
             self.typing += key
         elif key in ("KEY_BACKSPACE", "\x7f", "\b"):
             self.typing = self.typing[:-1]
@@ -79,16 +83,22 @@ class Stepper:
             self.typing = None
         elif key in ("\n", "\r", "KEY_ENTER"):
             text, self.typing = self.typing, None
-            if not text:
-                self.message = "goto: no step number typed"
-                return
-            number, total = int(text), len(self.steps)
-            if 1 <= number <= total:
-                self.steps.goto(number - 1)
-            else:
-                self.message = f"goto: there is no step {number}; the steps are 1 to {total}"
+            return text
+        elif self.typing_for == "explain":
+            self.message = f"explain: type the entry's indices then Enter (Esc cancels), not {key!r}"
         else:
             self.message = f"goto: type digits then Enter (Esc cancels), not {key!r}"
+        return None
+
+    def _goto(self, text: str) -> None:
+        if not text:
+            self.message = "goto: no step number typed"
+            return
+        number, total = int(text), len(self.steps)
+        if 1 <= number <= total:
+            self.steps.goto(number - 1)
+        else:
+            self.message = f"goto: there is no step {number}; the steps are 1 to {total}"
 
     def next(self) -> None:
         if self.steps.next() is None:
@@ -115,23 +125,9 @@ class Stepper:
             return
         self.typing, self.typing_for = "", "explain"
 
-    def _type_explain(self, key: str) -> None:
-        """The entry to explain: its indices ("0 0 3 4" or "0,0,3,4"), after "k:" for input number k (default: the
-        first input that gets a gradient)."""
-        assert self.typing is not None
-        if len(key) == 1 and (key.isdigit() or key in " ,:-"):
-            self.typing += key
-        elif key in ("KEY_BACKSPACE", "\x7f", "\b"):
-            self.typing = self.typing[:-1]
-        elif key == "\x1b":
-            self.typing = None
-        elif key in ("\n", "\r", "KEY_ENTER"):
-            text, self.typing = self.typing, None
-            self._explain(text)
-        else:
-            self.message = f"explain: type the entry's indices then Enter (Esc cancels), not {key!r}"
-
     def _explain(self, text: str) -> None:
+        """Explain the entry typed as its indices ("0 0 3 4" or "0,0,3,4"), after "k:" for input number k (default:
+        the first input that gets a gradient)."""
         head, _, tail = text.rpartition(":")
         try:
             k = int(head) if head.strip() else None

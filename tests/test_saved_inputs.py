@@ -1,4 +1,4 @@
-"""In-place changes and the version counter (autograd.py's _check_unchanged, tensor.py's in-place methods):
+"""In-place changes and the version counter (saved_inputs.py's _check_unchanged, tensor.py's in-place methods):
 a tensor saved for backward and changed afterwards makes backward raise, naming the op that saved it."""
 import threading
 
@@ -15,7 +15,7 @@ def test_an_in_place_change_of_a_saved_tensor_makes_backward_raise_naming_the_op
     z = (h * h).sum()
     with tg.no_grad():
         h += 1
-    with pytest.raises(RuntimeError, match=r"input 0 of Mul.*test_versions.py:\d+.*in-place operation") as err:
+    with pytest.raises(RuntimeError, match=r"input 0 of Mul.*test_saved_inputs.py:\d+.*in-place operation") as err:
         z.backward()
     assert "version 0 → 1" in str(err.value)
 
@@ -84,9 +84,9 @@ def test_detect_anomaly_names_the_line_that_modified_the_tensor():
         z = (h * 3).sum()
         with tg.no_grad():
             h.mul_(2)  # the modifying line
-        with pytest.raises(RuntimeError, match=r"modified at .*test_versions.py:(\d+)") as err:
+        with pytest.raises(RuntimeError, match=r"modified at .*test_saved_inputs.py:(\d+)") as err:
             z.backward()
-    line = int(str(err.value).split("test_versions.py:")[-1].split(".")[0].split(";")[0])
+    line = int(str(err.value).split("test_saved_inputs.py:")[-1].split(".")[0].split(";")[0])
     import inspect as pyinspect
     source = pyinspect.getsource(test_detect_anomaly_names_the_line_that_modified_the_tensor).splitlines()
     first = test_detect_anomaly_names_the_line_that_modified_the_tensor.__code__.co_firstlineno

@@ -146,3 +146,47 @@ def test_accumulated_infinities_of_both_signs_give_nan_silently():
         warnings.simplefilter("error")
         y.sum().backward()
     assert np.isnan(x.grad.data).all()
+
+
+def _two_leaves_sharing_a_gradient():
+    # Add's backward hands one δ to both inputs; (a + b)·c makes that δ a writeable array
+    a, b = tg.ones(3, requires_grad=True), tg.ones(3, requires_grad=True)
+    ((a + b) * tg.full((3,), 2.0)).sum().backward()
+    return a, b
+
+
+@pytest.mark.parametrize("change", [lambda g: g.add_(1), lambda g: g.mul_(0), lambda g: g.__setitem__(0, 5.0),
+                                    lambda g: g.zero_(), lambda g: g.data.__setitem__(1, 7.0)])
+def test_each_leaf_owns_its_grad(change):
+    """An in-place change of a.grad leaves b.grad alone (PyTorch's AccumulateGrad never shares a gradient)."""
+    a, b = _two_leaves_sharing_a_gradient()
+    change(a.grad)
+    np.testing.assert_array_equal(b.grad.data, [2.0, 2.0, 2.0])
+
+
+def test_a_broadcast_gradient_lands_in_grad_as_a_writeable_array():
+    x = tg.ones(3, requires_grad=True)
+    x.sum().backward()  # δ = broadcast of one number: a read-only view until it is stored
+    x.grad[0] = 5.0
+    np.testing.assert_array_equal(x.grad.data, [5.0, 1.0, 1.0])
+
+
+def test_a_retained_gradient_and_the_leaf_gradient_are_separate():
+    x = tg.ones(2, requires_grad=True)
+    y = x + 0
+    y.retain_grad()
+    (y * 3).sum().backward()
+    y.grad.mul_(0)
+    np.testing.assert_array_equal(x.grad.data, [3.0, 3.0])
+
+
+@pytest.mark.torch
+def test_clip_grad_norm_of_two_parameters_fed_by_one_gradient(torch):
+    p1, p2 = tg.nn.Parameter(tg.ones(3)), tg.nn.Parameter(tg.ones(3))
+    ((p1 + p2) * tg.full((3,), 2.0)).sum().backward()
+    tg.nn.utils.clip_grad_norm_([p1, p2], 0.5)
+    q1, q2 = torch.nn.Parameter(torch.ones(3)), torch.nn.Parameter(torch.ones(3))
+    ((q1 + q2) * torch.full((3,), 2.0)).sum().backward()
+    torch.nn.utils.clip_grad_norm_([q1, q2], 0.5)
+    np.testing.assert_allclose(p1.grad.data, q1.grad.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(p2.grad.data, q2.grad.numpy(), rtol=1e-6)

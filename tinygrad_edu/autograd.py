@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 import numpy as np
 
-from .backward_pass import (BackwardStep, _accumulate_lock, _call_backward, backward_steps,  # noqa: F401
+from .backward_pass import (BackwardStep, _call_backward, accumulate_grad, backward_steps,  # noqa: F401
                             grad, run_backward)
 from .call_sites import _user_site, is_engine_file, is_example_file, user_site  # noqa: F401 (re-exported)
 from .grad_mode import (_grad_mode, _set_grad_enabled, anomaly_mode, anomaly_mode_enabled,  # noqa: F401

@@ -91,9 +91,7 @@ def _walk(root: "Tensor", gradient: "Tensor", retain_graph: bool, create_graph: 
                 if id(t) in capture:
                     capture[id(t)] = g
             elif fn is None or t._retains_grad:
-                with _accumulate_lock:  # concurrent backward() calls into one leaf lose no contribution
-                    total = g if t.grad is None else t.grad + g
-                    t.grad = total if create_graph else total.detach()
+                accumulate_grad(t, g, create_graph)
             if fn is None:
                 if steps:
                     yield BackwardStep(t, None, g, ())
@@ -118,6 +116,20 @@ def _walk(root: "Tensor", gradient: "Tensor", retain_graph: bool, create_graph: 
                 fn.freed = True
             if steps:
                 yield BackwardStep(t, fn, g, input_grads)
+
+
+def accumulate_grad(t: "Tensor", g: "Tensor", create_graph: bool) -> None:
+    """t.grad += g, as PyTorch's AccumulateGrad. With create_graph the sum is recorded; without, t.grad holds an
+    array of its own: a δ that reaches two leaves (Add hands one δ to both inputs), a read-only broadcast view or a
+    retained δ is copied, so that an in-place change of one .grad (clip_grad_norm_, p.grad[mask] = 0) never
+    changes another. Concurrent backward() calls into one leaf lose no contribution (the lock)."""
+    with _accumulate_lock:
+        if create_graph:
+            t.grad = g if t.grad is None else t.grad + g
+        elif t.grad is None:
+            t.grad = _Tensor._make(np.array(g.data, copy=True), False)
+        else:
+            t.grad = _added(t.grad, g)
 
 
 def _added(a: "Tensor", b: "Tensor") -> "Tensor":

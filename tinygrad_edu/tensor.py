@@ -159,9 +159,7 @@ class Tensor:
             grads = _autograd.grad(self, leaves, gradient, retain_graph, create_graph, allow_unused=True)
             for t, g in zip(leaves, grads):
                 if g is not None:
-                    with _autograd._accumulate_lock:
-                        total = g if t.grad is None else t.grad + g
-                        t.grad = total if create_graph else total.detach()
+                    _backward_pass.accumulate_grad(t, g, create_graph)
             return
         if not self.requires_grad:
             raise RuntimeError(f"backward: tensor of shape {self.shape} does not require grad and has no "

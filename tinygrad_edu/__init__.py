@@ -60,7 +60,7 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: Any 
     as torch.tensor: floats float32, ints int64, bools bool."""
     from .device import check_device
 
-    from .errors import ShapeError
+    from .errors import DtypeError, ShapeError
     from .ops.args import check_size, dtype as dtype_arg
 
     check_device("tensor", device)
@@ -68,7 +68,7 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: Any 
     if isinstance(data, Tensor):
         data = data.data
     if data is None or isinstance(data, (str, bytes)):  # not numbers (PyTorch: "Could not infer dtype")
-        raise TypeError(f"tensor: data must be numbers, a nested list of numbers or an array, got {data!r}")
+        raise DtypeError(f"tensor: data must be numbers, a nested list of numbers or an array, got {data!r}")
     if isinstance(data, np.ndarray):
         check_size("tensor", data.shape, data.dtype)
         data = data.copy()

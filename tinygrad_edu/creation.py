@@ -133,7 +133,7 @@ def randint(*args: Any, size: Any = None, dtype: Any = None, requires_grad: bool
     bounds = [integer("randint", name, v) for name, v in zip(("low", "high")[2 - len(args):], args)]
     low, high = (0, bounds[0]) if len(bounds) == 1 else bounds
     if low >= high:
-        raise ValueError(f"randint: expects low < high, got low={low} >= high={high}")
+        raise ShapeError(f"randint: expects low < high, got low={low} >= high={high}")
     kind = np.dtype(np.int64) if dtype is None else _dtype(dtype, "randint")
     data = _generator.integers(low, high, _shape(tuple(size), "randint", kind), dtype=np.int64)
     return Tensor(data.astype(kind), requires_grad=requires_grad)
@@ -154,9 +154,9 @@ def arange(start: Any = 0, end: Any = None, step: Any = 1, dtype: Any = None, re
         if not np.isfinite(v):
             raise ShapeError(f"arange: {name} must be finite, got {v}")
     if step == 0:
-        raise ValueError("arange: step must be nonzero")
+        raise ShapeError("arange: step must be nonzero")
     if (end - start) * step < 0:
-        raise ValueError(f"arange: the bounds start={start}, end={end} are inconsistent with the sign of step={step}")
+        raise ShapeError(f"arange: the bounds start={start}, end={end} are inconsistent with the sign of step={step}")
     floating = any(isinstance(v, (float, np.floating)) for v in (start, end, step))
     kind = _dtype_arg("arange", dtype)
     if kind == bool:
@@ -178,7 +178,7 @@ def linspace(start: Any, end: Any, steps: int, dtype: Any = None, requires_grad:
         raise TypeError("linspace: dtype bool is not supported, as in PyTorch")
     check_size("linspace", (steps,), np.float64)
     if steps < 0:
-        raise ValueError(f"linspace: the number of steps must be non-negative, got {steps}")
+        raise ShapeError(f"linspace: the number of steps must be non-negative, got {steps}")
     i = np.arange(steps, dtype=np.float64)
     with np.errstate(all="ignore"):  # an infinite end gives ∞/NaN entries silently, as in PyTorch
         step = (end - start) / (steps - 1) if steps > 1 else 0.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Optional
 
 from .autograd import composite
+from .errors import ShapeError
 from .ops import cross_entropy, log_softmax, mse_loss, nll_loss, softmax
 from .ops.activation import celu, elu, gelu, hardtanh, logsigmoid, mish, relu6, selu, silu, softplus
 from .ops.interpolate import interpolate
@@ -34,15 +35,15 @@ def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tens
     if bias is not None:
         bias = _linalg.operands("linear", bias, weight, ("bias", "weight"))[0]
     if weight.ndim != 2:
-        raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got {weight.shape}")
+        raise ShapeError(f"linear: weight must be 2-D (out_features, in_features), got {weight.shape}")
     if input.ndim == 0 or input.shape[-1] != weight.shape[1]:
-        raise ValueError(f"linear: input {input.shape} has {input.shape[-1] if input.ndim else 0} features but "
+        raise ShapeError(f"linear: input {input.shape} has {input.shape[-1] if input.ndim else 0} features but "
                          f"weight {weight.shape} expects {weight.shape[1]} (rule: input (…, in) @ weight.T (in, out))")
     check_size("linear", input.shape[:-1] + weight.shape[:1], input.dtype)
     out = input @ weight.T
     if bias is not None:
         if bias.shape != (weight.shape[0],):
-            raise ValueError(f"linear: bias shape {bias.shape} must be ({weight.shape[0]},) for weight {weight.shape}")
+            raise ShapeError(f"linear: bias shape {bias.shape} must be ({weight.shape[0]},) for weight {weight.shape}")
         out = out + bias
     return out
 

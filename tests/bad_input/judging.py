@@ -40,6 +40,29 @@ def clean_error(spec: Spec, error: tuple) -> Optional[str]:
     return None
 
 
+# PyTorch's exception classes that are part of its contract (code catches them around a call): ours must be an
+# instance of the one PyTorch raises. Any other class PyTorch raises (AttributeError on None, AssertionError,
+# ZeroDivisionError, KeyError, NotImplementedError, ...) is an accident of its implementation and not compared,
+# and so is an IndexError from indexing a shape tuple or a 0-d tensor inside its Python code.
+INTENTIONAL = ("RuntimeError", "TypeError", "ValueError", "IndexError")
+_ACCIDENTAL_INDEX = re.compile(r"tuple index out of range|dimension specified as .* but tensor has no dimensions|"
+                               r"dimension out of range", re.IGNORECASE)
+
+
+def class_mismatch(ours: tuple, theirs: tuple) -> Optional[str]:
+    """None if our exception is an instance of PyTorch's class (or PyTorch's class is an accidental one), else
+    why not: `except <PyTorch's class>` around this call would miss ours."""
+    name, message = theirs[0], theirs[1]
+    if name not in INTENTIONAL or name in ours[2]:
+        return None
+    if name == "IndexError" and _ACCIDENTAL_INDEX.search(message):
+        return None
+    first = message.strip().splitlines()[0][:120] if message.strip() else ""
+    bases = ", ".join(c for c in ours[2][1:] if c not in ("Exception", "BaseException", "object")) or "Exception"
+    return (f"{ours[0]} (a {bases}) is not a {name}: PyTorch raises {name} ({first}), so `except {name}` around "
+            f"this call misses ours: {ours[1][:160]}")
+
+
 def _same_error(ours: tuple, theirs: tuple) -> bool:
     """Our exception is PyTorch's own for the call: the same type and the same message (its first line)."""
     first = _norm(theirs[1].strip().splitlines()[0]) if theirs[1].strip() else ""
@@ -157,7 +180,8 @@ def compare(ours: Outcome, theirs: Outcome, spec: Spec, half: bool = False, nan_
 @dataclasses.dataclass
 class Verdict:
     """The judgement of one case: `status` is one of equal, clean, clean-strict (we refuse what PyTorch
-    computes), extension (documented), or a finding: different, confusing, accepted, killed."""
+    computes), extension (documented), or a finding: different, confusing, other-class (ours is not an instance
+    of PyTorch's exception class), accepted, killed."""
     status: str
     detail: str = ""
 
@@ -167,7 +191,7 @@ class Verdict:
 
 
 def judge(case: Case, ours: Outcome, theirs: Optional[Outcome], extensions: dict,
-          non_finite_order: Optional[dict] = None) -> Verdict:
+          non_finite_order: Optional[dict] = None, kept_classes: Optional[dict] = None) -> Verdict:
     spec = case.spec
     if ours.killed:
         return Verdict("killed", f"our call was killed ({ours.killed}): it ran out of time or address space")
@@ -177,6 +201,12 @@ def judge(case: Case, ours: Outcome, theirs: Optional[Outcome], extensions: dict
             return Verdict("confusing", why)
         if theirs is not None and theirs.error is None:
             return Verdict("clean-strict", f"{ours.error[0]}: {ours.error[1][:200]}")
+        other = class_mismatch(ours.error, theirs.error) if theirs is not None else None
+        if other:
+            kept = (kept_classes or {}).get(case.id)
+            if not kept:
+                return Verdict("other-class", other)
+            return Verdict("clean", f"{ours.error[0]}: {ours.error[1][:200]} (PyTorch: {theirs.error[0]}; {kept})")
         return Verdict("clean", f"{ours.error[0]}: {ours.error[1][:200]}")
     if theirs is None or (theirs.error is not None and theirs.error[0] == "NotImplementedError" and theirs.shapes_only):
         return Verdict("equal", "computed; PyTorch has no meta kernel to compare shapes")
@@ -198,14 +228,15 @@ def judge(case: Case, ours: Outcome, theirs: Optional[Outcome], extensions: dict
     return Verdict("equal")
 
 
-def run_case(case: Case, torch: Any, extensions: dict, non_finite_order: Optional[dict] = None) -> Verdict:
+def run_case(case: Case, torch: Any, extensions: dict, non_finite_order: Optional[dict] = None,
+             kept_classes: Optional[dict] = None) -> Verdict:
     if case.family == "huge":
         ours = run_ours_isolated(case)
         theirs = run_torch(case, torch, meta=True)
-        return judge(case, ours, theirs, extensions, non_finite_order)
+        return judge(case, ours, theirs, extensions, non_finite_order, kept_classes)
     ours, state = run_ours(case)
     theirs = run_torch(case, torch, state)
-    return judge(case, ours, theirs, extensions, non_finite_order)
+    return judge(case, ours, theirs, extensions, non_finite_order, kept_classes)
 
 
 def tally(verdicts: list) -> dict:

@@ -6,7 +6,7 @@ from typing import Any, Union
 import numpy as np
 
 from .. import functional as F
-from ..errors import ShapeError
+from ..errors import ArgumentTypeError, ShapeError
 from ..tensor import Tensor
 from . import validate
 from .init import default_layer_init, uniform_
@@ -31,7 +31,7 @@ def _padding(layer: str, padding: Any, dims: int, stride: tuple[int, ...], trans
     """'valid', 'same' (stride 1 only, as PyTorch) or non-negative ints; transposed convolutions take ints."""
     if isinstance(padding, str):
         if transposed:
-            raise ShapeError(f"{layer}: padding must be an int or a {dims}-tuple of ints, got {padding!r} (string "
+            raise ArgumentTypeError(f"{layer}: padding must be an int or a {dims}-tuple of ints, got {padding!r} (string "
                              f"padding is for Conv layers)")
         if padding not in ("valid", "same"):
             raise ShapeError(f"{layer}: invalid padding string {padding!r}, should be one of {{'valid', 'same'}}")

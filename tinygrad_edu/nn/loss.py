@@ -7,14 +7,20 @@ from typing import Any, Optional
 import numpy as np
 
 from .. import functional as F
+from ..errors import ArgumentTypeError
 from ..ops.loss import reduction_mode
 from ..tensor import Tensor
 from .module import Module
 
 
-def _buffer(value: Any) -> Optional[Tensor]:
+def _buffer(layer: str, name: str, value: Any) -> Optional[Tensor]:
+    """None, a Tensor, or an array-like made a Tensor; a str or a bare number is a TypeError (PyTorch: "cannot
+    assign 'str' object to buffer 'weight'")."""
     if value is None or isinstance(value, Tensor):
         return value
+    if not isinstance(value, (np.ndarray, list, tuple)):
+        raise ArgumentTypeError(f"{layer}: {name} must be a Tensor (or a NumPy array), got {type(value).__name__} "
+                                f"({value!r})")
     return Tensor(np.asarray(value))
 
 
@@ -34,7 +40,7 @@ class _WeightedLoss(_Loss):
     def __init__(self, weight: Any = None, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
                  reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
-        self.register_buffer("weight", _buffer(weight))
+        self.register_buffer("weight", _buffer(type(self).__name__, "weight", weight))
 
 
 class CrossEntropyLoss(_WeightedLoss):
@@ -112,8 +118,8 @@ class BCEWithLogitsLoss(_Loss):
     def __init__(self, weight: Any = None, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
                  reduction: str = "mean", pos_weight: Any = None) -> None:
         super().__init__(size_average, reduce, reduction)
-        self.register_buffer("weight", _buffer(weight))
-        self.register_buffer("pos_weight", _buffer(pos_weight))
+        self.register_buffer("weight", _buffer(type(self).__name__, "weight", weight))
+        self.register_buffer("pos_weight", _buffer(type(self).__name__, "pos_weight", pos_weight))
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.binary_cross_entropy_with_logits(input, target, weight=self.weight, reduction=self.reduction,

@@ -8,7 +8,7 @@ from typing import Any, Optional, Sequence, Union
 import numpy as np
 
 from .. import functional as F
-from ..errors import ShapeError
+from ..errors import ArgumentTypeError, ShapeError
 from ..ops.normalization import group_norm, layer_norm
 from ..tensor import Tensor
 from . import validate
@@ -105,7 +105,10 @@ class LayerNorm(Module):
         layer = "LayerNorm"
         if isinstance(normalized_shape, (int, np.integer)) and not isinstance(normalized_shape, bool):
             normalized_shape = (normalized_shape,)
-        if not isinstance(normalized_shape, (tuple, list)) or not normalized_shape:
+        if not isinstance(normalized_shape, (tuple, list)):
+            raise ArgumentTypeError(f"{layer}: normalized_shape must be an int or a non-empty sequence of ints, "
+                                    f"got {normalized_shape!r} ({type(normalized_shape).__name__})")
+        if not normalized_shape:
             raise ShapeError(f"{layer}: normalized_shape must be an int or a non-empty sequence of ints, got "
                              f"{normalized_shape!r}")
         self.normalized_shape = tuple(validate.integer(layer, "normalized_shape entry", s, 1) for s in normalized_shape)

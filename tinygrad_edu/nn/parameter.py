@@ -6,6 +6,7 @@ from typing import Any
 import numpy as np
 
 from ..backend import DEFAULT_FLOAT
+from ..errors import DtypeError
 from ..tensor import Tensor
 
 
@@ -22,7 +23,7 @@ class Parameter(Tensor):
             raise TypeError(f"Parameter: data must be a Tensor (or a NumPy array), got {type(data).__name__}")
         data = data.data if isinstance(data, Tensor) else data
         if requires_grad and data.dtype.kind not in "fcO":
-            raise TypeError(f"Parameter: only floating-point (or symbolic) tensors can require gradients, got dtype "
+            raise DtypeError(f"Parameter: only floating-point (or symbolic) tensors can require gradients, got dtype "
                             f"{data.dtype} of shape {data.shape}; pass requires_grad=False or convert with .float()")
         super().__init__(data, requires_grad=requires_grad)
 

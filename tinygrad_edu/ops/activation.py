@@ -11,7 +11,7 @@ from ..lazy_sympy import sympy
 
 from .. import backend
 from ..autograd import Function, composite
-from ..errors import ShapeError
+from ..errors import ArgumentTypeError, ShapeError
 from .args import number, tensor_arg
 from .compare import DtypeError, Where, relation
 from .elementwise import Exp, Sigmoid, Tanh
@@ -147,7 +147,8 @@ def gelu(input: Any, approximate: str = "none"):
         beta = (two / type(x)._make(backend.pi(x.data), False)).sqrt()
         inner = beta * (x + number_like(0.044715, x) * (x * x * x))
         return x * (Tanh.apply(inner) + 1) / 2
-    raise ShapeError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    error = ShapeError if isinstance(approximate, str) else ArgumentTypeError
+    raise error(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
 @composite("silu", "f'(u) = σ(u)(1 + u(1 − σ(u))): δ_u = δ·f'(u)",

@@ -12,12 +12,8 @@ from ..lazy_sympy import is_sympy, sympy
 
 from .. import backend
 from ..autograd import Function
-from ..errors import ShapeError
+from ..errors import ArgumentTypeError, DtypeError, ShapeError
 from .args import flag, result_type, tensor_arg
-
-
-class DtypeError(TypeError, RuntimeError):
-    """An op got a dtype it does not support (PyTorch raises RuntimeError; TypeError is this project's rule)."""
 
 
 _NUMERIC: dict[str, Callable] = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal,
@@ -284,7 +280,7 @@ def _number(value: Any, like, op: str):
 def _clamp(op: str, input: Any, min: Any, max: Any):
     x = tensor_arg(input, op)
     if min is None and max is None:
-        raise ShapeError(f"{op}: at least one of 'min' or 'max' must not be None")
+        raise ArgumentTypeError(f"{op}: at least one of 'min' or 'max' must not be None")
     bounds = []
     for name, b in (("min", min), ("max", max)):
         if b is not None:

@@ -4,7 +4,8 @@
     conv_transpose2d:  n_out = (n − 1)·s − 2p + d·(k − 1) + output_padding + 1
 
 Each check raises a ShapeError (a RuntimeError, as PyTorch, and a ValueError) that names the op, the shapes and
-the rule that failed; a float or bool hyper-parameter is a TypeError; an integer or bool input a TypeError.
+the rule that failed; a float or bool hyper-parameter is a TypeError (ArgumentTypeError, also a ShapeError); an
+integer or bool input a DtypeError (a TypeError, and a RuntimeError as PyTorch's "Input type ... should be the same").
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import ArgumentTypeError, DtypeError, ShapeError
 from ..memory import check_allocation
 from .args import same_dtype
 from .local import pair
@@ -50,7 +51,7 @@ def check_dtypes(op: str, **arrays: Any) -> None:
         if not isinstance(a, (Tensor, np.ndarray)):
             raise TypeError(f"{op}: {name} must be a Tensor (or a NumPy array), got {type(a).__name__}")
         if a.dtype != object and a.dtype.kind not in "fc":
-            raise TypeError(f"{op}: {name} has dtype {a.dtype} (shape {tuple(a.shape)}); convolution needs "
+            raise DtypeError(f"{op}: {name} has dtype {a.dtype} (shape {tuple(a.shape)}); convolution needs "
                             f"floating-point tensors, cast with .float()")
     same_dtype(op, **{name: a for name, a in arrays.items() if a is not None})
 
@@ -172,7 +173,8 @@ def conv_transpose2d_attrs(op: str, y_shape: tuple, w_shape: tuple, bias_shape: 
     groups = _groups(groups, op)
     stride, dilation = _positive_pair(stride, op, "stride"), _positive_pair(dilation, op, "dilation")
     if isinstance(padding, str):
-        raise ShapeError(f"{op}: padding must be an int or a pair of ints (no 'same'/'valid'), got {padding!r}")
+        raise ArgumentTypeError(f"{op}: padding must be an int or a pair of ints (no 'same'/'valid'), got "
+                                f"{padding!r}")
     pad = pair(padding, op, "padding")
     extra = pair(output_padding, op, "output_padding")
     if min(pad) < 0 or min(extra) < 0:

@@ -86,7 +86,7 @@ def _parse(equation: str, shapes: list[tuple[int, ...]]) -> tuple[list[str], str
     for part in terms + [rhs]:
         bad = set(part.replace("...", "")) - set(LETTERS)
         if bad or part.count("...") > 1:
-            raise ValueError(f"einsum: invalid subscripts {part!r} in {equation!r}: use letters and at most one '...'")
+            raise ShapeError(f"einsum: invalid subscripts {part!r} in {equation!r}: use letters and at most one '...'")
     spare = [c for c in LETTERS if c not in eq][::-1]
     width = 0
     for term, shape in zip(terms, shapes):
@@ -104,9 +104,9 @@ def _parse(equation: str, shapes: list[tuple[int, ...]]) -> tuple[list[str], str
         out = ell + "".join(sorted(c for c in set(joined) if joined.count(c) == 1))
     for c in out:
         if out.count(c) > 1:
-            raise ValueError(f"einsum: output subscript {c} appears more than once in {equation!r}")
+            raise ShapeError(f"einsum: output subscript {c} appears more than once in {equation!r}")
         if c not in "".join(explicit):
-            raise ValueError(f"einsum: output subscript {c} does not appear in any input of {equation!r}")
+            raise ShapeError(f"einsum: output subscript {c} does not appear in any input of {equation!r}")
     return explicit, out
 
 

@@ -9,6 +9,7 @@ import numpy as np
 from .. import backend
 from ..backend import quiet_off, quiet_on
 from ..autograd import Function
+from ..errors import DtypeError
 from .compare import where
 
 
@@ -242,7 +243,7 @@ class Relu(Function):
 
     def forward(ctx, x):
         if x.dtype == bool:
-            raise TypeError(f"relu: Boolean inputs not supported (shape {x.shape}), as in PyTorch")
+            raise DtypeError(f"relu: Boolean inputs not supported (shape {x.shape}), as in PyTorch")
         return backend.relu(x)
 
     def backward(ctx, g):

@@ -12,7 +12,7 @@ from ..lazy_sympy import sympy
 
 from .. import backend
 from ..autograd import Function
-from ..errors import ShapeError
+from ..errors import DtypeError, ShapeError
 from ..memory import check_allocation
 
 
@@ -60,7 +60,7 @@ def _indices(op: str, input: Any) -> np.ndarray:
         raise TypeError(f"{op}: input (the indices) must be a Tensor (or a NumPy array), got {type(input).__name__}")
     data = input.data if isinstance(input, Tensor) else input
     if data.dtype.kind not in "iu":
-        raise TypeError(f"{op}: indices must be integers (int64 or int32), got dtype {data.dtype} of shape "
+        raise DtypeError(f"{op}: indices must be integers (int64 or int32), got dtype {data.dtype} of shape "
                         f"{data.shape}")
     return data
 

@@ -9,6 +9,7 @@ import numpy as np
 from .. import backend
 from .. import tensor as _tensor  # Tensor, read at call time (tensor.py imports the ops once Tensor exists)
 from ..autograd import Function
+from ..errors import ShapeError
 from .args import check_size, same_dtype
 from .movement import reshape, unsqueeze
 
@@ -54,11 +55,11 @@ def product(op: str, a: Any, b: Any):
     """matmul's work; errors name `op`, the function the user called (matmul, mm, bmm)."""
     a, b = operands(op, a, b)
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"matmul: both operands need at least one dimension, got {a.shape} @ {b.shape}")
+        raise ShapeError(f"matmul: both operands need at least one dimension, got {a.shape} @ {b.shape}")
     k_a = a.shape[-1]
     k_b = b.shape[-2] if b.ndim >= 2 else b.shape[0]
     if k_a != k_b:
-        raise ValueError(f"matmul: inner dimensions differ: {a.shape} @ {b.shape}; (…, m×k) @ (…, k×n) "
+        raise ShapeError(f"matmul: inner dimensions differ: {a.shape} @ {b.shape}; (…, m×k) @ (…, k×n) "
                          f"needs a.shape[-1] == b.shape[-2], here {k_a} ≠ {k_b}")
     if a.ndim <= 2 and b.ndim <= 2:  # no batch dimensions; the output is smaller than an operand times k
         batch = ()
@@ -66,7 +67,7 @@ def product(op: str, a: Any, b: Any):
         try:
             batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
         except ValueError:
-            raise ValueError(f"matmul: batch dimensions of {a.shape} and {b.shape} do not broadcast") from None
+            raise ShapeError(f"matmul: batch dimensions of {a.shape} and {b.shape} do not broadcast") from None
     check_size(op, batch + a.shape[-2:-1] + b.shape[-1:], np.result_type(a.dtype, b.dtype))
     if a.ndim == 1 and b.ndim == 1:
         return reshape(MatMul.apply(unsqueeze(a, 0), unsqueeze(b, 1)), ())

@@ -15,7 +15,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import backend
 from ..autograd import Function, composite
-from ..errors import ShapeError
+from ..errors import ArgumentTypeError, DtypeError, ShapeError
 from .args import check_size, same_dtype
 from .linalg import matmul
 from .movement import permute, reshape
@@ -29,7 +29,7 @@ def pair(value: Any, op: str, name: str) -> tuple[int, int]:
     if _is_int(value):
         return int(value), int(value)
     if not isinstance(value, (tuple, list)) or not all(_is_int(v) for v in value):
-        raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+        raise ArgumentTypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
     if len(value) == 1:
         return int(value[0]), int(value[0])
     if len(value) != 2:
@@ -50,7 +50,7 @@ def out_size(op: str, axis: str, n: int, k: int, s: int, p: int, d: int = 1) -> 
         kernel = f"{k}" if d == 1 else f"{span}"
         dil = "" if d == 1 else f", dilation {d}"
         shown = str(size).replace("-", "−")
-        raise ValueError(f"{op}: output {axis} ({n} + 2·{p} − {kernel})/{s} + 1 = {shown} is not positive "
+        raise ShapeError(f"{op}: output {axis} ({n} + 2·{p} − {kernel})/{s} + 1 = {shown} is not positive "
                          f"(input {n}, kernel {k}, padding {p}, stride {s}{dil})")
     return size
 
@@ -102,7 +102,7 @@ def _geometry(op: str, hw: tuple[int, int], kernel_size: IntPair, dilation: IntP
     k, d, p, s = (pair(kernel_size, op, "kernel_size"), pair(dilation, op, "dilation"),
                   pair(padding, op, "padding"), pair(stride, op, "stride"))
     if min(k) < 1 or min(d) < 1 or min(s) < 1 or min(p) < 0:
-        raise ValueError(f"{op}: kernel_size {k}, dilation {d} and stride {s} must be positive and padding {p} "
+        raise ShapeError(f"{op}: kernel_size {k}, dilation {d} and stride {s} must be positive and padding {p} "
                          "non-negative")
     out = (out_size(op, "height", hw[0], k[0], s[0], p[0], d[0]), out_size(op, "width", hw[1], k[1], s[1], p[1], d[1]))
     return dict(kernel=k, dilation=d, padding=p, stride=s, out=out)
@@ -153,7 +153,7 @@ def _checked(op: str, **arrays: Any) -> None:
         if not isinstance(a, (Tensor, np.ndarray)):
             raise TypeError(f"{op}: {name} must be a Tensor (or a NumPy array), got {type(a).__name__}")
         if a.dtype != object and a.dtype.kind != "f":
-            raise TypeError(f"{op}: {name} has dtype {a.dtype}; patches are taken of floating-point tensors, cast "
+            raise DtypeError(f"{op}: {name} has dtype {a.dtype}; patches are taken of floating-point tensors, cast "
                             "with .float()")
     same_dtype(op, **{k: a for k, a in arrays.items() if a is not None})
 
@@ -169,7 +169,7 @@ def unfold(input: Any, kernel_size: IntPair, dilation: IntPair = 1, padding: Int
     """Extract sliding patches (im2col) as torch.nn.functional.unfold: (N, C, H, W) → (N, C·kh·kw, L)."""
     _checked("unfold", input=input)
     if input.ndim != 4:
-        raise ValueError(f"unfold: expected a 4-D (N, C, H, W) input, got shape {input.shape}")
+        raise ShapeError(f"unfold: expected a 4-D (N, C, H, W) input, got shape {input.shape}")
     geo = _geometry("unfold", input.shape[2:], kernel_size, dilation, padding, stride)
     _sizes("unfold", *input.shape[:2], input.shape[2:], geo, input.dtype)
     return Unfold.apply(input, **geo)
@@ -187,7 +187,7 @@ def fold(input: Any, output_size: IntPair, kernel_size: IntPair, dilation: IntPa
     geo = _geometry("fold", size, kernel_size, dilation, padding, stride)
     kk, blocks = geo["kernel"][0] * geo["kernel"][1], geo["out"][0] * geo["out"][1]
     if input.ndim != 3 or input.shape[1] % kk or input.shape[2] != blocks:
-        raise ValueError(f"fold: expected input (N, C·{kk}, {blocks}) for kernel {geo['kernel']} and output {size} "
+        raise ShapeError(f"fold: expected input (N, C·{kk}, {blocks}) for kernel {geo['kernel']} and output {size} "
                          f"({geo['out'][0]}×{geo['out'][1]} blocks), got shape {input.shape}")
     _sizes("fold", input.shape[0], input.shape[1] // kk, size, geo, input.dtype)
     return Fold.apply(input, size=size, **geo)
@@ -207,19 +207,19 @@ def locally_connected2d(input: Any, weight: Any, bias: Optional[Any] = None, str
     op = "locally_connected2d"
     _checked(op, input=input, weight=weight, bias=bias)
     if input.ndim != 4:
-        raise ValueError(f"{op}: expected a 4-D (N, C, H, W) input, got shape {input.shape}")
+        raise ShapeError(f"{op}: expected a 4-D (N, C, H, W) input, got shape {input.shape}")
     if weight.ndim != 6:
-        raise ValueError(f"{op}: weight must be 6-D (out_h, out_w, C_out, C_in, kh, kw), got shape {weight.shape}")
+        raise ShapeError(f"{op}: weight must be 6-D (out_h, out_w, C_out, C_in, kh, kw), got shape {weight.shape}")
     n, c_in = input.shape[:2]
     c_out, kh, kw = weight.shape[2], weight.shape[4], weight.shape[5]
     geo = _geometry(op, input.shape[2:], (kh, kw), 1, padding, stride)
     oh, ow = geo["out"]
     expected = (oh, ow, c_out, c_in, kh, kw)
     if tuple(weight.shape) != expected:
-        raise ValueError(f"{op}: weight shape expected (out_h, out_w, C_out, C_in, kh, kw) = {expected} for input "
+        raise ShapeError(f"{op}: weight shape expected (out_h, out_w, C_out, C_in, kh, kw) = {expected} for input "
                          f"{input.shape}, stride {geo['stride']}, padding {geo['padding']}, got {weight.shape}")
     if bias is not None and tuple(bias.shape) != (c_out, oh, ow):
-        raise ValueError(f"{op}: bias shape expected (C_out, out_h, out_w) = {(c_out, oh, ow)}, got {bias.shape}")
+        raise ShapeError(f"{op}: bias shape expected (C_out, out_h, out_w) = {(c_out, oh, ow)}, got {bias.shape}")
     _sizes(op, n, c_in, input.shape[2:], geo, input.dtype)
     cols = permute(Unfold.apply(input, **geo), 2, 0, 1)
     w = permute(reshape(weight, oh * ow, c_out, c_in * kh * kw), 0, 2, 1)

@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import backend
 from ..autograd import Function, composite
-from ..errors import ShapeError
+from ..errors import IndexRangeError, ShapeError
 from .activation import logsigmoid, number_like
 from .elementwise import Sigmoid
 from .args import check_size, flag, integer, number, tensor_arg
@@ -97,7 +97,7 @@ def _class_targets(op: str, target: Any, input: Any) -> np.ndarray:
     if array.dtype.kind in "iu" and array.dtype not in (np.int64, np.uint8):
         raise DtypeError(f"{op}: expected target dtype to be int64 (or uint8), as PyTorch, got {array.dtype}")
     if array.dtype.kind not in "iu":
-        raise TypeError(f"{op}: target must hold integer class indices, got dtype {array.dtype} of shape "
+        raise DtypeError(f"{op}: target must hold integer class indices, got dtype {array.dtype} of shape "
                         f"{array.shape} (input {input.shape}); use labels, not one-hot floats (cross_entropy also "
                         f"takes class probabilities of the input's shape {input.shape})")
     if array.dtype == np.uint8:  # Byte targets are class indices, as in PyTorch (never a boolean mask here)
@@ -243,7 +243,7 @@ def one_hot(tensor: Any, num_classes: int = -1):
     """(…,) int64 class indices → (…, num_classes) int64 one-hot rows; num_classes=-1 takes max + 1."""
     t = tensor_arg(tensor, "one_hot")
     if t.dtype != np.int64:
-        raise TypeError(f"one_hot: only applicable to int64 index tensors (PyTorch's LongTensor), got dtype {t.dtype}")
+        raise DtypeError(f"one_hot: only applicable to int64 index tensors (PyTorch's LongTensor), got dtype {t.dtype}")
     num_classes = integer("one_hot", "num_classes", num_classes)
     if num_classes != -1:
         check_size("one_hot", t.shape + (max(num_classes, 0),), np.int64)
@@ -252,9 +252,9 @@ def one_hot(tensor: Any, num_classes: int = -1):
             raise ShapeError("one_hot: cannot infer the number of classes from an empty tensor; pass num_classes")
         num_classes = int(t.data.max()) + 1
     if t.numel() and t.data.min() < 0:
-        raise IndexError(f"one_hot: class values must be non-negative, got {int(t.data.min())}")
+        raise IndexRangeError(f"one_hot: class values must be non-negative, got {int(t.data.min())}")
     if t.numel() and t.data.max() >= num_classes:
-        raise IndexError(f"one_hot: class values must be smaller than num_classes={num_classes}, got "
+        raise IndexRangeError(f"one_hot: class values must be smaller than num_classes={num_classes}, got "
                          f"{int(t.data.max())}")
     return type(t)(np.eye(max(num_classes, 0), dtype=np.int64)[t.data])
 
@@ -302,7 +302,7 @@ def _binary_targets(op: str, input: Any, target: Any):
     _floating(op, input)
     y = tensor_arg(target, op)
     if y.dtype.kind not in "fO":
-        raise TypeError(f"{op}: target must be floating (probabilities of class 1), got dtype {y.dtype}; "
+        raise DtypeError(f"{op}: target must be floating (probabilities of class 1), got dtype {y.dtype}; "
                         "cast with .float()")
     if y.shape != input.shape:
         raise ShapeError(f"{op}: target shape {y.shape} must be the same as the input shape {input.shape}")
@@ -334,12 +334,12 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_avera
     if not x.is_symbolic:
         outside = ~((x.data >= 0) & (x.data <= 1))
         if outside.any():
-            raise ValueError(f"binary_cross_entropy: all elements of input should be between 0 and 1, got "
+            raise ShapeError(f"binary_cross_entropy: all elements of input should be between 0 and 1, got "
                              f"{x.data[outside].ravel()[0]} (shape {x.shape}); for logits use "
                              "binary_cross_entropy_with_logits")
         outside = ~((y.data >= 0) & (y.data <= 1))
         if outside.any():
-            raise ValueError(f"binary_cross_entropy: all elements of target should be between 0 and 1, got "
+            raise ShapeError(f"binary_cross_entropy: all elements of target should be between 0 and 1, got "
                              f"{y.data[outside].ravel()[0]} (shape {y.shape})")
     loss = BinaryCrossEntropy.apply(x, y)
     if weight is not None:

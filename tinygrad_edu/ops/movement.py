@@ -9,7 +9,7 @@ import numpy as np
 from .. import backend
 from .. import tensor as _tensor  # Tensor, read at call time (tensor.py imports the ops once Tensor exists)
 from ..autograd import Function
-from ..errors import ShapeError
+from ..errors import IndexRangeError, ShapeError
 from .args import integer, result_type
 
 
@@ -37,7 +37,7 @@ class Reshape(Function):
         try:
             return x.reshape(shape)
         except ValueError:
-            raise ValueError(f"reshape: cannot view shape {x.shape} ({x.size} entries) as {shape}") from None
+            raise ShapeError(f"reshape: cannot view shape {x.shape} ({x.size} entries) as {shape}") from None
 
     def backward(ctx, g):
         return reshape(g, ctx.inputs[0].shape)
@@ -66,7 +66,7 @@ class BroadcastTo(Function):
         try:
             return np.broadcast_to(x, shape)
         except ValueError:
-            raise ValueError(f"expand: shape {x.shape} cannot broadcast to {shape}") from None
+            raise ShapeError(f"expand: shape {x.shape} cannot broadcast to {shape}") from None
 
     def backward(ctx, g):
         return sum_to(g, ctx.inputs[0].shape)
@@ -151,7 +151,7 @@ class Cat(Function):
         try:
             return np.concatenate(xs, axis=dim)
         except ValueError:
-            raise ValueError(f"cat: shapes {[x.shape for x in xs]} differ outside dimension {dim}") from None
+            raise ShapeError(f"cat: shapes {[x.shape for x in xs]} differ outside dimension {dim}") from None
 
     def backward(ctx, g):
         dim = ctx.attrs["dim"]
@@ -186,9 +186,9 @@ def _checked_permutation(x, dims: tuple) -> tuple[int, ...]:
     """permute's dims read as PyTorch does (a tuple or ints, negative dims counted from the end), or its error."""
     dims = _shape_args(dims, "permute")
     if any(not -max(x.ndim, 1) <= d < max(x.ndim, 1) for d in dims):
-        raise IndexError(f"permute: dims {dims} are out of range for a tensor with {x.ndim} dimensions")
+        raise IndexRangeError(f"permute: dims {dims} are out of range for a tensor with {x.ndim} dimensions")
     if sorted(d % max(x.ndim, 1) for d in dims) != list(range(x.ndim)):
-        raise ValueError(f"permute: {dims} is not a permutation of the {x.ndim} dimensions of shape {x.shape}")
+        raise ShapeError(f"permute: {dims} is not a permutation of the {x.ndim} dimensions of shape {x.shape}")
     return tuple(d % x.ndim for d in dims)
 
 
@@ -217,7 +217,7 @@ def flatten(x, start_dim: int = 0, end_dim: int = -1):
     if x.ndim == 0:
         return reshape(x, 1)
     if s > e:
-        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {x.shape}")
+        raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {x.shape}")
     shape = x.shape[:s] + (int(np.prod(x.shape[s:e + 1])),) + x.shape[e + 1:]
     return reshape(x, shape)
 
@@ -234,7 +234,7 @@ def squeeze(x, dim: Optional[Any] = None):
     dims = (dim,) if not isinstance(dim, (tuple, list)) else tuple(dim)
     chosen = {_normalize_dim(d, x.ndim, "squeeze") for d in dims}
     if len(chosen) != len(dims):
-        raise ValueError(f"squeeze: dim {tuple(dims)} names the same dimension twice")
+        raise ShapeError(f"squeeze: dim {tuple(dims)} names the same dimension twice")
     shape = tuple(n for k, n in enumerate(x.shape) if not (k in chosen and n == 1))
     return x if shape == x.shape else reshape(x, shape)
 
@@ -391,7 +391,7 @@ def _tensor_list(tensors: Any, op: str) -> list:
             raise TypeError(f"{op}: expected a list of tensors, but item {k} is a {type(t).__name__}")
         out.append(t)
     if not out:
-        raise ValueError(f"{op}: expected a non-empty list of tensors")
+        raise ShapeError(f"{op}: expected a non-empty list of tensors")
     common = result_type(*(t.dtype for t in out))
     return [t if t.dtype == common else t.to(common) for t in out]
 
@@ -401,7 +401,7 @@ def cat(tensors: Sequence[Any], dim: int = 0):
     d = _normalize_dim(dim, tensors[0].ndim, "cat")
     for t in tensors:
         if t.ndim != tensors[0].ndim:
-            raise ValueError(f"cat: tensors have different numbers of dimensions: {[t.shape for t in tensors]}")
+            raise ShapeError(f"cat: tensors have different numbers of dimensions: {[t.shape for t in tensors]}")
     return Cat.apply(*tensors, dim=d)
 
 
@@ -409,6 +409,6 @@ def stack(tensors: Sequence[Any], dim: int = 0):
     tensors = _tensor_list(tensors, "stack")
     shapes = {t.shape for t in tensors}
     if len(shapes) != 1:
-        raise ValueError(f"stack: all tensors must have the same shape, got {[t.shape for t in tensors]}")
+        raise ShapeError(f"stack: all tensors must have the same shape, got {[t.shape for t in tensors]}")
     d = _normalize_dim(dim, tensors[0].ndim + 1, "stack")
     return cat([unsqueeze(t, d) for t in tensors], d)

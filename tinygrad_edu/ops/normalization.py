@@ -11,7 +11,7 @@ from ..lazy_sympy import sympy
 
 from .. import backend
 from ..autograd import Function, composite
-from ..errors import ShapeError
+from ..errors import ArgumentTypeError, ShapeError
 from .args import check_size, check_view, flag, integer, number
 from .compare import DtypeError
 from .movement import IndexAdd, getitem, reshape
@@ -218,7 +218,9 @@ def _normalized_shape(op: str, normalized_shape: Any) -> tuple[int, ...]:
         shape = tuple(shape)
     except TypeError:
         raise TypeError(f"{op}: normalized_shape must be an int or a sequence of ints, got {normalized_shape!r}") from None
-    if not shape or any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1 for s in shape):
+    if any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) for s in shape):
+        raise ArgumentTypeError(f"{op}: normalized_shape must be a tuple of ints, got {normalized_shape!r}")
+    if not shape or any(s < 1 for s in shape):
         raise ShapeError(f"{op}: normalized_shape must be one or more positive sizes, got {normalized_shape!r}")
     return tuple(int(s) for s in shape)
 
@@ -265,7 +267,10 @@ def group_norm(input: Any, num_groups: int, weight: Optional[Any] = None, bias: 
     input, weight, bias = _operands(op, input, weight=weight, bias=bias)
     if input.ndim < 2:
         raise ShapeError(f"{op}: expected at least 2 dimensions (N, C, …) for input, got shape {tuple(input.shape)}")
-    if isinstance(num_groups, bool) or not isinstance(num_groups, (int, np.integer)) or num_groups < 1:
+    if isinstance(num_groups, bool) or not isinstance(num_groups, (int, np.integer)):
+        raise ArgumentTypeError(f"{op}: num_groups must be a positive integer, got {num_groups!r} "
+                                f"({type(num_groups).__name__})")
+    if num_groups < 1:
         raise ShapeError(f"{op}: num_groups must be a positive integer, got {num_groups!r}")
     _check_eps(op, eps, positive=False)
     n, channels = input.shape[0], input.shape[1]

@@ -9,7 +9,7 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from ..autograd import composite
-from ..errors import ShapeError
+from ..errors import ArgumentTypeError, ShapeError
 from .activation import number_like
 from .args import check_size, number, tensor_arg
 from .compare import DtypeError
@@ -100,7 +100,8 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: Optional[
     x = tensor_arg(input, "pad")
     pads = _pads(pad, x.ndim)
     if mode not in MODES:
-        raise ShapeError(f"pad: unrecognised padding mode {mode!r}; use one of {', '.join(repr(m) for m in MODES)}")
+        error = ShapeError if isinstance(mode, str) else ArgumentTypeError
+        raise error(f"pad: unrecognised padding mode {mode!r}; use one of {', '.join(repr(m) for m in MODES)}")
     if mode != "constant" and value is not None:
         raise ShapeError(f"pad: padding mode {mode!r} doesn't take a value argument (only 'constant' does)")
     if value is not None:

@@ -9,7 +9,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import ArgumentTypeError, ShapeError
 
 SPATIAL_NAMES = {1: ("length",), 2: ("height", "width")}
 
@@ -24,11 +24,11 @@ def int_tuple(op: str, name: str, value: Any, dims: int) -> tuple[int, ...]:
     if _is_int(value):
         return (int(value),) * dims
     if not isinstance(value, (tuple, list)):
-        raise TypeError(f"{op}: {name} must be an int or a tuple of {dims} ints, got {value!r} "
+        raise ArgumentTypeError(f"{op}: {name} must be an int or a tuple of {dims} ints, got {value!r} "
                         f"({type(value).__name__})")
     bad = [v for v in value if not _is_int(v)]
     if bad:
-        raise TypeError(f"{op}: {name} must hold ints, got {value!r} (an element of type {type(bad[0]).__name__})")
+        raise ArgumentTypeError(f"{op}: {name} must hold ints, got {value!r} (an element of type {type(bad[0]).__name__})")
     if len(value) == 1:
         return (int(value[0]),) * dims
     if len(value) != dims:

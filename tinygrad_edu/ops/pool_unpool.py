@@ -8,7 +8,7 @@ import numpy as np
 from ..lazy_sympy import sympy
 
 from ..autograd import Function
-from ..errors import ShapeError
+from ..errors import DtypeError, IndexRangeError, ShapeError
 from ..tensor import Tensor
 from .movement import getitem, reshape, squeeze, unsqueeze
 from .args import check_size
@@ -73,7 +73,7 @@ def max_unpool2d(input: Any, indices: Any, kernel_size: Any, stride: Any = None,
     batched = check_input(op, x, 2)
     check_dtype(op, x, integers=True)
     if idx.dtype != np.int64:
-        raise TypeError(f"{op}: indices must be int64 (as returned by max_pool2d(..., return_indices=True)), "
+        raise DtypeError(f"{op}: indices must be int64 (as returned by max_pool2d(..., return_indices=True)), "
                         f"got {idx.dtype}")
     if idx.shape != x.shape:
         raise ShapeError(f"{op}: indices shape {tuple(idx.shape)} must equal the input shape {tuple(x.shape)}")
@@ -82,7 +82,7 @@ def max_unpool2d(input: Any, indices: Any, kernel_size: Any, stride: Any = None,
     plane = size[0] * size[1]
     if idx.data.size and (idx.data.min() < 0 or idx.data.max() >= plane):
         bad = int(idx.data.min()) if idx.data.min() < 0 else int(idx.data.max())
-        raise IndexError(f"{op}: index {bad} is out of range for an output plane of {size[0]}×{size[1]} = {plane} "
+        raise IndexRangeError(f"{op}: index {bad} is out of range for an output plane of {size[0]}×{size[1]} = {plane} "
                          "entries (rule: 0 ≤ index < H_out·W_out)")
     xb, ib = (x, idx.data) if batched else (unsqueeze(x, 0), idx.data[None])
     out = MaxUnpool2d.apply(xb, indices=ib, size=size)

@@ -455,7 +455,7 @@ def norm(input: Any, p: Union[str, float, None] = "fro", dim: Dims = None, keepd
     if p is None or p == "fro":
         p = 2
     if isinstance(p, str):
-        raise ValueError(f"norm: p={p!r} is not supported (only 'fro' and numbers; the nuclear norm needs an SVD)")
+        raise ShapeError(f"norm: p={p!r} is not supported (only 'fro' and numbers; the nuclear norm needs an SVD)")
     number("norm", "p", p)
     if p == 2:
         return _root(sum(x * x, dim, keepdim), 2)

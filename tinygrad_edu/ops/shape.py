@@ -12,18 +12,13 @@ from ..lazy_sympy import sympy
 
 from .. import backend
 from ..autograd import Function, is_grad_enabled
-from ..errors import ShapeError
+from ..errors import IndexRangeError, ShapeError
 from .args import check_size, flag, integer, integers, number, tensor_arg
 from .compare import DtypeError, Where
 from .movement import (IndexAdd, IndexPut, _normalize_dim, _shape_args, _torch_key, broadcast_to, cat, getitem,
                        permute, reshape, transpose)
 
 Dims = Union[int, Sequence[int]]
-
-
-class IndexRangeError(IndexError, RuntimeError):
-    """An index tensor entry outside its dimension (PyTorch raises RuntimeError for gather/scatter; this
-    project's rule is IndexError: this is both)."""
 
 
 class Clone(Function):
@@ -43,7 +38,7 @@ def _index(index: Any, op: str) -> np.ndarray:
     """The integer array behind an index tensor (int64 or int32, as PyTorch accepts)."""
     data = tensor_arg(index, op).data
     if data.dtype.kind not in "iu":
-        raise TypeError(f"{op}: expected an integer (int64) index tensor, got dtype {data.dtype}")
+        raise DtypeError(f"{op}: expected an integer (int64) index tensor, got dtype {data.dtype}")
     return data
 
 
@@ -86,6 +81,9 @@ def flip(input: Any, dims: Dims):
 def narrow(input: Any, dim: int, start: int, length: int):
     """input[..., start:start + length, ...] along dim (a view); start may count from the end."""
     x = tensor_arg(input, "narrow")
+    if x.ndim == 0:
+        raise IndexRangeError(f"narrow: cannot be applied to a 0-dim tensor (dimension {dim} is out of range for "
+                              "a tensor with 0 dimensions)")
     d = _normalize_dim(dim, x.ndim, "narrow")
     n = x.shape[d]
     start, length = integer("narrow", "start", start), integer("narrow", "length", length)
@@ -249,7 +247,7 @@ def _scatter_parts(op: str, x, dim: int, index: Any, src: Any):
     _check_index(op, x.shape, d, idx, src_shape)
     key = _along(idx, d)
     if src is not None and src.dtype != x.dtype:
-        raise TypeError(f"{op}: expected src of the input's dtype {x.dtype}, got {src.dtype}")
+        raise DtypeError(f"{op}: expected src of the input's dtype {x.dtype}, got {src.dtype}")
     part = None
     if src is not None:
         part = src if src.shape == idx.shape else getitem(src, tuple(slice(0, n) for n in idx.shape))
@@ -296,7 +294,7 @@ def index_select(input: Any, dim: int, index: Any):
     n = x.shape[d] if x.ndim else 1
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
-        raise IndexError(f"index_select: index {bad} is out of range for dimension {d} with size {n} "
+        raise IndexRangeError(f"index_select: index {bad} is out of range for dimension {d} with size {n} "
                          f"(input {x.shape})")
     if x.ndim == 0:
         return reshape(getitem(reshape(x, 1), idx.reshape(-1).astype(np.int64)), idx.shape)
@@ -321,7 +319,7 @@ def masked_fill(input: Any, mask: Any, value: Any):
     x = tensor_arg(input, "masked_fill")
     m = tensor_arg(mask, "masked_fill")
     if m.dtype != bool:
-        raise TypeError(f"masked_fill: only boolean masks are supported, got a mask of dtype {m.dtype}")
+        raise DtypeError(f"masked_fill: only boolean masks are supported, got a mask of dtype {m.dtype}")
     if not isinstance(value, type(x)):
         number("masked_fill", "value", value)
     try:
@@ -406,7 +404,7 @@ def index_put(input: Any, indices: Any, values: Any, accumulate: bool = False):
     try:
         return _put(x, tuple(indices), v, accumulate, strict=True)
     except IndexError as err:
-        raise type(err)(f"index_put: {str(err).removeprefix('getitem: ')}") from None
+        raise IndexRangeError(f"index_put: {str(err).removeprefix('getitem: ')}") from None
 
 
 def _put(x, indices: Any, values: Any, accumulate: bool, strict: bool = False):

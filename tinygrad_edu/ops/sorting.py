@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import ArgumentTypeError, ShapeError
 from .args import flag, tensor_arg
 from .compare import DtypeError
 from .reduce import _dim, pick_along
@@ -86,7 +86,9 @@ def topk(input: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool =
     if x.dtype == bool:
         raise DtypeError(f"topk: does not support bool input (shape {x.shape}), as PyTorch; convert first")
     n = x.shape[axis] if x.ndim else 1
-    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 0 <= k <= n:
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
+        raise ArgumentTypeError(f"topk: argument 'k' must be int, not {type(k).__name__} ({k!r})")
+    if not 0 <= k <= n:
         raise ShapeError(f"topk: k = {k!r} is out of range for dimension {dim} of size {n} (need 0 ≤ k ≤ {n})")
     if x.ndim == 0:
         return topk_result(pick_along(x, 0, _first(), False), type(x)._make(_first(), False))

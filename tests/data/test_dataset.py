@@ -1,4 +1,5 @@
-"""Dataset is abstract; TensorDataset indexes rows of equal-length arrays and rejects mismatched ones."""
+"""Dataset is abstract; TensorDataset indexes rows of equal-length arrays and rejects mismatched ones;
+ConcatDataset, StackDataset and IterableDataset as in PyTorch."""
 import numpy as np
 import pytest
 
@@ -59,3 +60,71 @@ def test_random_split_and_subset_as_torch():
     assert sorted(batch[1].data.tolist()) == sorted(int(train[i][1]) for i in range(8))
     with pytest.raises(ValueError, match="sum to the dataset"):
         random_split(ds, [3, 3])
+
+
+# ---- ConcatDataset, StackDataset, IterableDataset -----------------------------------------------------------------
+def _torch_pair(torch, n, start):
+    x = np.arange(start, start + n, dtype=np.float32)
+    return TensorDataset(x, np.arange(n)), torch.utils.data.TensorDataset(torch.tensor(x), torch.arange(n))
+
+
+@pytest.mark.torch
+def test_concat_dataset_equals_torchs(torch):
+    from tinygrad_edu.data import ConcatDataset
+
+    (a, at), (b, bt), (c, ct) = _torch_pair(torch, 3, 0), _torch_pair(torch, 0, 10), _torch_pair(torch, 4, 20)
+    ours, theirs = ConcatDataset([a, b, c]), torch.utils.data.ConcatDataset([at, bt, ct])
+    assert len(ours) == len(theirs) == 7 and ours.cumulative_sizes == theirs.cumulative_sizes
+    for i in range(-7, 7):
+        assert [float(v) for v in ours[i]] == [float(v) for v in theirs[i]]
+    assert len(a + c) == 7 and float((a + c)[3][0]) == 20.0
+    with pytest.raises(IndexError):
+        ours[7]
+
+
+@pytest.mark.torch
+def test_stack_dataset_equals_torchs(torch):
+    from tinygrad_edu.data import StackDataset
+
+    (a, at), (c, ct) = _torch_pair(torch, 4, 0), _torch_pair(torch, 4, 20)
+    ours, theirs = StackDataset(a, c), torch.utils.data.StackDataset(at, ct)
+    assert len(ours) == len(theirs) == 4
+    assert [[float(v) for v in part] for part in ours[2]] == [[float(v) for v in part] for part in theirs[2]]
+    named = StackDataset(image=a, other=c)
+    assert list(named[1].keys()) == ["image", "other"] and float(named[1]["other"][0]) == 21.0
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("build, args", [
+    ("ConcatDataset", lambda a, b: ([],)),
+    ("StackDataset", lambda a, b: ()),
+    ("StackDataset", lambda a, b: (a, b)),
+])
+def test_combined_datasets_bad_arguments_raise_torchs_class(torch, build, args):
+    (a, at), (b, bt) = _torch_pair(torch, 3, 0), _torch_pair(torch, 4, 0)
+    with pytest.raises(Exception) as theirs:
+        getattr(torch.utils.data, build)(*args(at, bt))
+    with pytest.raises(type(theirs.value), match=build):
+        getattr(tg.utils.data, build)(*args(a, b))
+
+
+def test_stack_dataset_refuses_args_and_kwargs_together():
+    from tinygrad_edu.data import StackDataset
+
+    with pytest.raises(ValueError, match="StackDataset: supported either tuple-like .* but both types are given"):
+        StackDataset(TensorDataset(np.zeros(2)), other=TensorDataset(np.zeros(2)))
+
+
+def test_iterable_dataset_is_abstract_and_counts_as_a_dataset():
+    from tinygrad_edu.data import ConcatDataset, Dataset, IterableDataset
+
+    with pytest.raises(TypeError):
+        IterableDataset()
+
+    class Numbers(IterableDataset):
+        def __iter__(self):
+            return iter(range(3))
+
+    assert isinstance(Numbers(), Dataset) and list(Numbers()) == [0, 1, 2]
+    with pytest.raises(AssertionError, match="ConcatDataset: does not support IterableDataset"):
+        ConcatDataset([Numbers()])

@@ -178,3 +178,156 @@ def test_pytorch_loader_arguments_are_accepted():
     loader = DataLoader(TensorDataset(np.zeros((4, 2)), np.arange(4)), batch_size=2, shuffle=False, num_workers=2,
                         pin_memory=True, collate_fn=lambda samples: len(samples))
     assert list(loader) == [2, 2]
+
+
+# ---- sampler and batch_sampler ------------------------------------------------------------------------------------
+def test_a_sampler_decides_the_order():
+    from tinygrad_edu.data import SubsetRandomSampler
+
+    loader = DataLoader(_dataset(10), batch_size=3, sampler=[9, 0, 4, 4, 7])
+    assert [b[1].data.tolist() for b in loader] == [[9, 0, 4], [4, 7]] and len(loader) == 2
+    loader = DataLoader(_dataset(10), batch_size=2, sampler=SubsetRandomSampler([1, 3, 5], generator=0),
+                        drop_last=True)
+    batches = list(loader)
+    assert len(loader) == len(batches) == 1 and set(batches[0][1].data.tolist()) <= {1, 3, 5}
+
+
+def test_a_batch_sampler_gives_the_batches():
+    from tinygrad_edu.data import BatchSampler, SequentialSampler
+
+    loader = DataLoader(_dataset(7), batch_sampler=BatchSampler(SequentialSampler(range(7)), 3, True))
+    assert [b[1].data.tolist() for b in loader] == [[0, 1, 2], [3, 4, 5]] and len(loader) == 2
+    assert loader.batch_size is None and loader.drop_last is False
+    ragged = DataLoader(_dataset(7), batch_sampler=[[6], [0, 1, 2, 3]])
+    assert [b[1].data.tolist() for b in ragged] == [[6], [0, 1, 2, 3]] and len(ragged) == 2
+
+
+def test_default_loader_has_pytorchs_sampler_attributes():
+    from tinygrad_edu.data import BatchSampler, RandomSampler, SequentialSampler
+
+    plain, shuffled = DataLoader(_dataset(5), batch_size=2), DataLoader(_dataset(5), batch_size=2, shuffle=True)
+    assert isinstance(plain.sampler, SequentialSampler) and isinstance(shuffled.sampler, RandomSampler)
+    assert isinstance(plain.batch_sampler, BatchSampler) and list(plain.batch_sampler) == [[0, 1], [2, 3], [4]]
+
+
+def test_a_sampler_without_len_iterates_but_has_no_len():
+    loader = DataLoader(_dataset(5), batch_size=2, sampler=iter([4, 3, 2]))
+    with pytest.raises(TypeError):
+        len(loader)
+    assert [b[1].data.tolist() for b in loader] == [[4, 3], [2]]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("kwargs", [
+    dict(sampler=[0, 1], shuffle=True),
+    dict(batch_sampler=[[0, 1]], batch_size=2),
+    dict(batch_sampler=[[0, 1]], shuffle=True),
+    dict(batch_sampler=[[0, 1]], sampler=[0, 1]),
+    dict(batch_sampler=[[0, 1]], drop_last=True),
+])
+def test_exclusive_options_raise_torchs_class(torch, kwargs):
+    with pytest.raises(ValueError, match="mutually exclusive"):
+        torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(4)), **kwargs)
+    with pytest.raises(ValueError, match="DataLoader: .*mutually exclusive"):
+        DataLoader(_dataset(4), **kwargs)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("sampler_name", ["SequentialSampler", "BatchSampler"])
+def test_batches_and_lengths_equal_torchs(torch, sampler_name):
+    from tinygrad_edu import data
+
+    x = np.arange(22, dtype=np.float32).reshape(11, 2)
+    y = np.arange(11, dtype=np.int64)
+    if sampler_name == "BatchSampler":
+        ours = DataLoader(TensorDataset(x, y), batch_sampler=data.BatchSampler(range(10, -1, -2), 2, False))
+        theirs = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.tensor(x), torch.tensor(y)),
+                                             batch_sampler=torch.utils.data.BatchSampler(range(10, -1, -2), 2, False))
+    else:
+        ours = DataLoader(TensorDataset(x, y), batch_size=4, sampler=data.SequentialSampler(range(9)))
+        theirs = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.tensor(x), torch.tensor(y)),
+                                             batch_size=4, sampler=torch.utils.data.SequentialSampler(range(9)))
+    assert len(ours) == len(theirs)
+    for (xo, yo), (xt, yt) in zip(ours, theirs, strict=True):
+        np.testing.assert_array_equal(xo.data, xt.numpy())
+        np.testing.assert_array_equal(yo.data, yt.numpy())
+        assert xo.dtype == np.float32 and yo.dtype == np.int64
+
+
+# ---- IterableDataset, batch_size=None, dict samples -----------------------------------------------------------------
+def _stream(n, sized=False):
+    from tinygrad_edu.data import IterableDataset
+
+    class Stream(IterableDataset):
+        def __iter__(self):
+            return ((np.full(2, float(i)), i) for i in range(n))
+
+    class SizedStream(Stream):
+        def __len__(self):
+            return n
+
+    return SizedStream() if sized else Stream()
+
+
+@pytest.mark.torch
+@given(n=st.integers(0, 12), batch_size=st.integers(1, 5), drop_last=st.booleans())
+def test_iterable_dataset_batches_equal_torchs(torch, n, batch_size, drop_last):
+    class TorchStream(torch.utils.data.IterableDataset):
+        def __iter__(self):
+            return ((np.full(2, float(i)), i) for i in range(n))
+
+        def __len__(self):
+            return n
+
+    ours = DataLoader(_stream(n, sized=True), batch_size=batch_size, drop_last=drop_last)
+    theirs = torch.utils.data.DataLoader(TorchStream(), batch_size=batch_size, drop_last=drop_last)
+    assert len(ours) == len(theirs)
+    got, expected = list(ours), list(theirs)
+    assert len(got) == len(expected)
+    for (xo, yo), (xt, yt) in zip(got, expected):
+        np.testing.assert_array_equal(xo.data, xt.numpy())
+        np.testing.assert_array_equal(yo.data, yt.numpy())
+        assert yo.dtype == np.int64
+
+
+def test_iterable_dataset_without_len_has_no_loader_len():
+    loader = DataLoader(_stream(3), batch_size=2)
+    with pytest.raises(TypeError):
+        len(loader)
+    assert [b[1].data.tolist() for b in loader] == [[0, 1], [2]]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("kwargs", [dict(shuffle=True), dict(sampler=[0, 1]), dict(batch_sampler=[[0, 1]])])
+def test_iterable_dataset_refuses_order_options_as_torch(torch, kwargs):
+    class TorchStream(torch.utils.data.IterableDataset):
+        def __iter__(self):
+            return iter(range(2))
+
+    with pytest.raises(ValueError, match="expected unspecified"):
+        torch.utils.data.DataLoader(TorchStream(), **kwargs)
+    with pytest.raises(ValueError, match="DataLoader with IterableDataset: expected unspecified"):
+        DataLoader(_stream(2), **kwargs)
+
+
+@pytest.mark.torch
+def test_batch_size_none_yields_converted_samples_as_torch(torch):
+    ds = TensorDataset(np.arange(6, dtype=np.int32).reshape(3, 2), np.arange(3))
+    ours = list(DataLoader(ds, batch_size=None))
+    theirs = list(torch.utils.data.DataLoader(torch.utils.data.TensorDataset(
+        torch.tensor(ds.arrays[0]), torch.tensor(ds.arrays[1])), batch_size=None))
+    assert len(ours) == len(theirs) == len(DataLoader(ds, batch_size=None)) == 3
+    for (xo, yo), (xt, yt) in zip(ours, theirs):
+        assert xo.dtype == np.int32 and xo.data.tolist() == xt.tolist() and int(yo.item()) == int(yt)
+    with pytest.raises(ValueError, match="DataLoader: batch_size=None option disables auto-batching"):
+        DataLoader(ds, batch_size=None, drop_last=True)
+
+
+def test_dict_samples_are_collated_by_default_collate():
+    from tinygrad_edu.data import StackDataset, default_collate
+
+    ds = StackDataset(image=TensorDataset(np.zeros((5, 2), dtype=np.float32)), label=TensorDataset(np.arange(5)))
+    batch = next(iter(DataLoader(ds, batch_size=3)))
+    assert list(batch) == ["image", "label"] and batch["label"][0].data.tolist() == [0, 1, 2]
+    explicit = next(iter(DataLoader(TensorDataset(np.arange(4.0)), batch_size=4, collate_fn=default_collate)))
+    assert explicit[0].dtype == np.float64 and explicit[0].data.tolist() == [0.0, 1.0, 2.0, 3.0]

@@ -298,3 +298,149 @@ def test_a_scheduler_sets_initial_lr_and_reads_base_lrs():
     sched = lr_scheduler.ExponentialLR(opt, gamma=0.5)
     assert sched.base_lrs == [0.1, 0.5] and [g["initial_lr"] for g in opt.param_groups] == [0.1, 0.5]
     assert sched.last_epoch == 0 and sched.get_last_lr() == [0.1, 0.5]
+
+
+# ---- ConstantLR, MultiplicativeLR, PolynomialLR, CyclicLR, SequentialLR, ChainedScheduler ------------------------
+MORE_SCHEDULES = [
+    ("ConstantLR", dict(), 30),
+    ("ConstantLR", dict(factor=0.5, total_iters=7), 30),
+    ("ConstantLR", dict(factor=1.0, total_iters=0), 30),
+    ("MultiplicativeLR", dict(lr_lambda=lambda epoch: 0.95), 30),
+    ("MultiplicativeLR", dict(lr_lambda=[lambda epoch: 0.9, lambda epoch: 1.0 if epoch % 3 else 0.5]), 30),
+    ("PolynomialLR", dict(), 30),
+    ("PolynomialLR", dict(total_iters=20, power=2.0), 30),
+    ("PolynomialLR", dict(total_iters=12, power=0.5), 30),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=4), 40),
+    ("CyclicLR", dict(base_lr=[0.01, 0.001], max_lr=[0.1, 0.05], step_size_up=3, step_size_down=5,
+                      mode="triangular2"), 40),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=5, mode="exp_range", gamma=0.97), 40),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=2, scale_fn=lambda x: 1 / (1 + x), scale_mode="iterations",
+                      base_momentum=[0.7, 0.75], max_momentum=0.95), 30),
+]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name,kwargs,steps", MORE_SCHEDULES)
+def test_more_schedules_equal_torchs(torch, name, kwargs, steps):
+    assert_same_schedule(torch, name, kwargs, steps, momentum=name == "CyclicLR")
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("mode", ["triangular", "triangular2", "exp_range"])
+def test_cyclic_cycles_adams_beta1_as_torch(torch, mode):
+    assert_same_schedule(torch, "CyclicLR", dict(base_lr=0.001, max_lr=0.01, step_size_up=3, mode=mode, gamma=0.9),
+                         35, optimizer=ADAM, momentum=True)
+
+
+@pytest.mark.torch
+@given(step_size_up=st.integers(1, 8), step_size_down=st.one_of(st.none(), st.integers(1, 8)),
+       mode=st.sampled_from(["triangular", "triangular2", "exp_range"]), gamma=st.floats(0.5, 1.0),
+       base_lr=st.floats(1e-4, 0.05), span=st.floats(0.0, 1.0), adam=st.booleans())
+def test_cyclic_equals_torch_for_any_valid_arguments(torch, step_size_up, step_size_down, mode, gamma, base_lr, span,
+                                                      adam):
+    kwargs = dict(base_lr=base_lr, max_lr=base_lr + span, step_size_up=step_size_up, step_size_down=step_size_down,
+                  mode=mode, gamma=gamma)
+    assert_same_schedule(torch, "CyclicLR", kwargs, 30, optimizer=ADAM if adam else SGD_MOMENTUM, momentum=True)
+
+
+@pytest.mark.torch
+@given(factor=st.floats(0.01, 1.0), total_iters=st.integers(0, 35), power=st.floats(0.1, 3.0))
+def test_constant_and_polynomial_equal_torch_for_any_valid_arguments(torch, factor, total_iters, power):
+    assert_same_schedule(torch, "ConstantLR", dict(factor=factor, total_iters=total_iters), 32)
+    assert_same_schedule(torch, "PolynomialLR", dict(total_iters=max(total_iters, 1), power=power), 32)
+
+
+def _composite(module, opt, kind):
+    if kind == "sequential":
+        return module.SequentialLR(opt, [module.LinearLR(opt, start_factor=0.1, total_iters=4),
+                                         module.ExponentialLR(opt, gamma=0.9),
+                                         module.CosineAnnealingLR(opt, T_max=6)], milestones=[5, 15])
+    if kind == "chained":
+        return module.ChainedScheduler([module.ConstantLR(opt, factor=0.5, total_iters=6),
+                                        module.ExponentialLR(opt, gamma=0.95), module.MultiStepLR(opt, [10, 20])])
+    return module.SequentialLR(opt, [module.ChainedScheduler([module.StepLR(opt, 4, 0.5),
+                                                              module.PolynomialLR(opt, total_iters=20)]),
+                                     module.ConstantLR(opt, factor=0.2, total_iters=3)], milestones=[9])
+
+
+@pytest.mark.torch
+@pytest.mark.filterwarnings("ignore:Detected call of `lr_scheduler.step\\(\\)` before")
+@pytest.mark.parametrize("kind", ["sequential", "chained", "nested"])
+def test_composite_schedules_equal_torchs(torch, kind):
+    opt, opt_t = twin_optimizers(torch)
+    sched, sched_t = _composite(lr_scheduler, opt, kind), _composite(torch.optim.lr_scheduler, opt_t, kind)
+    assert sched.get_last_lr() == sched_t.get_last_lr()
+    for step in range(32):
+        opt.step()
+        opt_t.step()
+        sched.step()
+        sched_t.step()
+        assert sched.get_last_lr() == sched_t.get_last_lr() == [g["lr"] for g in opt.param_groups], f"step {step}"
+
+
+@pytest.mark.parametrize("kind", ["sequential", "chained", "cyclic", "multiplicative"])
+def test_more_state_dicts_round_trip(kind):
+    """A scheduler restored from its state_dict (with its optimiser's) continues the same sequence."""
+    def fresh():
+        opt = SGD([{"params": [tg.ones(2, requires_grad=True)]}, {"params": [tg.ones(1, requires_grad=True)],
+                                                                   "lr": 0.05}], lr=0.1, momentum=0.9)
+        if kind == "cyclic":
+            return opt, lr_scheduler.CyclicLR(opt, 0.01, 0.1, step_size_up=3, mode="triangular2")
+        if kind == "multiplicative":
+            return opt, lr_scheduler.MultiplicativeLR(opt, lambda epoch: 0.9)
+        return opt, _composite(lr_scheduler, opt, kind)
+
+    opt, sched = fresh()
+    for _ in range(7):
+        sched.step()
+    saved_opt, saved = copy.deepcopy(opt.state_dict()), copy.deepcopy(sched.state_dict())
+    assert "optimizer" not in saved
+    opt2, sched2 = fresh()
+    sched2.load_state_dict(saved)
+    opt2.load_state_dict(saved_opt)
+    for _ in range(10):
+        sched.step()
+        sched2.step()
+        assert sched.get_last_lr() == sched2.get_last_lr() == [g["lr"] for g in opt2.param_groups]
+        assert [g["momentum"] for g in opt.param_groups] == [g["momentum"] for g in opt2.param_groups]
+
+
+def _bad(module, opt, other, case):
+    if case == "constant-factor":
+        return module.ConstantLR(opt, factor=1.5)
+    if case == "lambdas":
+        return module.MultiplicativeLR(opt, [lambda e: 1.0] * 3)
+    if case == "not-callable":
+        return module.MultiplicativeLR(opt, 0.9)
+    if case == "no-schedulers":
+        return module.SequentialLR(opt, [], milestones=[])
+    if case == "milestones":
+        return module.SequentialLR(opt, [module.ConstantLR(opt), module.ConstantLR(opt)], milestones=[])
+    if case == "plateau":
+        return module.ChainedScheduler([module.ReduceLROnPlateau(opt)])
+    if case == "other-optimizer":
+        return module.SequentialLR(opt, [module.ConstantLR(opt), module.ConstantLR(other)], milestones=[2])
+    if case == "not-a-scheduler":
+        return module.ChainedScheduler([module.ConstantLR(opt), 3], optimizer=opt)
+    if case == "cyclic-mode":
+        return module.CyclicLR(opt, 0.01, 0.1, mode="sawtooth")
+    if case == "cyclic-momentum":
+        return module.CyclicLR(other, 0.01, 0.1)
+    return module.CyclicLR(opt, [0.01], 0.1)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("case", ["constant-factor", "lambdas", "not-callable", "no-schedulers", "milestones",
+                                  "plateau", "other-optimizer", "not-a-scheduler", "cyclic-mode", "cyclic-momentum",
+                                  "cyclic-groups"])
+def test_more_bad_arguments_raise_torchs_class(torch, case):
+    from tinygrad_edu.optim import Adagrad
+
+    opt, opt_t = twin_optimizers(torch)
+    other, other_t = Adagrad([tg.ones(1, requires_grad=True)]), torch.optim.Adagrad([torch.ones(1, requires_grad=True)])
+    with pytest.raises(Exception) as theirs:
+        _bad(torch.optim.lr_scheduler, opt_t, other_t, case)
+    with pytest.raises(type(theirs.value)) as ours:
+        _bad(lr_scheduler, opt, other, case)
+    assert str(ours.value).split(":")[0] in {"ConstantLR", "MultiplicativeLR", "SequentialLR", "ChainedScheduler",
+                                             "CyclicLR"}

@@ -1,12 +1,15 @@
 """Dataset: a sized, indexable collection of samples; TensorDataset: samples as rows of equal-length arrays
-(images, labels, ...), which the DataLoader batches by one fancy-indexing per array."""
+(images, labels, ...), which the DataLoader batches by one fancy-indexing per array; Subset, ConcatDataset and
+StackDataset combine datasets; IterableDataset is a stream of samples."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Sequence, Union
+from bisect import bisect_right
+from typing import Any, Iterable, Iterator, Sequence, Union
 
 import numpy as np
 
+from ..errors import ShapeError
 from ..tensor import Tensor
 
 
@@ -20,6 +23,22 @@ class Dataset(ABC):
     @abstractmethod
     def __getitem__(self, index: int) -> Any:
         ...
+
+    def __add__(self, other: "Dataset") -> "ConcatDataset":
+        """`a + b` is ConcatDataset([a, b]), as in PyTorch."""
+        return ConcatDataset([self, other])
+
+
+class IterableDataset(ABC):
+    """An iterable-style data set (a stream): `iter(ds)` yields the samples; a DataLoader batches them in the order
+    they come (no shuffle, no sampler). `__len__` is optional. Counts as a Dataset (isinstance), as in PyTorch."""
+
+    @abstractmethod
+    def __iter__(self) -> Iterator[Any]:
+        ...
+
+
+Dataset.register(IterableDataset)
 
 
 class TensorDataset(Dataset):
@@ -69,6 +88,65 @@ class Subset(Dataset):
         if not hasattr(self.dataset, "take"):
             raise TypeError(f"Subset.take: {type(self.dataset).__name__} has no vectorised take")
         return self.dataset.take(self.indices[indices])
+
+
+class ConcatDatasetError(ShapeError, AssertionError):
+    """ConcatDataset's argument rules: PyTorch asserts them (AssertionError); a ShapeError as this library's rules."""
+
+
+class ConcatDataset(Dataset):
+    """The samples of several map-style datasets one after the other; `cumulative_sizes[i]` is the number of
+    samples in datasets[0..i]."""
+
+    def __init__(self, datasets: Iterable[Dataset]) -> None:
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise ConcatDatasetError("ConcatDataset: datasets should not be an empty iterable")
+        for d in self.datasets:
+            if isinstance(d, IterableDataset):
+                raise ConcatDatasetError("ConcatDataset: does not support IterableDataset (it has no indices)")
+        self.cumulative_sizes = np.cumsum([len(d) for d in self.datasets]).tolist()
+
+    def __len__(self) -> int:
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, index: int) -> Any:
+        n = len(self)
+        if index < 0:
+            if -index > n:
+                raise ShapeError(f"ConcatDataset: absolute value of index should not exceed dataset length "
+                                 f"(index {index}, length {n})")
+            index += n
+        if index >= n:
+            raise IndexError(f"ConcatDataset: index {index} is out of range for {n} samples")
+        which = bisect_right(self.cumulative_sizes, index)
+        return self.datasets[which][index - (self.cumulative_sizes[which - 1] if which else 0)]
+
+
+class StackDataset(Dataset):
+    """Sample i of several equal-length datasets side by side: a tuple (positional datasets) or a dict (keyword
+    datasets), as torch.utils.data.StackDataset."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args and kwargs:
+            raise ShapeError("StackDataset: supported either tuple-like (via args) or dict-like (via kwargs) "
+                             "input/output, but both types are given")
+        if not args and not kwargs:
+            raise ShapeError("StackDataset: at least one dataset should be passed")
+        parts = list(args) if args else list(kwargs.values())
+        lengths = [len(d) for d in parts]
+        if len(set(lengths)) != 1:
+            raise ShapeError(f"StackDataset: size mismatch between datasets (lengths {lengths})")
+        self._length = lengths[0]
+        self.datasets: Union[tuple[Any, ...], dict[str, Any]] = tuple(args) if args else dict(kwargs)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: int) -> Any:
+        if isinstance(self.datasets, dict):
+            return {key: d[index] for key, d in self.datasets.items()}
+        return tuple(d[index] for d in self.datasets)
 
 
 def random_split(dataset: Dataset, lengths: Sequence[Union[int, float]], generator: Any = None) -> list[Subset]:

@@ -1,0 +1,56 @@
+"""ASGD takes PyTorch's steps (float64 exactly, float32 to 1e-4): the decaying rate, λ, α, averaging from t0
+on (state['ax']), weight decay, maximize, groups."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tinygrad_edu as tg
+
+from .quadratic import run_on_quadratic
+from .reference import run_against_torch
+
+NAME = "ASGD"
+CONFIGS = [
+    dict(),
+    dict(lr=0.05, lambd=1e-2, alpha=0.5, t0=2),
+    dict(lr=0.05, t0=0, weight_decay=0.1),
+    dict(lr=0.02, lambd=0.1, t0=3, maximize=True),
+]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("kwargs", CONFIGS)
+def test_steps_match_torch(torch, kwargs):
+    run_against_torch(torch, NAME, kwargs, steps=10)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("kwargs", CONFIGS)
+def test_trajectory_on_a_loss_matches_torch(torch, kwargs, dtype):
+    run_on_quadratic(torch, NAME, kwargs, dtype=dtype, steps=12)
+
+
+@pytest.mark.torch
+def test_param_groups_with_their_own_options_match_torch(torch):
+    run_against_torch(torch, NAME, CONFIGS[1], group_options=dict(lr=0.03, maximize=True), steps=10)
+
+
+@pytest.mark.torch
+@given(lr=st.floats(0, 0.5), lambd=st.floats(0, 0.5), alpha=st.floats(0, 1), t0=st.integers(0, 6),
+       weight_decay=st.floats(0, 0.5), maximize=st.booleans())
+def test_any_valid_hyper_parameters_match_torch(torch, lr, lambd, alpha, t0, weight_decay, maximize):
+    run_against_torch(torch, NAME, dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
+                                        maximize=maximize), steps=6, rtol=1e-9)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("kwargs", [
+    dict(lr=-1.0), dict(weight_decay=-0.1),
+])
+def test_bad_hyper_parameters_raise_torchs_class(torch, kwargs):
+    with pytest.raises(Exception) as theirs:
+        getattr(torch.optim, NAME)([torch.ones(2, requires_grad=True)], **kwargs)
+    with pytest.raises(type(theirs.value), match=NAME + ": Invalid"):
+        getattr(tg.optim, NAME)([tg.ones(2, requires_grad=True)], **kwargs)

@@ -377,24 +377,27 @@ def test_the_transposed_convolution_takes_frames_only_for_short_runs(x_shape, w_
     assert not calls
 
 
-@given(geometry(stride_one=True, batch=(1, 5)), st.integers(1, 3), st.floats(0.3, 3.0))
-def test_the_fused_backward_gives_both_gradients_from_framed_delta_and_x(case, o_g, items_per_chunk):
+@given(geometry(stride_one=True, batch=(1, 5)), st.integers(1, 3), st.floats(0.3, 3.0),
+       st.sampled_from([np.float64, np.float32]))
+def test_the_fused_backward_gives_both_gradients_from_framed_delta_and_x(case, o_g, items_per_chunk, dtype):
     """δ shifted by q·d and x shifted by p·d·Wp, both in frames of the padded image, give δ_x (one GEMM, kh adds)
     and ∂E/∂W (one GEMM) per chunk: the transposed convolution and the weight gradient, for every padding,
-    dilation and group count, the last chunk shorter."""
+    dilation and group count (a group's rows one run or copied together), the last chunk shorter."""
     shape, geo, seed = case
     rng = np.random.default_rng(seed)
-    x = rng.standard_normal(shape)
-    w = rng.standard_normal((o_g * geo.groups, shape[1] // geo.groups, *geo.kernel))
-    dy = rng.standard_normal((shape[0], w.shape[0], *geo.out))
-    frame = geo.padded[0] * geo.padded[1] * 8
+    x = rng.standard_normal(shape).astype(dtype)
+    w = rng.standard_normal((o_g * geo.groups, shape[1] // geo.groups, *geo.kernel)).astype(dtype)
+    dy = rng.standard_normal((shape[0], w.shape[0], *geo.out)).astype(dtype)
+    frame = geo.padded[0] * geo.padded[1] * x.itemsize
     item = (w.shape[0] * geo.kernel[1] + shape[1] * geo.kernel[0]) * frame
     budget = max(1, int(items_per_chunk * item) // conv_kernels.CHUNK_CACHES)
     with patch.object(conv_kernels, "cache_bytes", lambda: budget):
         dx, dw = conv_kernels.conv_backward(dy, x, w, geo)
     assert dw is not None and dw.shape == w.shape and dw.flags.c_contiguous
-    np.testing.assert_allclose(dx, _reference_transpose(dy, w, geo), rtol=1e-10, atol=1e-10)
-    np.testing.assert_allclose(dw, _reference_weight(x, dy, geo), rtol=1e-10, atol=1e-10)
+    assert dx.dtype == dw.dtype == dtype
+    tol = dict(rtol=1e-10, atol=1e-10) if dtype == np.float64 else dict(rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(dx, _reference_transpose(dy, w, geo), **tol)
+    np.testing.assert_allclose(dw, _reference_weight(x, dy, geo), **tol)
 
 
 @pytest.mark.parametrize("where", ["x inf", "x nan", "δ nan", "cropped δ inf"])
@@ -506,18 +509,23 @@ def test_depthwise_gradients_match_central_differences():
                                atol=1e-8)
 
 
-@given(geometry(stride_one=True, batch=(1, 5)), st.integers(1, 3), st.floats(0.3, 3.0))
-def test_the_framed_convolution_is_the_convolution(case, o_g, items_per_chunk):
-    """x in frames of the padded image, kw copies shifted by q·d, one GEMM per kernel row p read from p·d·Wp on:
-    the one-GEMM formula for every padding, dilation and group count (it is taken for depthwise ones only)."""
+@given(geometry(stride_one=True, batch=(1, 5)), st.integers(1, 3), st.floats(0.3, 3.0),
+       st.sampled_from([np.float64, np.float32]))
+def test_the_framed_convolution_is_the_convolution(case, o_g, items_per_chunk, dtype):
+    """x in frames of the padded image, kw copies shifted by q·d, one GEMM per channel giving a row per kernel row p,
+    read from p·d·Wp on: the one-GEMM formula for every padding, dilation, group count (one input channel per
+    group, as it is taken for depthwise ones) and channel multiplier, in chunks of any size."""
     shape, geo, seed = case
+    shape = (shape[0], geo.groups, *shape[2:])
     rng = np.random.default_rng(seed)
-    x = rng.standard_normal(shape)
-    w = rng.standard_normal((o_g * geo.groups, shape[1] // geo.groups, *geo.kernel))
-    item = (shape[1] * geo.kernel[1] + 2 * w.shape[0]) * geo.padded[0] * geo.padded[1] * 8
+    x = rng.standard_normal(shape).astype(dtype)
+    w = rng.standard_normal((o_g * geo.groups, 1, *geo.kernel)).astype(x.dtype)
+    item = (shape[1] * geo.kernel[1] + w.shape[0] * geo.kernel[0]) * geo.padded[0] * geo.padded[1] * x.itemsize
     with patch.object(conv_kernels, "cache_bytes", lambda: max(1, int(items_per_chunk * item) // conv_kernels.CHUNK_CACHES)):
         got = conv_kernels._framed_conv(x, w, geo)
-    np.testing.assert_allclose(got, _reference_conv(x, w, geo), rtol=1e-10, atol=1e-10)
+    assert got.dtype == x.dtype
+    tol = 1e-10 if dtype == np.float64 else 1e-4
+    np.testing.assert_allclose(got, _reference_conv(x, w, geo), rtol=tol, atol=tol)
 
 
 @pytest.mark.parametrize("x_shape, w_shape, groups, framed", [
@@ -572,3 +580,150 @@ def test_a_pointwise_convolution_keeps_its_copy_free_backward():
     assert conv_kernels.fuses_backward(np.ones((4, 1, 3, 3), np.float32),
                                        Geometry.of(np.float32, (8, 8), (3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 4,
                                                    (8, 8)))  # depthwise
+
+
+@given(st.integers(1, 5), st.integers(1, 40), st.integers(1, 3000), st.sampled_from([np.float32, np.float64]),
+       st.lists(st.integers(-300, 300), min_size=0, max_size=4))
+def test_blocks_are_disjoint_views_spaced_away_from_4k_aliasing(count, rows, run, dtype, shifts):
+    """_blocks: `count` disjoint (rows, run) views, block 0 at the buffer's start, and wherever a spacing exists
+    (a 4 KiB period of 64-byte steps is searched), each copy from block 0 into block k writes at least 256 bytes
+    away (mod 4 KiB) from where it reads, also without its shift."""
+    shifts = shifts[:count - 1] + [0] * max(0, count - 1 - len(shifts))
+    buffer = np.zeros(conv_kernels._block_entries(count, rows, run, np.dtype(dtype).itemsize), dtype)
+    blocks = conv_kernels._blocks(buffer, count, rows, run, shifts)
+    assert blocks.shape == (count, rows, run) and np.shares_memory(blocks, buffer)
+    assert blocks[0].ctypes.data == buffer.ctypes.data
+    for k in range(count):
+        blocks[k] = k + 1
+    assert [np.all(blocks[k] == k + 1) for k in range(count)] == [True] * count  # no two blocks overlap
+    stride = blocks.strides[0]
+    assert rows * run * blocks.itemsize <= stride < (rows * run + 4096) * blocks.itemsize
+    safe = all(256 <= (k * stride + d * blocks.itemsize) % 4096 <= 4096 - 256
+               for k, shift in enumerate(shifts, 1) for d in (0, shift))
+    assert safe or stride == rows * run * blocks.itemsize  # no spacing found: packed
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("where", ["x nan", "x inf", "x -inf", "w nan", "w inf", "w -inf"])
+@pytest.mark.parametrize("padding, dilation, kernel", [(1, 1, (3, 3)), (2, 2, (3, 3)), (0, 1, (3, 2)),
+                                                       ((2, 0), (1, 2), (3, 2))])
+def test_the_depthwise_forward_propagates_non_finite_values(torch, dtype, where, padding, dilation, kernel):
+    """The framed forward (taken: depthwise) against the im2col formula, exactly in its NaNs and ±∞, and against
+    PyTorch where PyTorch's kernels agree with each other: a non-finite x in either dtype, a non-finite W in
+    float64 (its float32 depthwise kernel skips the zero padding, so an infinite W gives ∞ where ∞·0 = NaN is the
+    value of Σ W·x_pad, which its float64 kernel and its regular float32 kernels give)."""
+    rng = np.random.default_rng(14)
+    x, w = rng.standard_normal((3, 4, 9, 8)).astype(dtype), rng.standard_normal((4, 1, *kernel)).astype(dtype)
+    value = {"nan": np.nan, "inf": np.inf, "-inf": -np.inf}[where.split()[1]]
+    if where.startswith("x"):
+        x[1, 2, 0, 3] = x[2, 0, 4, 4] = value
+    else:
+        w[2, 0, 1, 0] = value
+    calls = []
+    real = conv_kernels._framed_conv
+    with patch.object(conv_kernels, "_framed_conv", lambda *a: calls.append(1) or real(*a)):
+        y = F.conv2d(tg.tensor(x), tg.tensor(w), padding=padding, dilation=dilation, groups=4).data
+    assert calls == [1] and y.dtype == dtype
+    geo = Geometry.of(dtype, x.shape[2:], kernel, (1, 1), _per_side(padding), _pair(dilation), 4,
+                      y.shape[2:])
+    with np.errstate(all="ignore"):
+        expected = _reference_conv(x, w, geo)
+    tol = dict(rtol=1e-4, atol=1e-4) if dtype == np.float32 else dict(rtol=1e-10, atol=1e-10)
+    _assert_same_non_finite(y, expected, **tol)
+    if where.startswith("x") or dtype == np.float64:
+        theirs = torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w), padding=padding, dilation=dilation,
+                                            groups=4).numpy()
+        _assert_same_non_finite(y, theirs, **tol)
+
+
+def _pair(value):
+    return tuple(value) if isinstance(value, tuple) else (value, value)
+
+
+def _per_side(padding):
+    top, left = _pair(padding)
+    return (top, top), (left, left)
+
+
+def _assert_same_non_finite(ours, theirs, **tol):
+    np.testing.assert_array_equal(np.isnan(ours), np.isnan(theirs))
+    np.testing.assert_array_equal(np.isposinf(ours), np.isposinf(theirs))
+    np.testing.assert_array_equal(np.isneginf(ours), np.isneginf(theirs))
+    finite = np.isfinite(theirs)
+    np.testing.assert_allclose(ours[finite], theirs[finite], **tol)
+
+
+@pytest.mark.parametrize("size, kernel, padding, dilation", [
+    ((5, 6), (3, 3), ((2, 2), (2, 2)), (1, 1)),  # padding k − 1: oh = fh, ow = fw (outputs fill the tight frame)
+    ((5, 6), (3, 3), ((0, 2), (0, 2)), (1, 1)),  # no top/left border: δ shifted by q·d reads before the frames
+    ((4, 7), (3, 2), ((2, 1), (1, 0)), (2, 1)),  # dilated, asymmetric
+    ((1, 7), (3, 3), ((2, 2), (0, 0)), (2, 1)),  # a row shift p·d·fw longer than a chunk's frames
+    ((6, 1), (1, 5), ((0, 0), (2, 2)), (1, 1)),  # a column shift q·d longer than a chunk's frames
+])
+@pytest.mark.parametrize("n", [3, 5])
+def test_the_framed_kernels_on_tight_frames_with_a_shorter_last_chunk(size, kernel, padding, dilation, n):
+    """Chunks of two items, the last one shorter (its blocks laid out afresh over the previous chunk's numbers),
+    on the geometries where tight frames are tightest: the framed forward and the fused backward against the
+    one-GEMM formulas, depthwise and with two channels per group."""
+    rng = np.random.default_rng(16)
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    out = tuple(s + sum(p) - sp + 1 for s, p, sp in zip(size, padding, spans))
+    geo = Geometry.of(np.float64, size, kernel, (1, 1), padding, dilation, 3, out)
+    fh, fw = conv_kernels.tight_frame(geo)
+    x = rng.standard_normal((n, 3, *size))
+    for c_g in (1, 2):
+        xs = x if c_g == 1 else rng.standard_normal((n, 6, *size))
+        w = rng.standard_normal((3, c_g, *kernel))
+        dy = rng.standard_normal((n, 3, *out))
+        fwd_item = (3 * c_g * kernel[1] + 3 * kernel[0]) * fh * fw * 8
+        bwd_item = (3 * kernel[1] + 3 * c_g * kernel[0]) * fh * fw * 8
+        with patch.object(conv_kernels, "cache_bytes", lambda: 2 * bwd_item // conv_kernels.CHUNK_CACHES):
+            assert [p.stop - p.start for p in chunks(n, bwd_item)][-1] == 1
+            dx, dw = conv_kernels.conv_backward(dy, xs, w, geo)
+        np.testing.assert_allclose(dx, _reference_transpose(dy, w, geo), rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(dw, _reference_weight(xs, dy, geo), rtol=1e-10, atol=1e-10)
+        if c_g == 1:
+            with patch.object(conv_kernels, "cache_bytes", lambda: 2 * fwd_item // conv_kernels.CHUNK_CACHES):
+                assert [p.stop - p.start for p in chunks(n, fwd_item)][-1] == 1
+                y = conv_kernels._framed_conv(xs, w, geo)
+            np.testing.assert_allclose(y, _reference_conv(xs, w, geo), rtol=1e-10, atol=1e-10)
+
+
+@st.composite
+def dense_case(draw):
+    """A convolution whose kernel covers the image (one output position, a dense layer such as LeNet's C5), any
+    groups, channels, dtype and non-finite entries in δ or W."""
+    groups, c_g, o_g = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    n, size = draw(st.integers(1, 4)), (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    bad = draw(st.sampled_from(["none", "δ nan", "δ inf", "δ -inf", "w nan", "w inf", "w -inf"]))
+    return n, groups, c_g, o_g, size, dtype, bad, draw(st.integers(0, 2**16))
+
+
+@pytest.mark.torch
+@given(dense_case())
+def test_the_dense_transposed_convolution_is_one_gemm_per_group(torch, case):
+    """δ · W straight into x: the col2im formula and PyTorch's conv_transpose2d, with NaN and ±∞ in δ or W."""
+    n, groups, c_g, o_g, size, dtype, bad, seed = case
+    rng = np.random.default_rng(seed)
+    geo = Geometry.of(dtype, size, size, (1, 1), ((0, 0), (0, 0)), (1, 1), groups, (1, 1))
+    assert geo.image_columns
+    dy = rng.standard_normal((n, groups * o_g, 1, 1)).astype(dtype)
+    w = rng.standard_normal((groups * o_g, c_g, *size)).astype(dtype)
+    value = {"nan": np.nan, "inf": np.inf, "-inf": -np.inf}.get(bad.split()[-1])
+    if bad.startswith("δ"):
+        dy[rng.integers(n), rng.integers(groups * o_g), 0, 0] = value
+    elif bad != "none":
+        w[rng.integers(groups * o_g), rng.integers(c_g), rng.integers(size[0]), rng.integers(size[1])] = value
+    calls = []
+    real = conv_kernels._dense_transpose
+    with patch.object(conv_kernels, "_dense_transpose", lambda *a: calls.append(1) or real(*a)), \
+            np.errstate(all="ignore"):
+        got = conv_transpose(dy, w, geo)
+        expected = _reference_transpose(dy, w, geo)
+    assert calls == [1] and got.dtype == dtype and got.shape == (n, groups * c_g, *size)
+    tol = dict(rtol=1e-4, atol=1e-4) if dtype == np.float32 else dict(rtol=1e-10, atol=1e-10)
+    _assert_same_non_finite(got, expected, **tol)
+    theirs = torch.nn.functional.conv_transpose2d(torch.tensor(dy), torch.tensor(w), groups=groups).numpy()
+    _assert_same_non_finite(got, theirs, **tol)

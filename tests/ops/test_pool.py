@@ -293,3 +293,136 @@ def test_symbolic_max_pool_that_cannot_be_decided_says_so():
 
 def test_functional_names():
     assert F.max_pool2d is max_pool2d and F.avg_pool2d is avg_pool2d
+
+
+# ---- the numeric kernels' fast paths: disjoint windows written once, int8 winners, NaN found in the maxima ----
+
+@st.composite
+def disjoint_case(draw):
+    """A max pooling whose windows share no entry (stride ≥ the window's span along each axis), half of them
+    tiling the padded input exactly (stride = kernel, no dilation, a whole number of windows): (shape, kernel,
+    stride, padding, dilation, ceil_mode), built valid, never filtered."""
+    axes = []
+    tiled = draw(st.booleans())
+    for _ in range(2):
+        k = draw(st.integers(1, 3))
+        d = 1 if tiled else draw(st.integers(1, 2))
+        span = d * (k - 1) + 1
+        s = k if tiled else span + draw(st.integers(0, 2))
+        p = draw(st.integers(0, k // 2))
+        windows = draw(st.integers(1, 4))
+        n = windows * s - 2 * p if tiled else max(1, span - 2 * p) + draw(st.integers(0, 5))
+        if n < 1:  # a tiled axis whose padding would leave no input: one more window
+            n += s
+        axes.append((n, k, s, p, d))
+    (h, kh, sh, ph, dh), (w, kw, sw, pw, dw) = axes
+    ceil_mode = False if tiled else draw(st.booleans())
+    return (2, 3, h, w), (kh, kw), (sh, sw), (ph, pw), (dh, dw), ceil_mode
+
+
+def _reference_routing(g, indices, shape):
+    """δ routed to the winners by np.add.at over flat plane indices: the definition, slow and simple."""
+    n, c = shape[:2]
+    out = np.zeros((n, c, shape[2] * shape[3]), g.dtype)
+    for i in range(n):
+        for j in range(c):
+            np.add.at(out[i, j], indices[i, j].ravel(), g[i, j].ravel())
+    return out.reshape(shape)
+
+
+@pytest.mark.torch
+@given(case=disjoint_case(), seed=st.integers(0, 2**16), dtype=st.sampled_from([np.float32, np.float64]),
+       bad=st.sampled_from(["none", "x nan", "x inf", "x -inf", "δ nan", "δ inf", "δ -inf"]))
+def test_disjoint_windows_route_delta_as_the_definition_and_torch(torch, case, seed, dtype, bad):
+    """Windows that share no entry take the write-once backward (each tap's δ·mask written, no adds, and an
+    uninitialised buffer where the windows tile the input): it equals np.add.at at the winners and PyTorch, with
+    ties, NaN, ±∞ in the input and in δ (a non-finite δ takes the exact routing)."""
+    from tinygrad_edu.ops import pool as pool_ops
+
+    shape, kernel, stride, padding, dilation, ceil_mode = case
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-2, 3, shape).astype(dtype)  # ties
+    value = {"nan": np.nan, "inf": np.inf, "-inf": -np.inf}.get(bad.split()[-1])
+    if bad.startswith("x"):
+        x[1, 2, rng.integers(shape[2]), rng.integers(shape[3])] = value
+    ours = tg.Tensor(x, requires_grad=True)
+    try:
+        y, i = max_pool2d(ours, kernel, stride, padding, dilation, ceil_mode, return_indices=True)
+    except ShapeError as err:  # a dilated window reading padding alone (see the test above)
+        assert "reads only padding" in str(err)
+        return
+    assert pool_ops._disjoint(y._ctx.attrs["axes"])
+    g = rng.standard_normal(y.shape).astype(dtype)
+    if bad.startswith("δ"):
+        g[0, 1, rng.integers(y.shape[2]), rng.integers(y.shape[3])] = value
+    y.backward(tg.Tensor(g))
+    np.testing.assert_array_equal(ours.grad.data, _reference_routing(g, i.data, shape))
+    theirs = torch.tensor(x, requires_grad=True)
+    yt, it = torch.nn.functional.max_pool2d(theirs, kernel, stride, padding, dilation, ceil_mode, True)
+    yt.backward(torch.tensor(g))
+    np.testing.assert_array_equal(y.data, yt.detach().numpy())
+    np.testing.assert_array_equal(i.data, it.numpy())
+    np.testing.assert_array_equal(ours.grad.data, theirs.grad.numpy())
+
+
+def test_the_write_once_backward_is_taken_exactly_for_disjoint_windows():
+    from tinygrad_edu.ops import pool as pool_ops
+    from tinygrad_edu.ops.pool_shapes import window_args, window_axes
+
+    def axes(size, *args):
+        return window_axes("max_pool2d", size, window_args("max_pool2d", 2, *args))
+
+    assert pool_ops._disjoint(axes((28, 28), 2)) and pool_ops._tiled(axes((28, 28), 2))
+    assert pool_ops._disjoint(axes((7, 7), 2)) and not pool_ops._tiled(axes((7, 7), 2))  # a last row left over
+    assert pool_ops._disjoint(axes((9, 9), 2, 3)) and not pool_ops._tiled(axes((9, 9), 2, 3))  # gaps
+    assert pool_ops._disjoint(axes((9, 9), 2, 3, 0, 2))  # dilated, span 3 = stride
+    assert not pool_ops._disjoint(axes((9, 9), 3, 2))  # overlapping windows add
+    assert not pool_ops._disjoint(axes((9, 9), 2, 2, 0, 2))  # span 3 > stride 2
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_windows_of_more_than_127_entries_keep_exact_winners(torch, dtype):
+    """kh·kw = 132 does not fit the int8 winners: the int32 ones, with ties and a NaN, as PyTorch."""
+    rng = np.random.default_rng(13)
+    x = rng.integers(-3, 4, (2, 2, 25, 23)).astype(dtype)
+    x[1, 0, 20, 5] = np.nan
+    y, i = max_pool2d(tg.Tensor(x), (12, 11), (6, 5), return_indices=True)
+    yt, it = torch.nn.functional.max_pool2d(torch.tensor(x), (12, 11), (6, 5), return_indices=True)
+    np.testing.assert_array_equal(y.data, yt.numpy())
+    np.testing.assert_array_equal(i.data, it.numpy())
+    assert y.dtype == dtype
+
+
+@given(case=window_case(), seed=st.integers(0, 2**16), nans=st.integers(0, 3))
+def test_winners_are_the_first_maximum_or_the_last_nan_by_definition(case, seed, nans):
+    """The kernel's maxima and winners against an argmax over each window's entries in window order (np.argmax of
+    the windows: the first maximum; with a NaN in the window, its last NaN), float32, with ties and NaNs."""
+    from numpy.lib.stride_tricks import sliding_window_view
+    from tinygrad_edu.ops import pool as pool_ops
+    from tinygrad_edu.ops.pool_shapes import window_args, window_axes
+
+    shape, kernel, stride, padding, dilation, ceil_mode = case
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-2, 3, shape).astype(np.float32)
+    for _ in range(nans if x.size else 0):
+        x[tuple(rng.integers(0, n) for n in shape)] = np.nan
+    args = window_args("max_pool2d", 2, kernel, stride, padding, dilation, ceil_mode)
+    try:
+        axes = window_axes("max_pool2d", shape[-2:], args)
+    except ShapeError:
+        return  # a window reading padding alone: refused before any kernel runs
+    x4 = x.reshape((-1,) + shape[-2:])[:, None] if len(shape) == 3 else x
+    best, argmax = pool_ops._max_and_argmax(x4, axes)
+    assert argmax.dtype == np.int32 and best.dtype == np.float32
+    (h, w) = axes
+    padded = pool_ops._pad(x4, axes, -np.inf)
+    spans = (h.d * (h.k - 1) + 1, w.d * (w.k - 1) + 1)
+    windows = sliding_window_view(padded, spans, axis=(-2, -1))[..., ::h.d, ::w.d]
+    windows = windows[..., :h.s * (h.out - 1) + 1:h.s, :w.s * (w.out - 1) + 1:w.s, :, :]
+    flat = windows.reshape(windows.shape[:4] + (h.k * w.k,))
+    first_max = np.argmax(np.where(np.isnan(flat), -np.inf, flat), axis=-1)
+    last_nan = flat.shape[-1] - 1 - np.argmax(np.isnan(flat)[..., ::-1], axis=-1)
+    expected = np.where(np.isnan(flat).any(-1), last_nan, first_max)
+    np.testing.assert_array_equal(argmax, expected)
+    np.testing.assert_array_equal(best, np.take_along_axis(flat, expected[..., None], -1)[..., 0])

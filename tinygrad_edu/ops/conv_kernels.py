@@ -17,10 +17,12 @@ On numbers, `conv`, `conv_weight` and `conv_transpose` run over the batch in chu
 cache, im2col → GEMM → output per chunk: a whole batch's Z (tens of MB) would go out to memory between im2col
 and the GEMM, and again for each of the backward GEMMs. With stride 1 three kernels leave Z aside where that
 moves less data: `conv_transpose` as the convolution of δ with the flipped kernel; "framed" kernels, which lay
-a chunk's padded images (or δ's) end to end per channel in frames of Hp·Wp entries, so that a kernel offset is
-a shift of one long run and only kw (or kh) shifted copies are made (`_framed_transpose` for short runs,
-`_framed_conv` for depthwise convolutions); and `conv_backward`, both gradients from one framed layout of δ and
-x. SymPy values use im2col/col2im on the whole batch (ops/conv.py).
+a chunk's padded images (or δ's) end to end per channel in frames of Hp·Wp entries (or tighter ones that share
+their zero border, `tight_frame`), so that a kernel offset is a shift of one long run and only kw (or kh)
+shifted copies are made (`_framed_transpose` for short runs, `_framed_conv` for depthwise convolutions); and
+`conv_backward`, both gradients from one framed layout of δ and x. The shifted copies are blocks of one buffer
+spaced apart so that copying between them runs at full speed (`_blocks`). SymPy values use im2col/col2im on the
+whole batch (ops/conv.py).
 """
 from __future__ import annotations
 
@@ -263,6 +265,36 @@ def chunks(n: int, item_bytes: int) -> list[slice]:
     return [slice(start, min(start + size, n)) for start in range(0, n, size)]
 
 
+SAFE_MIN = 256  # bytes (see _blocks)
+
+
+def _blocks(buffer: np.ndarray, count: int, rows: int, run: int, shifts: list[int]) -> np.ndarray:
+    """`count` blocks of rows × run entries in `buffer` (block 0 at its start), for copies from block 0 into block k
+    whose destination starts shifts[k − 1] entries after its source (relative to their blocks). Blocks are spaced
+    so that neither such a copy's destination nor block k itself starts within SAFE_MIN bytes of a multiple of
+    4 KiB from where block 0 is read: there stores and later loads alias in the CPU (4K aliasing). Measured on the
+    depthwise backward: two shifted copies of δ with blocks 2·2¹² bytes apart 1.55 ms against 0.25 a little further
+    apart, and its ∂E/∂W GEMM over rows of two blocks 0.16 against 0.08 ms a chunk."""
+    length = rows * run
+    stride = _block_stride(length, buffer.itemsize, tuple(shifts))
+    return buffer[:count * stride].reshape(count, stride)[:, :length].reshape(count, rows, run)
+
+
+@functools.lru_cache(maxsize=256)
+def _block_stride(length: int, itemsize: int, shifts: tuple) -> int:
+    """The spacing of `_blocks` (searched once per geometry: the search is 0.05 ms of Python)."""
+    for gap in range(0, 4096 // itemsize, max(1, 64 // itemsize)):
+        if all(SAFE_MIN <= ((k * (length + gap) + d) * itemsize) % 4096 <= 4096 - SAFE_MIN
+               for k, shift in enumerate(shifts, 1) for d in (0, shift)):
+            return length + gap
+    return length
+
+
+def _block_entries(count: int, rows: int, run: int, itemsize: int) -> int:
+    """The size of a buffer that holds any `_blocks(…, count, rows, run′ ≤ run, …)`."""
+    return count * (rows * run + 4096 // itemsize)
+
+
 def _chunk_buffers(x: np.ndarray, geo: Geometry, size: int, dtype: np.dtype) -> tuple:
     """The column buffer and the zero-bordered padded image one chunk of `size` items reuses."""
     c = x.shape[1]
@@ -310,48 +342,63 @@ def conv_with_columns(x: np.ndarray, w: np.ndarray, geo: Geometry) -> tuple[np.n
 def _framed_forward_pays(w_shape: tuple, geo: Geometry) -> bool:
     """Depthwise (one input and one output channel per group), stride 1, on numbers: per-item columns would be
     kh·kw copies of the image for one matrix-vector product per item and channel. Measured (ms, per-item columns →
-    `_framed_conv`): 32 channels of 32² 3×3 2.50 → 2.13, 5×5 6.10 → 4.31, 64 of 16² 1.65 → 1.44; a channel
-    multiplier of 2 or a regular convolution gains nothing (LeNet's C3 0.70 → 1.06)."""
+    `_framed_conv`): 32 channels of 32² 3×3 2.15 → 1.6, 5×5 4.3 → 2.9, 64 of 16² 1.33 → 1.06; a channel multiplier
+    of 2 gains 10 % (2.70 → 2.45), of 4 or 6 loses (16 → 64 on 16²: 0.62 → 0.75; LeNet's C1: 0.51 → 0.69)."""
     o, c_g = w_shape[:2]
     return geo.stride == (1, 1) and c_g == 1 and o == geo.groups and geo.kernel != (1, 1) and not geo.image_columns
 
 
+def tight_frame(geo: Geometry) -> Pair:
+    """Rows and columns of a frame that shares its zero border with the next one: Hp·Wp frames end to end hold
+    bottom + top zero rows between two images (and right + left zero columns between two rows) where a window
+    reading past one needs only max(top, bottom) (max(left, right)): it reads on into the next frame's top rows (the
+    next row's left columns), zeros too. At least oh × ow, so that each frame holds its outputs (LeNet-like 3×3,
+    padding 1 on 32²: 33·33 = 1089 entries against 34·34 = 1156, 6 % less work per pass)."""
+    (h, width), (oh, ow), ((top, bottom), (left, right)) = geo.size, geo.out, geo.padding
+    return max(h + max(top, bottom), oh), max(width + max(left, right), ow)
+
+
 def _framed_conv(x: np.ndarray, w: np.ndarray, geo: Geometry) -> np.ndarray:
-    """y = W ⋆ x, stride 1, with each channel's chunk of padded images laid end to end in frames of Hp·Wp (as
-    `_framed_transpose`): kw copies of them shifted by q·d (C·kw rows) and, per kernel row p, one GEMM
-    (O_g × C_g·kw) over the copies read from p·d·Wp on, summed; y is read off each frame's oh×ow corner. Every
-    output in the corner sums exactly the products of Σ W·x_pad (the zero border included); the rest is dropped."""
-    n, c, groups = x.shape[0], x.shape[1], geo.groups
+    """y = W ⋆ x for one input channel per group (C groups, O_g outputs each), stride 1, with each channel's chunk of
+    padded images laid end to end in tight frames of fh·fw (`tight_frame`): x is written into the first of kw
+    copies shifted by q·d (kw blocks of C rows, so copying one into another is one non-overlapping copy), one GEMM
+    per channel (kh·O_g × kw) gives a row per (p, o), and y is row p = 0 plus rows p read from p·d·fw on, off each
+    frame's oh×ow corner. An output in the corner sums exactly the products of Σ W·x_pad (the zero border
+    included, the last frame's bottom border in a zero tail after the chunk's frames), in the order Σ_p Σ_q; the
+    rest is dropped. Measured (32 channels of 32², 3×3): one GEMM per p, each added, 2.05 ms → one GEMM 1.5 (rows
+    of copies interleaved per channel 1.85, as NumPy copies overlapping operands first; as kh·kw multiply-adds of
+    shifted views 2.5; as one einsum over them 19)."""
+    n, c = x.shape[:2]
     o = w.shape[0]
     dtype = np.result_type(x, w)
     (kh, kw), (oh, ow), (h, width) = geo.kernel, geo.out, geo.size
-    (hp, wp), ((top, _), (left, _)), (dh, dw) = geo.padded, geo.padding, geo.dilation
-    o_g, c_g = o // groups, c // groups
-    frame, reach = hp * wp, (kh - 1) * dh * wp
-    w_p = np.ascontiguousarray(w.reshape(groups, o_g, c_g, kh, kw).transpose(3, 0, 1, 2, 4)
-                               .reshape(kh, groups, o_g, c_g * kw), dtype)
+    ((top, _), (left, _)), (dh, dw) = geo.padding, geo.dilation
+    (fh, fw), o_g = tight_frame(geo), o // c
+    frame, reach = fh * fw, (kh - 1) * dh * fw  # rows p read up to `reach` entries past the chunk's frames
+    extra = reach + (kw - 1) * dw  # and copy q reads q·d further: a zero tail of `extra` after copy 0's frames
+    w_rows = np.ascontiguousarray(w.reshape(c, o_g, kh, kw).transpose(0, 2, 1, 3).reshape(c, kh * o_g, kw), dtype)
     y = np.empty((n, o, oh, ow), dtype)
-    parts = chunks(n, (c * kw + 2 * o) * frame * dtype.itemsize)
+    parts = chunks(n, (c * kw + o * kh) * frame * dtype.itemsize)
     size = parts[0].stop - parts[0].start
-    image_buf = np.zeros(c * (size * frame + reach + (kw - 1) * dw), dtype)  # zero border and zero tail
-    shifted_buf = np.empty(c * kw * (size * frame + reach), dtype)
-    out_buf, term_buf = np.empty(o * size * frame, dtype), np.empty(o * size * frame, dtype)
+    shifted_buf = np.zeros(_block_entries(kw, c, size * frame + extra, dtype.itemsize), dtype)
+    rows_buf = np.empty(o * kh * (size * frame + reach), dtype)
     for part in parts:
         m = part.stop - part.start
         run = m * frame
-        image = image_buf[:c * (run + reach + (kw - 1) * dw)].reshape(c, -1)
-        if m != size:  # a shorter last chunk lays its frames out afresh
-            image[...] = 0
-        image[:, :run].reshape(c, m, hp, wp)[:, :, top:top + h, left:left + width] = x[part].transpose(1, 0, 2, 3)
-        shifted = shifted_buf[:c * kw * (run + reach)].reshape(c, kw, run + reach)
-        for q in range(kw):
-            shifted[:, q] = image[:, q * dw:q * dw + run + reach]
-        shifted = shifted.reshape(groups, c_g * kw, run + reach)
-        out = np.matmul(w_p[0], shifted[:, :, :run], out=out_buf[:o * run].reshape(groups, o_g, run))
+        shifted = _blocks(shifted_buf, kw, c, run + extra, [-q * dw for q in range(1, kw)])
+        if m != size:  # a shorter last chunk lays its frames (and tail) out afresh
+            shifted[0] = 0
+        shifted[0, :, :run].reshape(c, m, fh, fw)[:, :, top:top + h, left:left + width] = x[part].transpose(1, 0, 2, 3)
+        for q in range(1, kw):  # x[t + q·d] for every t the GEMM reads (its last q·d entries are never read)
+            shifted[q, :, :run + extra - q * dw] = shifted[0, :, q * dw:]
+        rows = np.matmul(w_rows, shifted[:, :, :run + reach].transpose(1, 0, 2),
+                         out=rows_buf[:o * kh * (run + reach)].reshape(c, kh * o_g, run + reach))
+        rows = rows.reshape(c, kh, o_g, run + reach)
+        out = rows[:, 0, :, :run]
         for p in range(1, kh):
-            out += np.matmul(w_p[p], shifted[:, :, p * dh * wp:p * dh * wp + run],
-                             out=term_buf[:o * run].reshape(groups, o_g, run))
-        y[part] = out.reshape(o, m, hp, wp)[:, :, :oh, :ow].transpose(1, 0, 2, 3)
+            out += rows[:, p, :, p * dh * fw:p * dh * fw + run]
+        y[part].reshape(m, c, o_g, oh, ow)[...] = (out.reshape(c, o_g, m, fh, fw)[..., :oh, :ow]
+                                                   .transpose(2, 0, 1, 3, 4))
     return y
 
 
@@ -396,7 +443,10 @@ def conv_transpose(dy: np.ndarray, w: np.ndarray, geo: Geometry) -> np.ndarray:
     """x = Wᵀ ⋆ δ on numbers, the adjoint of `conv` in x: (N, O, oh, ow) → (N, C, H, W): GEMM → col2im per
     chunk, or, with stride 1 and a finite W where it moves less data, the convolution of δ padded by
     d(k − 1) − p with the flipped kernel (no col2im) or the framed GEMM → col2im (`_framed_transpose`); a
-    non-finite W would turn either's zeros into NaN."""
+    non-finite W would turn either's zeros into NaN. A kernel that covers the image (one output position: a dense
+    layer, LeNet's C5) is one GEMM per group, δ · W, written straight into x (0.12 → 0.07 ms for C5)."""
+    if geo.image_columns and geo.out == (1, 1):
+        return _dense_transpose(dy, w, geo)
     if geo.stride == (1, 1) and np.isfinite(w).all():
         if _flipping_pays(w.shape, geo):
             return _flipped_convolution(dy, w, geo)
@@ -418,6 +468,18 @@ def conv_transpose(dy: np.ndarray, w: np.ndarray, geo: Geometry) -> np.ndarray:
         else:
             cols = np.matmul(w_t, delta, out=cols_buf[:delta.shape[0]])
         col2im(cols, geo, out=x[part])
+    return x
+
+
+def _dense_transpose(dy: np.ndarray, w: np.ndarray, geo: Geometry) -> np.ndarray:
+    """x[n, g, :] = Σ_o δ[n, g·O_g + o] · W[g·O_g + o, :] for a kernel that covers the image: δ (N, O, 1, 1) times W
+    (O, C_g·H·W) per group, the adjoint of `conv`'s one GEMM for the chunk."""
+    n, o, groups = dy.shape[0], dy.shape[1], geo.groups
+    dtype = np.result_type(dy, w)
+    c = w.shape[1] * groups
+    x = np.empty((n, c, *geo.size), dtype)
+    np.matmul(dy.reshape(n, groups, o // groups).swapaxes(0, 1), w.reshape(groups, o // groups, -1),
+              out=x.reshape(n, groups, -1).swapaxes(0, 1), dtype=dtype)
     return x
 
 
@@ -528,57 +590,64 @@ def fuses_backward(w: np.ndarray, geo: Geometry) -> bool:
 @_silent
 def conv_backward(dy: np.ndarray, x: np.ndarray, w: np.ndarray,
                   geo: Geometry) -> tuple[np.ndarray, Optional[np.ndarray]]:
-    """δ_x and ∂E/∂W together, where `fuses_backward`, in `_framed_transpose`'s layout: per chunk, δ in frames and
-    shifted by q·d (O·kw rows, made once) gives δ_x = Σ_p (W-rows · δ-shifted) added at p·d·Wp, and x in the same
-    frames (its zero border included) shifted by p·d·Wp (C·kh rows) gives ∂E/∂W[o, c, p, q] = Σ_u δ-shifted[(o, q),
-    u] · x-shifted[(c, p), u]: a frame's zeros meet only finite x entries and give 0, every other product is one of
-    Σ δ·x_pad's. Neither operand's kh·kw-row im2col is built: depthwise 3×3 backward 5.1 ms (separate δ_x and ∂E/∂W)
-    → 3.7 (one im2col of δ for both) → 3.65, CIFAR-style 11.5 → 10.6 → 10.1. ∂E/∂W is None where it comes out
-    non-finite (a frame's 0 may have met an inf of x as 0·inf): the caller redoes it with `conv_weight`."""
+    """δ_x and ∂E/∂W together, where `fuses_backward`, in tight frames of fh·fw (`tight_frame`): per chunk, δ in
+    frames and shifted by q·d (kw blocks of O rows, made once) gives δ_x = Σ_p (W-rows · δ-shifted) added at p·d·fw,
+    and x in the same frames (its zero border included, zeros past the chunk's frames) shifted by p·d·fw (kh blocks
+    of C rows) gives ∂E/∂W[o, c, p, q] = Σ_u δ-shifted[(q, o), u] · x-shifted[(p, c), u]: a frame's zeros meet only
+    finite x entries and give 0, every other product is one of Σ δ·x_pad's. Neither operand's kh·kw-row im2col is
+    built. Each kind of copy is a block (δ and x are written into block 0 and block 0 is copied into the others:
+    blocks do not overlap, so NumPy copies straight, `_blocks`), a GEMM's K rows are (q, o) and (p, c), one run of
+    rows per group where a group has one output or one input channel or there is one group (depthwise,
+    CIFAR-style; any other grouping copies them together), and δ_x's rows are summed in place into row p = 0.
+    Depthwise 3×3 backward (ms): 5.1 (separate δ_x and ∂E/∂W) → 3.7 (one im2col of δ for both) → 3.4 (Hp·Wp
+    frames, rows copied from interleaved runs, summed on a canvas) → 3.0 (blocks, in place, tight frames);
+    CIFAR-style 11.5 → 10.6 → 10.3 → 9.5 (the last two side by side). ∂E/∂W is None where it comes out non-finite
+    (a frame's 0 may have met an inf of x as 0·inf): the caller redoes it with `conv_weight`."""
     n, o, groups = dy.shape[0], dy.shape[1], geo.groups
     dtype = np.result_type(dy, w, x)
     c, (kh, kw), (oh, ow), (h, width) = x.shape[1], geo.kernel, geo.out, geo.size
-    (hp, wp), ((top, _), (left, _)), (dh, dw) = geo.padded, geo.padding, geo.dilation
-    o_g, c_g = o // groups, c // groups
-    frame, lead, tail = hp * wp, (kw - 1) * dw, (kh - 1) * dh * wp
-    w_rows = np.ascontiguousarray(w.reshape(groups, o_g, c_g, kh, kw).transpose(0, 2, 3, 1, 4)
-                                  .reshape(groups, c_g * kh, o_g * kw), dtype)
+    ((top, _), (left, _)), (dh, dw) = geo.padding, geo.dilation
+    (fh, fw), o_g, c_g = tight_frame(geo), o // groups, c // groups
+    frame = fh * fw
+    # W as (group, (c, p), (q, o)): row (c, p) of the GEMM sums offset p's kw taps over δ shifted by q·d
+    w_rows = np.ascontiguousarray(w.reshape(groups, o_g, c_g, kh, kw).transpose(0, 2, 3, 4, 1)
+                                  .reshape(groups, c_g * kh, kw * o_g), dtype)
     dx = np.empty((n, c, h, width), dtype)
-    dw_t = np.zeros((groups, o_g * kw, c_g * kh), dtype)
+    dw_t = np.zeros((groups, kw * o_g, kh * c_g), dtype)
     parts = chunks(n, (o * kw + c * kh) * frame * dtype.itemsize)
     size = parts[0].stop - parts[0].start
-    delta_buf = np.zeros(o * (lead + size * frame), dtype)
-    shifted_buf = np.empty(o * kw * size * frame, dtype)
+    # Block 0 of each holds δ (or x) at its frames' corners (interiors) and zeros elsewhere: only those are ever
+    # written, and a shorter chunk's block 0 is a prefix of the frames of the first chunk's.
+    delta_buf = np.zeros(_block_entries(kw, o, size * frame, dtype.itemsize), dtype)
+    image_buf = np.zeros(_block_entries(kh, c, size * frame, dtype.itemsize), dtype)
     rows_buf = np.empty(c * kh * size * frame, dtype)
-    canvas_buf = np.empty(c * (size * frame + tail), dtype)
-    image_buf = np.zeros(c * (size * frame + tail), dtype)  # x in frames, zero border and zero tail
     for part in parts:
         m = part.stop - part.start
         run = m * frame
-        delta = delta_buf[:o * (lead + run)].reshape(o, lead + run)
-        image = image_buf[:c * (run + tail)].reshape(c, run + tail)
-        if m != size:  # a shorter last chunk lays its frames out afresh
-            delta[...] = 0
-            image[...] = 0
-        delta[:, lead:].reshape(o, m, hp, wp)[:, :, :oh, :ow] = dy[part].transpose(1, 0, 2, 3)
-        shifted = shifted_buf[:o * kw * run].reshape(o, kw, run)
-        for q in range(kw):
-            shifted[:, q] = delta[:, lead - q * dw:lead - q * dw + run]
-        shifted = shifted.reshape(groups, o_g * kw, run)
+        shifted = _blocks(delta_buf, kw, o, run, [q * dw for q in range(1, kw)])
+        shifted[0].reshape(o, m, fh, fw)[:, :, :oh, :ow] = dy[part].transpose(1, 0, 2, 3)
+        for q in range(1, kw):  # δ[t − q·d], 0 before the first frame
+            shift = min(q * dw, run)  # a shift may pass a chunk of tight frames
+            shifted[q, :, shift:] = shifted[0, :, :run - shift]
+            shifted[q, :, :shift] = 0
+        shifted = shifted.reshape(kw, groups, o_g, run).transpose(1, 0, 2, 3).reshape(groups, kw * o_g, run)
         rows = np.matmul(w_rows, shifted, out=rows_buf[:c * kh * run].reshape(groups, c_g * kh, run))
-        rows = rows.reshape(c, kh, run)
-        canvas = canvas_buf[:c * (run + tail)].reshape(c, run + tail)
-        canvas[:, :run] = rows[:, 0]
-        canvas[:, run:] = 0
+        rows = rows.reshape(groups, c_g, kh, run)
+        image = rows[:, :, 0]
         for p in range(1, kh):
-            canvas[:, p * dh * wp:p * dh * wp + run] += rows[:, p]
-        dx[part] = canvas[:, :run].reshape(c, m, hp, wp)[:, :, top:top + h, left:left + width].transpose(1, 0, 2, 3)
-        image[:, :run].reshape(c, m, hp, wp)[:, :, top:top + h, left:left + width] = x[part].transpose(1, 0, 2, 3)
-        image_rows = rows_buf[:c * kh * run].reshape(c, kh, run)  # the GEMM's rows are added in: reuse them
-        for p in range(kh):
-            image_rows[:, p] = image[:, p * dh * wp:p * dh * wp + run]
-        dw_t += np.matmul(shifted, image_rows.reshape(groups, c_g * kh, run).swapaxes(-1, -2))
+            shift = min(p * dh * fw, run)
+            image[..., shift:] += rows[:, :, p, :run - shift]
+        dx[part].reshape(m, groups, c_g, h, width)[...] = (
+            image.reshape(groups, c_g, m, fh, fw)[..., top:top + h, left:left + width].transpose(2, 0, 1, 3, 4))
+        x_rows = _blocks(image_buf, kh, c, run, [-p * dh * fw for p in range(1, kh)])
+        x_rows[0].reshape(c, m, fh, fw)[:, :, top:top + h, left:left + width] = x[part].transpose(1, 0, 2, 3)
+        for p in range(1, kh):  # x[t + p·d·fw], 0 past the chunk's frames (the last item's bottom border)
+            shift = min(p * dh * fw, run)
+            x_rows[p, :, :run - shift] = x_rows[0, :, shift:]
+            x_rows[p, :, run - shift:] = 0
+        x_rows = x_rows.reshape(kh, groups, c_g, run).transpose(1, 0, 2, 3).reshape(groups, kh * c_g, run)
+        dw_t += np.matmul(shifted, x_rows.swapaxes(-1, -2))
     if not np.isfinite(dw_t).all():
         return dx, None
-    dw_t = dw_t.reshape(groups, o_g, kw, c_g, kh).transpose(0, 1, 3, 4, 2)
+    dw_t = dw_t.reshape(groups, kw, o_g, kh, c_g).transpose(0, 2, 4, 3, 1)
     return dx, np.ascontiguousarray(dw_t.reshape(o, c_g, kh, kw))

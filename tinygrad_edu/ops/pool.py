@@ -74,20 +74,41 @@ def _maybe_nan(x: np.ndarray) -> bool:
 def _max_and_argmax(x: np.ndarray, axes: Axes) -> tuple[np.ndarray, np.ndarray]:
     """Each window's maximum and the offset p·kw + q of its winner (PyTorch's choices: the first of tied
     values, the last NaN), by kh·kw passes of arithmetic over shifted strided slices: masked writes and an
-    argmax over a copied window axis are each several times slower."""
+    argmax over a copied window axis are each several times slower. Offsets only grow, so the winner so far is
+    max(winner, offset · [tap beats the best so far]), in int8 while kh·kw fits. np.maximum passes NaN on: a NaN
+    in the maxima means a window holds one, and only then are the winners redone NaN-aware. LeNet's 2×2 pools
+    (ms): 0.45 → 0.36 and 0.21 → 0.18."""
     kh, kw = axes[0].k, axes[1].k
     xp = _pad(x, axes, _lowest(x.dtype))
-    maybe_nan = _maybe_nan(x)
+    if kh * kw == 1:
+        best = _taps(xp, axes, 0, 0).copy()
+        return best, np.zeros(best.shape, np.int32)
+    first, second = _taps(xp, axes, 0, 0), _taps(xp, axes, *divmod(1, kw))
+    index = np.int8 if kh * kw <= 127 else np.int32
+    wins = np.greater(second, first)
+    best = np.maximum(first, second)
+    argmax = wins.astype(index)
+    term = np.empty(best.shape, dtype=index)
+    for offset in range(2, kh * kw):
+        part = _taps(xp, axes, *divmod(offset, kw))
+        np.greater(part, best, out=wins)
+        np.maximum(best, part, out=best)
+        np.multiply(wins, index(offset), out=term)
+        np.maximum(argmax, term, out=argmax)
+    if x.dtype.kind == "f" and np.isnan(best).any():
+        return _max_and_argmax_nan(xp, axes)
+    return best, argmax.astype(np.int32, copy=False)
+
+
+def _max_and_argmax_nan(xp: np.ndarray, axes: Axes) -> tuple[np.ndarray, np.ndarray]:
+    """_max_and_argmax of a padded input holding NaNs: a NaN beats everything, a later NaN an earlier one."""
+    kw = axes[1].k
     best = _taps(xp, axes, 0, 0).copy()
     argmax = np.zeros(best.shape, dtype=np.int32)
-    for offset in range(1, kh * kw):
+    for offset in range(1, axes[0].k * kw):
         part = _taps(xp, axes, *divmod(offset, kw))
-        wins = part > best
-        if maybe_nan:
-            wins |= np.isnan(part)
-            best = np.where(wins, part, best)
-        else:
-            np.maximum(best, part, out=best)
+        wins = (part > best) | np.isnan(part)
+        best = np.where(wins, part, best)
         argmax += wins * (np.int32(offset) - argmax)
     return best, argmax
 
@@ -139,6 +160,16 @@ def winners(x: np.ndarray, axes: Axes) -> tuple[Optional[np.ndarray], np.ndarray
     return out, argmax
 
 
+def _disjoint(axes: Axes) -> bool:
+    """Whether no two windows share an entry: along each axis a window spans d(k − 1) + 1 ≤ s entries."""
+    return all(a.d * (a.k - 1) + 1 <= a.s for a in axes)
+
+
+def _tiled(axes: Axes) -> bool:
+    """Whether the windows cover the padded input exactly, each entry once (k = s, d = 1, out·s entries)."""
+    return all(a.d == 1 and a.k == a.s and a.out * a.s == a.p + a.n + a.pad_after for a in axes)
+
+
 class MaxPool2d(Function):
     """Max over each window; keeps the winner's offset in the window (the 0/1 mask W_ij of F36).
     With `argmax` given it gathers at those winners instead (the same linear map W, for second derivatives)."""
@@ -168,9 +199,19 @@ class MaxPool2dBackward(Function):
     def forward(ctx, g, axes, argmax):
         (h, w) = axes
         zero = sympy.Integer(0) if g.dtype == object else 0
-        out = np.full(g.shape[:2] + (h.p + h.n + h.pad_after, w.p + w.n + w.pad_after), zero, dtype=g.dtype)
+        shape = g.shape[:2] + (h.p + h.n + h.pad_after, w.p + w.n + w.pad_after)
         # g·mask is the fast routing; it would turn an infinite δ into NaN on the window's other entries.
         multiply = g.dtype != object and bool(np.isfinite(g).all())
+        # Each entry in at most one window: each tap's δ·mask written once, not added into zeros (LeNet's 2×2
+        # pools 0.52 → 0.24 and 0.30 → 0.12 ms).
+        if multiply and _disjoint(axes):
+            out = np.empty(shape, g.dtype) if _tiled(axes) else np.zeros(shape, g.dtype)
+            hit = np.empty(argmax.shape, dtype=bool)
+            for offset in range(h.k * w.k):
+                np.equal(argmax, offset, out=hit)
+                np.multiply(g, hit, out=_taps(out, axes, *divmod(offset, w.k)))
+            return _crop(out, axes)
+        out = np.full(shape, zero, dtype=g.dtype)
         for offset in range(h.k * w.k):
             hit = argmax == offset
             _taps(out, axes, *divmod(offset, w.k))[...] += g * hit if multiply else np.where(hit, g, zero)

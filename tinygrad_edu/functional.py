@@ -15,6 +15,14 @@ from .ops.conv import conv1d, conv2d, conv2d_weight, conv_transpose2d
 from .ops.local import fold, locally_connected2d, unfold
 from .ops.embedding import embedding
 from .ops.normalization import batch_norm, dropout, group_norm, layer_norm, local_response_norm
+from .ops.channel_dropout import dropout1d, dropout2d
+from .ops.instance_norm import instance_norm
+from .ops.activation_extra import (glu, hardshrink, hardsigmoid, hardswish, prelu, softshrink, softsign,
+                                    tanhshrink, threshold)
+from .ops.pixel_shuffle import pixel_shuffle, pixel_unshuffle
+from .ops.pool_lp import lp_pool1d, lp_pool2d
+from .ops.distance import cosine_similarity, normalize, pairwise_distance
+from .ops.conv_transpose1d import conv_transpose1d
 from .ops.pool import avg_pool2d, max_pool2d
 from .ops.pool1d import avg_pool1d, max_pool1d
 from .ops.pool_unpool import max_unpool2d
@@ -77,3 +85,11 @@ __all__ = ["linear", "conv1d", "conv2d", "conv_transpose2d", "conv2d_weight", "r
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "l1_loss", "smooth_l1_loss",
            "huber_loss", "one_hot", "pad", "interpolate",
            "layer_norm", "group_norm", "embedding"]
+__all__ += ["dropout1d", "dropout2d"]
+__all__ += ["instance_norm"]
+__all__ += ["prelu", "hardswish", "hardsigmoid", "softsign", "softshrink", "hardshrink", "tanhshrink",
+            "threshold", "glu"]
+__all__ += ["pixel_shuffle", "pixel_unshuffle"]
+__all__ += ["lp_pool1d", "lp_pool2d"]
+__all__ += ["normalize", "cosine_similarity", "pairwise_distance"]
+__all__ += ["conv_transpose1d"]

@@ -37,7 +37,7 @@ for _op in ("F.adaptive_max_pool2d", "F.spatial_pyramid_pool2d", "F.max_unpool2d
             "nn.AdaptiveMaxPool2d", "nn.SpatialPyramidPool2d", "nn.MaxUnpool2d", "nn.MaxPool1d"):
     EXTENSIONS[f"{_op}[input:int64]"] = _INT_MAX
 for _op in ("F.max_pool2d", "F.avg_pool2d", "F.max_pool1d", "F.avg_pool1d", "nn.MaxPool2d", "nn.AvgPool2d",
-            "nn.MaxPool1d", "nn.AvgPool1d"):
+            "nn.MaxPool1d", "nn.AvgPool1d", "F.lp_pool1d", "F.lp_pool2d", "nn.LPPool1d", "nn.LPPool2d"):
     EXTENSIONS[f"{_op}[stride=1099511627776]"] = _OVERFLOW
 # Results both libraries give where PyTorch's gradient is not defined (its vectorised and scalar kernels disagree
 # on the same call: hardtanh with a NaN bound gives δ 1 in a 7-entry tensor and 0 in the vectorised part of a
@@ -62,7 +62,8 @@ for _op in ("F.hardtanh", "nn.Hardtanh"):
 # Only differences of one non-finite value against another are accepted for these cases (walk.judge).
 _INFINITE_AFFINE = "an infinite γ: both results are non-finite, which one depends on the evaluation order"
 NON_FINITE_ORDER: dict[str, str] = {f"{op}[weight:{sign}inf]": _INFINITE_AFFINE
-                                    for op in ("F.batch_norm", "F.layer_norm", "F.group_norm") for sign in "+-"}
+                                    for op in ("F.batch_norm", "F.layer_norm", "F.group_norm", "F.instance_norm")
+                                    for sign in "+-"}
 
 # Calls where both libraries raise and ours is not an instance of PyTorch's (intentional) exception class
 # (judging.class_mismatch): case id → why ours keeps its class.
@@ -77,7 +78,7 @@ KEPT_CLASSES: dict[str, str] = {
     "nn.LocallyConnected2d[input_size='x']": _REFERENCE,
     "nn.LocallyConnected2d[padding='bogus']": _REFERENCE,
 }
-for _layer in ("nn.Conv1d", "nn.Conv2d", "nn.ConvTranspose2d", "nn.LocallyConnected2d"):
+for _layer in ("nn.Conv1d", "nn.Conv2d", "nn.ConvTranspose2d", "nn.ConvTranspose1d", "nn.LocallyConnected2d"):
     for _arg in ("in_channels", "out_channels", "groups")[:2 if _layer == "nn.LocallyConnected2d" else 3]:
         KEPT_CLASSES[f"{_layer}[{_arg}=1.5]"] = _DIVISIBILITY
 

@@ -241,4 +241,51 @@ def specs() -> list[Spec]:
                              K("padding_idx", 1, "int")],
              extra=[("padding_idx=-1", "size", {"padding_idx": -1}),
                     ("padding_idx=10", "size", {"padding_idx": 10})]))
+    for name, shape in (("dropout1d", (2, 3, 4)), ("dropout2d", (2, 3, 4, 4))):
+        add(Spec(f"F.{name}", [P("input", X(*shape), "x"), K("p", 0.5, "prob"), K("training", False, "flag")]))
+        add(Spec(f"F.{name}", [P("input", X(*shape), "x"), K("p", 1.0, "prob"), K("training", True, "flag")],
+                 tag="p=1", skip=("p=-0.1", "p=1.5", "p=nan", "p='0.5'", "p=None", "training=None", "training=2",
+                                  "training='yes'")))
+    add(Spec("F.instance_norm", [P("input", X(2, 3, 4, 4), "x"), K("running_mean", X(3), "c"),
+                                 K("running_var", pos(3), "c"), K("weight", X(3), "x"), K("bias", X(3), "x"),
+                                 K("use_input_stats", True, "flag"), K("momentum", 0.1, "prob"), K("eps", 1e-5, "eps")],
+             extra=[("use_input_stats=False", "size", {"use_input_stats": False}),
+                    ("one-position", "size", {"input": X(2, 3, 1, 1)})]))
+    add(Spec("F.prelu", [P("input", X(2, 3, 4), "x"), P("weight", pos(3), "x")],
+             extra=[("weight:one", "size", {"weight": pos(1)}), ("weight:wrong-length", "size", {"weight": pos(4)})]))
+    for name in ("hardswish", "hardsigmoid", "softsign", "tanhshrink"):
+        add(unary(name))
+    for name in ("softshrink", "hardshrink"):
+        add(unary(name, K("lambd", 0.5, "real"), extra=[("lambd=-1", "size", {"lambd": -1.0})]))
+    add(unary("threshold", P("threshold", 0.1, "real"), P("value", 2.0, "real")))
+    add(Spec("F.glu", [P("input", X(2, 3, 4), "x"), K("dim", -1, "dim")],
+             extra=[("odd-dim", "size", {"dim": 1})]))
+    add(Spec("F.pixel_shuffle", [P("input", X(2, 8, 3, 3), "x"), P("upscale_factor", 2, "count")],
+             extra=[("channels-not-divisible", "size", {"input": X(2, 6, 3, 3)})]))
+    # N=0: PyTorch returns an empty input unchanged, (0, 2, 4, 6); the rule gives (0, 8, 2, 3), as here
+    # (tests/ops/test_pixel_shuffle.py::test_an_empty_batch_keeps_the_rule_s_shape)
+    add(Spec("F.pixel_unshuffle", [P("input", X(2, 2, 4, 6), "x"), P("downscale_factor", 2, "count")], skip=("N=0",),
+             extra=[("height-not-divisible", "size", {"input": X(2, 2, 3, 6)})]))
+    add(Spec("F.lp_pool2d", [P("input", pos(2, 3, 7, 7), "x"), P("norm_type", 2.0, "real"), P("kernel_size", 3, "size"),
+                             K("stride", 2, "stride"), K("ceil_mode", False, "flag")],
+             extra=[("ceil_mode=True", "size", {"ceil_mode": True}), ("kernel>input", "size", {"kernel_size": 9})]))
+    add(Spec("F.lp_pool1d", [P("input", pos(2, 3, 9), "x"), P("norm_type", 2.0, "real"),
+                             P("kernel_size", 3, "size", spatial=1), K("stride", 2, "stride", spatial=1),
+                             K("ceil_mode", False, "flag")]))
+    add(Spec("F.normalize", [P("input", X(3, 4), "x"), K("p", 2.0, "real"), K("dim", 1, "dim"), K("eps", 1e-12, "eps")],
+             extra=[("input:zero-row", "size", {"input": np.zeros((3, 4), np.float32)})]))
+    add(Spec("F.cosine_similarity", [P("x1", X(3, 4), "x"), P("x2", X(3, 4), "x"), K("dim", 1, "dim"),
+                                     K("eps", 1e-8, "eps")], batch=("x1", "x2"),
+             extra=[("x2:broadcast", "size", {"x2": X(1, 4)}), ("x2:unbroadcastable", "size", {"x2": X(3, 5)})]))
+    add(Spec("F.pairwise_distance", [P("x1", X(3, 4), "x"), P("x2", X(3, 4), "x"), K("p", 2.0, "real"),
+                                     K("eps", 1e-6, "eps"), K("keepdim", False, "flag")], batch=("x1", "x2"),
+             extra=[("x2:broadcast", "size", {"x2": X(1, 4)}), ("x2:unbroadcastable", "size", {"x2": X(3, 5)})]))
+    add(Spec("F.conv_transpose1d",
+             [P("input", X(2, 4, 5), "x"), P("weight", X(4, 3, 3), "x"), P("bias", X(6), "x"),
+              K("stride", 2, "stride", spatial=1), K("padding", 1, "padding", spatial=1),
+              K("output_padding", 1, "padding", spatial=1), K("groups", 2, "groups"),
+              K("dilation", 1, "dilation", spatial=1)],
+             extra=[("output_padding=stride", "padding", {"output_padding": 2}),
+                    ("weight:in-channels", "size", {"weight": X(3, 3, 3)}),
+                    ("padding-too-big", "padding", {"padding": 5})]))
     return S

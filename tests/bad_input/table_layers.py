@@ -205,4 +205,50 @@ def specs() -> list[Spec]:
                      ("key-empty", "type", {"modules": {"": Mod("ReLU")}})]))
     add(layer("Module", [], [P("input", X(2, 3), "x")], names=("forward",)))
     add(layer("Parameter", [P("data", X(2, 3), "c")], [], grad=False))
+    add(layer("Dropout1d", [K("p", 0.5, "prob")], [P("input", X(2, 3, 4), "x")], names=("dropout1d",), random=True))
+    add(layer("Dropout2d", [K("p", 0.5, "prob")], [P("input", X(2, 3, 4, 4), "x")], names=("dropout2d",),
+              random=True))
+    for name, shape in (("InstanceNorm1d", (2, 3, 5)), ("InstanceNorm2d", (2, 3, 4, 4))):
+        add(layer(name, [P("num_features", 3, "count"), K("eps", 1e-5, "eps"), K("momentum", 0.1, "prob"),
+                         K("affine", True, "flag"), K("track_running_stats", True, "flag")],
+                  [P("input", X(*shape), "x")], names=("instance_norm",),
+                  extra=[("affine=False", "size", {"affine": False, "track_running_stats": False})]))
+    add(layer("PReLU", [K("num_parameters", 3, "count"), K("init", 0.25, "real")], [P("input", X(2, 3, 4), "x")],
+              names=("prelu",), extra=[("num_parameters=1", "size", {"num_parameters": 1})]))
+    for name in ("Hardswish", "Hardsigmoid", "Softsign", "Tanhshrink"):
+        add(layer(name, [], [P("input", X(2, 3, 4), "x")], names=(name.lower(),)))
+    for name in ("Softshrink", "Hardshrink"):
+        add(layer(name, [K("lambd", 0.5, "real")], [P("input", X(2, 3, 4), "x")], names=(name.lower(),)))
+    add(layer("Threshold", [P("threshold", 0.1, "real"), P("value", 2.0, "real")], [P("input", X(2, 3, 4), "x")],
+              names=("threshold",)))
+    add(layer("GLU", [K("dim", -1, "dim")], [P("input", X(2, 3, 4), "x")], names=("glu",)))
+    add(layer("Softmax2d", [], [P("input", X(2, 3, 4, 4), "x")], names=("softmax",)))
+    add(layer("PixelShuffle", [P("upscale_factor", 2, "count")], [P("input", X(2, 8, 3, 3), "x")],
+              names=("pixel_shuffle",)))
+    add(layer("PixelUnshuffle", [P("downscale_factor", 2, "count")], [P("input", X(2, 2, 4, 6), "x")],
+              names=("pixel_unshuffle",), skip=("N=0",)))  # see F.pixel_unshuffle in table_functional.py
+    add(layer("Unfold", [P("kernel_size", 2, "size"), K("dilation", 1, "dilation"), K("padding", 0, "padding"),
+                         K("stride", 1, "stride")], [P("input", X(2, 3, 6, 6), "x")], names=("unfold",)))
+    add(layer("Fold", [P("output_size", (5, 5), "osize"), P("kernel_size", 2, "size"), K("dilation", 1, "dilation"),
+                       K("padding", 0, "padding"), K("stride", 1, "stride")], [P("input", X(2, 12, 16), "x")],
+              names=("fold",), extra=[("blocks-mismatch", "size", {"input": X(2, 12, 15)})]))
+    add(layer("ParameterList", [P("values", [X(2, 3), X(3)], "xs")], [], grad=False))
+    # (the walk turns arrays in lists into tensors, not those in dicts: the empty ParameterDict is its valid call;
+    # tests/nn/test_parameter_containers.py holds the dict's bad inputs)
+    add(layer("ParameterDict", [], [], grad=False))
+    add(layer("LPPool2d", [P("norm_type", 2.0, "real"), P("kernel_size", 3, "size"), K("stride", 2, "stride"),
+                           K("ceil_mode", False, "flag")], [P("input", pos(2, 3, 7, 7), "x")], names=("lp_pool2d",)))
+    add(layer("LPPool1d", [P("norm_type", 2.0, "real"), P("kernel_size", 3, "size", spatial=1),
+                           K("stride", 2, "stride", spatial=1), K("ceil_mode", False, "flag")],
+              [P("input", pos(2, 3, 9), "x")], names=("lp_pool1d",)))
+    add(layer("CosineSimilarity", [K("dim", 1, "dim"), K("eps", 1e-8, "eps")],
+              [P("x1", X(3, 4), "x"), P("x2", X(3, 4), "x")], names=("cosine_similarity",), batch=("x1", "x2")))
+    add(layer("PairwiseDistance", [K("p", 2.0, "real"), K("eps", 1e-6, "eps"), K("keepdim", False, "flag")],
+              [P("x1", X(3, 4), "x"), P("x2", X(3, 4), "x")], names=("pairwise_distance",), batch=("x1", "x2")))
+    add(layer("ConvTranspose1d", [P("in_channels", 4, "count"), P("out_channels", 6, "count"),
+                                  P("kernel_size", 3, "size", spatial=1), K("stride", 2, "stride", spatial=1),
+                                  K("padding", 1, "padding", spatial=1), K("output_padding", 1, "padding", spatial=1),
+                                  K("groups", 2, "groups"), K("bias", True, "flag"),
+                                  K("dilation", 1, "dilation", spatial=1)],
+              [P("input", X(2, 4, 5), "x")], names=("conv_transpose1d",)))
     return S

@@ -14,6 +14,16 @@ from .container import ModuleDict, ModuleList, Sequential
 from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, LocalResponseNorm
 from .parameter import Parameter
+from .dropout import Dropout1d, Dropout2d
+from .instancenorm import InstanceNorm1d, InstanceNorm2d
+from .activation_extra import (GLU, Hardshrink, Hardsigmoid, Hardswish, PReLU, Softmax2d, Softshrink, Softsign,
+                               Tanhshrink, Threshold)
+from .pixelshuffle import PixelShuffle, PixelUnshuffle
+from .fold import Fold, Unfold
+from .parameter_containers import ParameterDict, ParameterList
+from .pooling_lp import LPPool1d, LPPool2d
+from .distance import CosineSimilarity, PairwiseDistance
+from .conv_transpose1d import ConvTranspose1d
 from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d,
                       MaxUnpool2d, SpatialPyramidPool2d)
 
@@ -27,3 +37,12 @@ __all__ = ["init", "Module", "Sequential", "ModuleList", "Parameter", "Linear", 
            "BCELoss", "BCEWithLogitsLoss", "KLDivLoss", "ZeroPad1d", "ZeroPad2d", "ConstantPad1d", "ConstantPad2d",
            "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d", "CircularPad1d",
            "CircularPad2d", "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
+__all__ += ["Dropout1d", "Dropout2d"]
+__all__ += ["InstanceNorm1d", "InstanceNorm2d"]
+__all__ += ["PReLU", "Hardswish", "Hardsigmoid", "Softsign", "Softshrink", "Hardshrink", "Tanhshrink",
+            "Threshold", "GLU", "Softmax2d"]
+__all__ += ["PixelShuffle", "PixelUnshuffle"]
+__all__ += ["Unfold", "Fold", "ParameterList", "ParameterDict"]
+__all__ += ["LPPool1d", "LPPool2d"]
+__all__ += ["CosineSimilarity", "PairwiseDistance"]
+__all__ += ["ConvTranspose1d"]

@@ -35,6 +35,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from .. import backend
+from . import scratch
 
 Pair = tuple[int, int]
 Padding = tuple[Pair, Pair]
@@ -46,13 +47,17 @@ WIDE_MAX_RATIO = Fraction(5, 4)
 
 
 
-def _silent(kernel: Callable) -> Callable:
+def _kernel(kernel: Callable) -> Callable:
     """A kernel whose GEMMs meet ∞·0 and ∞ − ∞ without NumPy's warnings: NaN is the value, as in PyTorch (a fresh
-    np.errstate per call, ~1 µs against a convolution's milliseconds; the caller's settings are restored)."""
+    np.errstate per call, ~1 µs against a convolution's milliseconds; the caller's settings are restored), and whose
+    scratch arrays (`scratch.empty`/`scratch.zeros`, never what it returns) are borrowed from one call to the next:
+    a LeNet-5 step's ~1,700 page faults of mapping them anew, ≈ 6 ms without `keep_freed_memory`."""
+    borrowing = scratch.borrowing(kernel)
+
     @functools.wraps(kernel)
     def run(*args, **kwargs):
         with np.errstate(all="ignore"):
-            return kernel(*args, **kwargs)
+            return borrowing(*args, **kwargs)
 
     return run
 
@@ -154,7 +159,7 @@ def im2col(x: np.ndarray, geo: Geometry, out: Optional[np.ndarray] = None,
         # kw strided copies of the columns each offset q reads (all rows), then each (p, q) is rows d·p … d·p + oh − 1
         # of one of them: a contiguous run of oh·ow. LeNet's C3: 0.29 ms against 0.52 for kh·kw strided copies.
         sw, (dh, dw) = geo.stride[1], geo.dilation
-        shifted = np.empty((n, c, kw, xp.shape[2], ow), x.dtype)
+        shifted = scratch.empty((n, c, kw, xp.shape[2], ow), x.dtype)
         for q in range(kw):
             shifted[:, :, q] = xp[:, :, :, q * dw:q * dw + sw * (ow - 1) + 1:sw]
         flat = shifted.reshape(n, c, kw, -1)
@@ -295,14 +300,15 @@ def _block_entries(count: int, rows: int, run: int, itemsize: int) -> int:
     return count * (rows * run + 4096 // itemsize)
 
 
-def _chunk_buffers(x: np.ndarray, geo: Geometry, size: int, dtype: np.dtype) -> tuple:
-    """The column buffer and the zero-bordered padded image one chunk of `size` items reuses."""
+def _chunk_buffers(x: np.ndarray, geo: Geometry, size: int, dtype: np.dtype, kept: bool = False) -> tuple:
+    """The column buffer and the zero-bordered padded image one chunk of `size` items reuses (borrowed scratch; the
+    columns a fresh array when they are `kept` after the kernel returns)."""
     c = x.shape[1]
-    cols = np.empty((size, c, *geo.kernel, geo.out[0] * geo.row), dtype)
+    cols = (np.empty if kept else scratch.empty)((size, c, *geo.kernel, geo.out[0] * geo.row), dtype)
     (top, bottom), (left, right) = geo.padding
     spare = 1 if geo.wide else 0
     bordered = spare or top or bottom or left or right
-    padded = np.zeros((size, c, geo.padded[0] + spare, geo.padded[1]), dtype) if bordered else None
+    padded = scratch.zeros((size, c, geo.padded[0] + spare, geo.padded[1]), dtype) if bordered else None
     return cols, padded
 
 
@@ -311,7 +317,7 @@ def conv(x: np.ndarray, w: np.ndarray, geo: Geometry) -> np.ndarray:
     return conv_with_columns(x, w, geo)[0]
 
 
-@_silent
+@_kernel
 def conv_with_columns(x: np.ndarray, w: np.ndarray, geo: Geometry) -> tuple[np.ndarray, Optional[np.ndarray]]:
     """`conv`, and its column matrix when the whole batch's took one chunk, for conv_weight to reuse: re-reading a
     cache-sized matrix beats rebuilding it (the digits CNN's weight gradients 34 → 17 ms an epoch), while a
@@ -324,8 +330,8 @@ def conv_with_columns(x: np.ndarray, w: np.ndarray, geo: Geometry) -> tuple[np.n
     y = np.empty((n, o, *geo.out), dtype)
     parts = chunks(n, geo.column_bytes(x.shape[1], dtype.itemsize))
     size = parts[0].stop - parts[0].start
-    cols_buf, padded_buf = (None, None) if geo.image_columns else _chunk_buffers(x, geo, size, dtype)
-    out_buf = np.empty((size, groups, o // groups, geo.out[0] * geo.row), dtype) if geo.row != geo.out[1] else None
+    cols_buf, padded_buf = (None, None) if geo.image_columns else _chunk_buffers(x, geo, size, dtype, len(parts) == 1)
+    out_buf = scratch.empty((size, groups, o // groups, geo.out[0] * geo.row), dtype) if geo.row != geo.out[1] else None
     for part in parts:
         cols = im2col(x[part], geo, cols_buf, padded_buf)
         m = cols.shape[0]
@@ -380,8 +386,8 @@ def _framed_conv(x: np.ndarray, w: np.ndarray, geo: Geometry) -> np.ndarray:
     y = np.empty((n, o, oh, ow), dtype)
     parts = chunks(n, (c * kw + o * kh) * frame * dtype.itemsize)
     size = parts[0].stop - parts[0].start
-    shifted_buf = np.zeros(_block_entries(kw, c, size * frame + extra, dtype.itemsize), dtype)
-    rows_buf = np.empty(o * kh * (size * frame + reach), dtype)
+    shifted_buf = scratch.zeros(_block_entries(kw, c, size * frame + extra, dtype.itemsize), dtype)
+    rows_buf = scratch.empty(o * kh * (size * frame + reach), dtype)
     for part in parts:
         m = part.stop - part.start
         run = m * frame
@@ -402,7 +408,7 @@ def _framed_conv(x: np.ndarray, w: np.ndarray, geo: Geometry) -> np.ndarray:
     return y
 
 
-@_silent
+@_kernel
 def conv_weight(x: np.ndarray, dy: np.ndarray, geo: Geometry, columns: Optional[np.ndarray] = None) -> np.ndarray:
     """∂E/∂W = Σ_{n,i,j} δ[n,o,i,j] · Z[n,(c,p,q),(i,j)] on numbers: per chunk, im2col of x (or `columns`, the whole
     batch's from conv_with_columns) and one GEMM Z·δᵀ per item, summed over the chunk's items. Measured choices:
@@ -420,8 +426,8 @@ def conv_weight(x: np.ndarray, dy: np.ndarray, geo: Geometry, columns: Optional[
         parts = chunks(n, geo.column_bytes(x.shape[1], dtype.itemsize))
         size, columns = parts[0].stop - parts[0].start, None
         cols_buf, padded_buf = (None, None) if geo.image_columns else _chunk_buffers(x, geo, size, dtype)
-    delta_buf = np.zeros((size, o, geo.out[0], geo.row), dtype) if geo.row != geo.out[1] else None
-    delta_t = np.empty((size, groups, positions, o_g), dtype) if positions >= o_g and k_g >= 64 else None
+    delta_buf = scratch.zeros((size, o, geo.out[0], geo.row), dtype) if geo.row != geo.out[1] else None
+    delta_t = scratch.empty((size, groups, positions, o_g), dtype) if positions >= o_g and k_g >= 64 else None
     dw_t = np.zeros((groups, k_g, o_g), dtype)
     for part in parts:
         cols = columns if columns is not None else im2col(x[part], geo, cols_buf, padded_buf)
@@ -438,7 +444,7 @@ def conv_weight(x: np.ndarray, dy: np.ndarray, geo: Geometry, columns: Optional[
     return dw_t.transpose(0, 2, 1).reshape(o, x.shape[1] // groups, *geo.kernel)
 
 
-@_silent
+@_kernel
 def conv_transpose(dy: np.ndarray, w: np.ndarray, geo: Geometry) -> np.ndarray:
     """x = Wᵀ ⋆ δ on numbers, the adjoint of `conv` in x: (N, O, oh, ow) → (N, C, H, W): GEMM → col2im per
     chunk, or, with stride 1 and a finite W where it moves less data, the convolution of δ padded by
@@ -459,8 +465,8 @@ def conv_transpose(dy: np.ndarray, w: np.ndarray, geo: Geometry) -> np.ndarray:
     x = np.empty((n, c, *geo.size), dtype)
     parts = chunks(n, geo.column_bytes(c, dtype.itemsize))
     size = parts[0].stop - parts[0].start
-    cols_buf = np.empty((size, groups, w_t.shape[1], geo.out[0] * geo.row), dtype)
-    delta_buf = np.zeros((size, o, geo.out[0], geo.row), dtype) if geo.row != geo.out[1] else None
+    cols_buf = scratch.empty((size, groups, w_t.shape[1], geo.out[0] * geo.row), dtype)
+    delta_buf = scratch.zeros((size, o, geo.out[0], geo.row), dtype) if geo.row != geo.out[1] else None
     for part in parts:
         delta = output_columns(dy[part], geo, delta_buf)
         if geo.out == (1, 1):  # one GEMM for the chunk, as in `conv`
@@ -514,10 +520,10 @@ def _framed_transpose(dy: np.ndarray, w: np.ndarray, geo: Geometry) -> np.ndarra
     x = np.empty((n, c, h, width), dtype)
     parts = chunks(n, c * kh * kw * frame * dtype.itemsize)
     size = parts[0].stop - parts[0].start
-    delta_buf = np.zeros(o * (lead + size * frame), dtype)  # `lead` zeros before the first frame: δ[t − q·d] = 0
-    shifted_buf = np.empty(o * kw * size * frame, dtype)
-    rows_buf = np.empty(c * kh * size * frame, dtype)
-    canvas_buf = np.empty(c * (size * frame + tail), dtype)
+    delta_buf = scratch.zeros(o * (lead + size * frame), dtype)  # `lead` zeros before the first frame: δ[t − q·d] = 0
+    shifted_buf = scratch.empty(o * kw * size * frame, dtype)
+    rows_buf = scratch.empty(c * kh * size * frame, dtype)
+    canvas_buf = scratch.empty(c * (size * frame + tail), dtype)
     for part in parts:
         m = part.stop - part.start
         run = m * frame
@@ -587,7 +593,7 @@ def fuses_backward(w: np.ndarray, geo: Geometry) -> bool:
             and bool(np.isfinite(w).all()))
 
 
-@_silent
+@_kernel
 def conv_backward(dy: np.ndarray, x: np.ndarray, w: np.ndarray,
                   geo: Geometry) -> tuple[np.ndarray, Optional[np.ndarray]]:
     """δ_x and ∂E/∂W together, where `fuses_backward`, in tight frames of fh·fw (`tight_frame`): per chunk, δ in
@@ -618,9 +624,9 @@ def conv_backward(dy: np.ndarray, x: np.ndarray, w: np.ndarray,
     size = parts[0].stop - parts[0].start
     # Block 0 of each holds δ (or x) at its frames' corners (interiors) and zeros elsewhere: only those are ever
     # written, and a shorter chunk's block 0 is a prefix of the frames of the first chunk's.
-    delta_buf = np.zeros(_block_entries(kw, o, size * frame, dtype.itemsize), dtype)
-    image_buf = np.zeros(_block_entries(kh, c, size * frame, dtype.itemsize), dtype)
-    rows_buf = np.empty(c * kh * size * frame, dtype)
+    delta_buf = scratch.zeros(_block_entries(kw, o, size * frame, dtype.itemsize), dtype)
+    image_buf = scratch.zeros(_block_entries(kh, c, size * frame, dtype.itemsize), dtype)
+    rows_buf = scratch.empty(c * kh * size * frame, dtype)
     for part in parts:
         m = part.stop - part.start
         run = m * frame

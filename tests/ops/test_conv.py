@@ -303,3 +303,26 @@ def test_conv2d_cached_attrs_keep_every_refusal(name, bad, error):
     with pytest.raises(TypeError, match="same dtype"):
         F.conv2d(x, w, tg.Tensor(np.ones(3, np.float64)))
     assert np.array_equal(F.conv2d(x.data, w.data).data, F.conv2d(x, w).data)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("y_shape, w_shape, stride, dilation, output_padding", [
+    ((1, 1, 2, 2), (1, 1, 1, 1), 1, 2, 1),  # a 1×1 kernel: δ_y reads only the first 2×2 of δ's 3×3
+    ((2, 3, 3, 2), (3, 2, 1, 1), 1, 3, 2),
+    ((1, 2, 2, 2), (2, 2, 1, 1), (1, 2), (2, 1), (1, 1)),
+])
+def test_conv_transpose2d_with_output_padding_from_the_dilation(torch, y_shape, w_shape, stride, dilation,
+                                                                 output_padding):
+    """output_padding < dilation with stride 1 (PyTorch allows it): the extra rows are never read back, so δ_y is a
+    1×1 convolution of δ that stops short of δ's last rows (was a reshape error in the backward pass)."""
+    rng = np.random.default_rng(0)
+    y, w = rand64(rng, y_shape), rand64(rng, w_shape)
+    yt, wt = torch.tensor(y.data, requires_grad=True), torch.tensor(w.data, requires_grad=True)
+    x = F.conv_transpose2d(y, w, stride=stride, output_padding=output_padding, dilation=dilation)
+    xt = torch.nn.functional.conv_transpose2d(yt, wt, stride=stride, output_padding=output_padding, dilation=dilation)
+    assert_close(x, xt)
+    g = rng.standard_normal(x.shape)
+    x.backward(tg.Tensor(g))
+    xt.backward(torch.tensor(g))
+    assert_close(y.grad, yt.grad)
+    assert_close(w.grad, wt.grad)

@@ -106,9 +106,11 @@ class Geometry:
     @functools.cached_property
     def image_columns(self) -> bool:
         """Whether every image is its own column matrix (a view, no copy): no padding, and a 1×1 kernel with
-        stride 1 or a kernel as large as the image (one output position, LeNet's C5)."""
-        pointwise = self.kernel == (1, 1) and self.stride == (1, 1)
-        whole = self.kernel == self.size and self.dilation == (1, 1)
+        stride 1 whose output is the whole image or a kernel as large as the image (one output position, LeNet's
+        C5). A transposed convolution's δ_y can want fewer outputs than the image gives (output_padding < dilation
+        with stride 1: its last rows are never read), and then takes the columns."""
+        pointwise = self.kernel == (1, 1) and self.stride == (1, 1) and self.out == self.size
+        whole = self.kernel == self.size and self.dilation == (1, 1) and self.out == (1, 1)
         return self.padding == ((0, 0), (0, 0)) and (pointwise or whole)
 
     def offsets(self) -> list[tuple[int, int, int]]:

@@ -68,9 +68,23 @@ def test_the_pool_is_bounded_and_drops_the_least_recently_returned_first(monkeyp
     for n in range(1, 6):
         with Workspace() as ws:
             ws.empty((BIG * n,), np.float32)
-        kept.append(sorted(scratch._pool.free))
+        kept.append(sorted(b.nbytes for b in scratch._pool.free))
         assert scratch.cached_bytes() <= scratch.MAX_BYTES
     assert kept == [[unit], [unit, 2 * unit], [2 * unit, 3 * unit], [4 * unit], [5 * unit]]
+
+
+def test_a_smaller_array_takes_the_front_of_the_most_recent_buffer_at_most_twice_its_size():
+    with Workspace() as ws:
+        old = ws.empty((BIG * 3,), np.float32).__array_interface__["data"][0]
+        recent = ws.empty((BIG * 9 // 4,), np.float32).__array_interface__["data"][0]
+    with Workspace() as ws:
+        assert ws.empty((BIG * 3 // 2,), np.float32).__array_interface__["data"][0] == recent
+        assert ws.empty((BIG,), np.float64).__array_interface__["data"][0] == old  # 8·BIG of 12·BIG bytes
+    with Workspace() as ws:
+        ws.empty((BIG * 3,), np.float32)
+    with Workspace() as ws:  # 4·BIG bytes is less than half of either buffer (9·BIG, 12·BIG): a new one
+        assert ws.empty((BIG,), np.float32).__array_interface__["data"][0] not in (old, recent)
+    assert scratch.cached_bytes() == (12 + 9 + 4) * BIG
 
 
 def test_threads_keep_their_own_buffers():

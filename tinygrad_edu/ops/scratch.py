@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import math
 import threading
-from collections import OrderedDict
 from typing import Any, Callable
 
 import numpy as np
@@ -24,11 +23,11 @@ MAX_BYTES = 128 * 1024 * 1024
 
 
 class _Pool(threading.local):
-    """Free byte buffers by size, least recently returned first, their total size, and the workspaces of the
-    `borrowing` kernels now running (innermost last)."""
+    """Free byte buffers, least recently returned first, their total size, and the workspaces of the `borrowing`
+    kernels now running (innermost last)."""
 
     def __init__(self) -> None:
-        self.free: OrderedDict[int, list[np.ndarray]] = OrderedDict()
+        self.free: list[np.ndarray] = []
         self.bytes = 0
         self.active: list[Workspace] = []
 
@@ -48,33 +47,33 @@ class Workspace:
 
     def __exit__(self, *exc: Any) -> None:
         pool = _pool
-        for buffer in self._lent:
-            pool.free.setdefault(buffer.nbytes, []).append(buffer)
-            pool.free.move_to_end(buffer.nbytes)
-            pool.bytes += buffer.nbytes
+        pool.free.extend(self._lent)
+        pool.bytes += sum(buffer.nbytes for buffer in self._lent)
         self._lent.clear()
         while pool.bytes > MAX_BYTES:
-            _, buffers = pool.free.popitem(last=False)
-            pool.bytes -= sum(b.nbytes for b in buffers)
+            pool.bytes -= pool.free.pop(0).nbytes
 
     def empty(self, shape: Any, dtype: Any) -> np.ndarray:
-        """An array of `shape` and `dtype` with whatever an earlier call left in it (as np.empty)."""
+        """An array of `shape` and `dtype` with whatever an earlier call left in it (as np.empty): the front of
+        the most recently returned buffer that holds it without wasting more than its size, as malloc would hand
+        out the block freed last (still in the cache: a pool by exact size lent each buffer cold, once a step,
+        LeNet-5's weight gradients 0.3 ms slower), else a new one."""
         shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
         dtype = np.dtype(dtype)
         nbytes = math.prod(shape) * dtype.itemsize
         if nbytes < MIN_BYTES or dtype.hasobject:
             return np.empty(shape, dtype)
         pool = _pool
-        buffers = pool.free.get(nbytes)
-        if buffers:
-            buffer = buffers.pop()
-            pool.bytes -= nbytes
-            if not buffers:
-                del pool.free[nbytes]
+        free = pool.free
+        for k in range(len(free) - 1, -1, -1):
+            if nbytes <= free[k].nbytes <= 2 * nbytes:
+                buffer = free.pop(k)
+                pool.bytes -= buffer.nbytes
+                break
         else:
             buffer = _new_buffer(nbytes)
         self._lent.append(buffer)
-        return buffer.view(dtype).reshape(shape)
+        return buffer[:nbytes].view(dtype).reshape(shape)
 
     def zeros(self, shape: Any, dtype: Any) -> np.ndarray:
         """An array of `shape` and `dtype` filled with zeros (as np.zeros)."""

@@ -111,10 +111,14 @@ def gemm_bound_row(torch: Any, n: int = 32, c: int = 16, o: int = 32, size: int 
     chunks with the chunk's operands in the cache, without the copies that make the operands: forward W·Z per
     batch item (wide layout), and the framed backward (conv_kernels.conv_backward) per chunk: δ_x rows
     W-rows·δ-shifted and ∂E/∂W = δ-shifted·x-shiftedᵀ; against PyTorch's conv."""
-    from tinygrad_edu.ops.conv_kernels import chunks
+    from tinygrad_edu.ops.conv_kernels import Geometry, chunks, tight_frame
 
     rng = np.random.default_rng(3)
-    row, frame = size * (size + k - 1), (size + k - 1) ** 2
+    pad = (k - 1) // 2
+    geo = Geometry.of(np.dtype(np.float32), (size, size), (k, k), (1, 1), ((pad, pad), (pad, pad)), (1, 1), 1,
+                      (size, size))
+    fh, fw = tight_frame(geo)  # the backward's frames share one zero border
+    row, frame = size * (size + k - 1), fh * fw
     x_chunk = chunks(n, c * k * k * row * 4)[0].stop
     frame_chunk = chunks(n, (o * k + c * k) * frame * 4)[0].stop
     w = rng.standard_normal((o, c * k * k)).astype(np.float32)

@@ -27,6 +27,22 @@ from .creation import (abs, arange, empty, empty_like, exp, eye, flatten, from_n
 from .ops import (bmm, chunk, clone, einsum, flip, gather, index_put, index_select, masked_fill, matmul, mm, movedim,
                   narrow, roll, scatter, scatter_add, split, swapaxes, t, tril, triu)
 from .ops import swapdims
+# utility tensor functions under torch's names (tensor_utility.py, tensor_inplace.py via utility_functions.py)
+from .utility_functions import (argwhere, bincount, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, broadcast_to,
+                                dsplit, equal, fliplr, flipud, histc, hsplit, index_add, index_copy, index_fill,
+                                logical_and, logical_not, logical_or, logical_xor, masked_select, moveaxis, nonzero,
+                                ravel, repeat_interleave, rot90, scatter_reduce, select, take, take_along_dim,
+                                tensor_split, tile, unbind, unflatten, unique, unique_consecutive, vsplit)
+# elementwise math, rounding and trigonometry under torch's names (ops/math_extra.py, ops/trig.py)
+from .ops.math_extra import (add, addcdiv, addcmul, ceil, copysign, div, divide, exp2, fix, float_power, floor,
+                             floor_divide, fmax, fmin, fmod, frac, heaviside, hypot, lerp, log10, log2, logaddexp,
+                             logaddexp2, logit, mul, multiply, nan_to_num, neg, negative, positive, pow, reciprocal,
+                             remainder, round, sgn, sign, signbit, square, sub, subtract, true_divide, trunc, xlogy)
+from .ops.trig import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh, atan,
+                       atan2, atanh, cos, cosh, deg2rad, rad2deg, sin, sinc, sinh, tan)
+from .ops.linalg_extra import (addbmm, addmm, addmv, aminmax, baddbmm, count_nonzero, cross, cummax, cummin, cumprod,
+                               diag, diag_embed, diagonal, diff, dist, dot, ger, inner, kron, logcumsumexp, median, mv,
+                               nanmean, nanmedian, nansum, outer, renorm, trace, vdot)
 from .tensor import Tensor
 # torch.autograd.functional (jacobian, hessian, vjp, jvp, hvp, vhp): autograd.py is a module, not a package, so it
 # cannot hold a submodule file; the code lives in autograd_functional.py and is registered here as the attribute

@@ -715,6 +715,378 @@ class Tensor:
         return ops.cast(self, np.float16)
     # ---- end of indexing and shape ops --------------------------------------------------------------------
 
+    # ---- utility methods (PyTorch parity) ----
+    # functions of self bound as methods: construction, views, splits, selections (tensor_utility.py); in-place
+    # forms and logical/bitwise ops (tensor_inplace.py); random in-place initialisers (tensor_random.py)
+    from . import tensor_inplace as _ti, tensor_random as _tr, tensor_utility as _tu
+    new_full, new_zeros, new_ones, new_empty, new_tensor = (_tu.new_full, _tu.new_zeros, _tu.new_ones,
+                                                            _tu.new_empty, _tu.new_tensor)
+    type, element_size, stride = _tu.type, _tu.element_size, _tu.stride
+    nbytes = property(_tu.nbytes)
+    itemsize = property(_tu.element_size)
+    retains_grad = property(lambda self: self._retains_grad)
+    nelement, ndimension = numel, dim
+    get_device = lambda self: -1  # noqa: E731  (the CPU, as PyTorch)
+    ravel, broadcast_to, tile, select, unbind, unflatten = (_tu.ravel, _tu.broadcast_to, _tu.tile, _tu.select,
+                                                            _tu.unbind, _tu.unflatten)
+    moveaxis, split_with_sizes, tensor_split = _tu.moveaxis, _tu.split_with_sizes, _tu.tensor_split
+    hsplit, vsplit, dsplit, unfold = _tu.hsplit, _tu.vsplit, _tu.dsplit, _tu.unfold
+    repeat_interleave, rot90, fliplr, flipud = _tu.repeat_interleave, _tu.rot90, _tu.fliplr, _tu.flipud
+    take, take_along_dim, argwhere, nonzero, masked_select = (_tu.take, _tu.take_along_dim, _tu.argwhere,
+                                                              _tu.nonzero, _tu.masked_select)
+    unique, unique_consecutive, bincount, histc = _tu.unique, _tu.unique_consecutive, _tu.bincount, _tu.histc
+    sum_to_size, equal = _tu.sum_to_size, _tu.equal
+    index_add, index_copy, index_fill, scatter_reduce = (_ti.index_add, _ti.index_copy, _ti.index_fill,
+                                                         _ti.scatter_reduce)
+    masked_fill_ = _ti.inplace("masked_fill", lambda t, mask, value: ops.masked_fill(t, mask, value))
+    index_add_ = _ti.inplace("index_add", _ti.index_add)
+    index_copy_ = _ti.inplace("index_copy", _ti.index_copy)
+    index_fill_ = _ti.inplace("index_fill", _ti.index_fill)
+    index_put_ = _ti.inplace("index_put", lambda t, indices, values, accumulate=False:
+                             ops.index_put(t, indices, values, accumulate))
+    scatter_ = _ti.inplace("scatter", _ti.scatter)
+    scatter_add_ = _ti.inplace("scatter_add", lambda t, dim, index, src: ops.scatter_add(t, dim, index, src))
+    scatter_reduce_ = _ti.inplace("scatter_reduce", _ti.scatter_reduce)
+    tril_ = _ti.inplace("tril", lambda t, diagonal=0: ops.tril(t, diagonal))
+    triu_ = _ti.inplace("triu", lambda t, diagonal=0: ops.triu(t, diagonal))
+    squeeze_, unsqueeze_, t_, transpose_ = _ti.squeeze_, _ti.unsqueeze_, _ti.t_, _ti.transpose_
+    neg_ = _ti.inplace("neg", lambda t: -t)
+    abs_, exp_, log_, sqrt_ = _ti.unary_inplace("abs", "exp", "log", "sqrt")
+    sigmoid_, tanh_, relu_, log1p_, expm1_, erf_ = _ti.unary_inplace("sigmoid", "tanh", "relu", "log1p", "expm1",
+                                                                     "erf")
+    eq_, ne_, lt_, le_, gt_, ge_ = _ti.compare_inplace("eq", "ne", "lt", "le", "gt", "ge")
+    logical_and, logical_or, logical_xor, logical_not = (_ti.logical_and, _ti.logical_or, _ti.logical_xor,
+                                                         _ti.logical_not)
+    bitwise_and, bitwise_or, bitwise_xor, bitwise_not = (_ti.bitwise_and, _ti.bitwise_or, _ti.bitwise_xor,
+                                                         _ti.bitwise_not)
+    logical_and_, logical_or_, logical_xor_, logical_not_ = _ti.compare_inplace(
+        "logical_and", "logical_or", "logical_xor", "logical_not")
+    bitwise_and_, bitwise_or_, bitwise_xor_, bitwise_not_ = _ti.compare_inplace(
+        "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not")
+    __and__ = __rand__ = bitwise_and
+    __or__ = __ror__ = bitwise_or
+    __xor__ = __rxor__ = bitwise_xor
+    __invert__ = bitwise_not
+    uniform_, normal_, log_normal_, exponential_, cauchy_ = (_tr.uniform_, _tr.normal_, _tr.log_normal_,
+                                                             _tr.exponential_, _tr.cauchy_)
+    geometric_, bernoulli_, bernoulli, random_ = _tr.geometric_, _tr.bernoulli_, _tr.bernoulli, _tr.random_
+    del _ti, _tr, _tu
+    # ---- end of utility methods ----
+
+    # ---- math methods (PyTorch parity) ----
+    # torch.Tensor's elementwise math under its names (ops/math_extra.py, ops/trig.py): each delegates to tg.<name>
+    def add(self, other: Any, *, alpha: Scalar = 1) -> "Tensor":
+        return ops.math_extra.add(self, other, alpha=alpha)
+
+    def sub(self, other: Any, *, alpha: Scalar = 1) -> "Tensor":
+        return ops.math_extra.sub(self, other, alpha=alpha)
+
+    subtract = sub
+
+    def mul(self, other: Any) -> "Tensor":
+        return ops.math_extra.mul(self, other)
+
+    multiply = mul
+
+    def div(self, other: Any, *, rounding_mode: Optional[str] = None) -> "Tensor":
+        return ops.math_extra.div(self, other, rounding_mode=rounding_mode)
+
+    divide = div
+
+    def true_divide(self, other: Any) -> "Tensor":
+        return ops.math_extra.div(self, other)
+
+    def floor_divide(self, other: Any) -> "Tensor":
+        return ops.math_extra.floor_divide(self, other)
+
+    def __floordiv__(self, other: Any) -> "Tensor":
+        return ops.math_extra.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> "Tensor":
+        return ops.math_extra.floor_divide(self._lift(other), self)
+
+    def remainder(self, other: Any) -> "Tensor":
+        return ops.math_extra.remainder(self, other)
+
+    def __mod__(self, other: Any) -> "Tensor":
+        return ops.math_extra.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> "Tensor":
+        return ops.math_extra.remainder(self._lift(other), self)
+
+    def fmod(self, other: Any) -> "Tensor":
+        return ops.math_extra.fmod(self, other)
+
+    def neg(self) -> "Tensor":
+        return ops.math_extra.neg(self)
+
+    negative = neg
+
+    def positive(self) -> "Tensor":
+        return ops.math_extra.positive(self)
+
+    def square(self) -> "Tensor":
+        return ops.math_extra.square(self)
+
+    def reciprocal(self) -> "Tensor":
+        return ops.math_extra.reciprocal(self)
+
+    def pow(self, exponent: Any) -> "Tensor":
+        return ops.math_extra.pow(self, exponent)
+
+    def float_power(self, exponent: Any) -> "Tensor":
+        return ops.math_extra.float_power(self, exponent)
+
+    def log2(self) -> "Tensor":
+        return ops.math_extra.log2(self)
+
+    def log10(self) -> "Tensor":
+        return ops.math_extra.log10(self)
+
+    def exp2(self) -> "Tensor":
+        return ops.math_extra.exp2(self)
+
+    def logaddexp(self, other: Any) -> "Tensor":
+        return ops.math_extra.logaddexp(self, other)
+
+    def logaddexp2(self, other: Any) -> "Tensor":
+        return ops.math_extra.logaddexp2(self, other)
+
+    def xlogy(self, other: Any) -> "Tensor":
+        return ops.math_extra.xlogy(self, other)
+
+    def logit(self, eps: Optional[float] = None) -> "Tensor":
+        return ops.math_extra.logit(self, eps)
+
+    def sign(self) -> "Tensor":
+        return ops.math_extra.sign(self)
+
+    sgn = sign
+
+    def signbit(self) -> "Tensor":
+        return ops.math_extra.signbit(self)
+
+    def heaviside(self, values: Any) -> "Tensor":
+        return ops.math_extra.heaviside(self, values)
+
+    def hypot(self, other: Any) -> "Tensor":
+        return ops.math_extra.hypot(self, other)
+
+    def lerp(self, end: Any, weight: Any) -> "Tensor":
+        return ops.math_extra.lerp(self, end, weight)
+
+    def addcmul(self, tensor1: Any, tensor2: Any, *, value: Scalar = 1) -> "Tensor":
+        return ops.math_extra.addcmul(self, tensor1, tensor2, value=value)
+
+    def addcdiv(self, tensor1: Any, tensor2: Any, *, value: Scalar = 1) -> "Tensor":
+        return ops.math_extra.addcdiv(self, tensor1, tensor2, value=value)
+
+    def fmax(self, other: Any) -> "Tensor":
+        return ops.math_extra.fmax(self, other)
+
+    def fmin(self, other: Any) -> "Tensor":
+        return ops.math_extra.fmin(self, other)
+
+    def copysign(self, other: Any) -> "Tensor":
+        return ops.math_extra.copysign(self, other)
+
+    def nan_to_num(self, nan: float = 0.0, posinf: Optional[float] = None,
+                   neginf: Optional[float] = None) -> "Tensor":
+        return ops.math_extra.nan_to_num(self, nan, posinf, neginf)
+
+    def clamp_min_(self, min: Any) -> "Tensor":
+        return self._inplace("clamp_min_", lambda t: t.clamp_min(min))
+
+    def clamp_max_(self, max: Any) -> "Tensor":
+        return self._inplace("clamp_max_", lambda t: t.clamp_max(max))
+
+    def clip_(self, min: Any = None, max: Any = None) -> "Tensor":
+        return self._inplace("clip_", lambda t: t.clamp(min, max))
+
+    def floor(self) -> "Tensor":
+        return ops.math_extra.floor(self)
+
+    def ceil(self) -> "Tensor":
+        return ops.math_extra.ceil(self)
+
+    def round(self, *, decimals: int = 0) -> "Tensor":
+        return ops.math_extra.round(self, decimals=decimals)
+
+    def trunc(self) -> "Tensor":
+        return ops.math_extra.trunc(self)
+
+    fix = trunc
+
+    def frac(self) -> "Tensor":
+        return ops.math_extra.frac(self)
+
+    def sin(self) -> "Tensor":
+        return ops.trig.sin(self)
+
+    def cos(self) -> "Tensor":
+        return ops.trig.cos(self)
+
+    def tan(self) -> "Tensor":
+        return ops.trig.tan(self)
+
+    def asin(self) -> "Tensor":
+        return ops.trig.asin(self)
+
+    arcsin = asin
+
+    def acos(self) -> "Tensor":
+        return ops.trig.acos(self)
+
+    arccos = acos
+
+    def atan(self) -> "Tensor":
+        return ops.trig.atan(self)
+
+    arctan = atan
+
+    def atan2(self, other: Any) -> "Tensor":
+        return ops.trig.atan2(self, other)
+
+    arctan2 = atan2
+
+    def sinh(self) -> "Tensor":
+        return ops.trig.sinh(self)
+
+    def cosh(self) -> "Tensor":
+        return ops.trig.cosh(self)
+
+    def asinh(self) -> "Tensor":
+        return ops.trig.asinh(self)
+
+    arcsinh = asinh
+
+    def acosh(self) -> "Tensor":
+        return ops.trig.acosh(self)
+
+    arccosh = acosh
+
+    def atanh(self) -> "Tensor":
+        return ops.trig.atanh(self)
+
+    arctanh = atanh
+
+    def sinc(self) -> "Tensor":
+        return ops.trig.sinc(self)
+
+    def deg2rad(self) -> "Tensor":
+        return ops.trig.deg2rad(self)
+
+    def rad2deg(self) -> "Tensor":
+        return ops.trig.rad2deg(self)
+
+    def dot(self, other: Any) -> "Tensor":
+        return ops.linalg_extra.dot(self, other)
+
+    def vdot(self, other: Any) -> "Tensor":
+        return ops.linalg_extra.vdot(self, other)
+
+    def inner(self, other: Any) -> "Tensor":
+        return ops.linalg_extra.inner(self, other)
+
+    def outer(self, vec2: Any) -> "Tensor":
+        return ops.linalg_extra.outer(self, vec2)
+
+    ger = outer
+
+    def mv(self, vec: Any) -> "Tensor":
+        return ops.linalg_extra.mv(self, vec)
+
+    def addmm(self, mat1: Any, mat2: Any, *, beta: Scalar = 1, alpha: Scalar = 1) -> "Tensor":
+        return ops.linalg_extra.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def addmv(self, mat: Any, vec: Any, *, beta: Scalar = 1, alpha: Scalar = 1) -> "Tensor":
+        return ops.linalg_extra.addmv(self, mat, vec, beta=beta, alpha=alpha)
+
+    def addbmm(self, batch1: Any, batch2: Any, *, beta: Scalar = 1, alpha: Scalar = 1) -> "Tensor":
+        return ops.linalg_extra.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def baddbmm(self, batch1: Any, batch2: Any, *, beta: Scalar = 1, alpha: Scalar = 1) -> "Tensor":
+        return ops.linalg_extra.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def diag(self, diagonal: int = 0) -> "Tensor":
+        return ops.linalg_extra.diag(self, diagonal)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> "Tensor":
+        return ops.linalg_extra.diagonal(self, offset, dim1, dim2)
+
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> "Tensor":
+        return ops.linalg_extra.diag_embed(self, offset, dim1, dim2)
+
+    def trace(self) -> "Tensor":
+        return ops.linalg_extra.trace(self)
+
+    def kron(self, other: Any) -> "Tensor":
+        return ops.linalg_extra.kron(self, other)
+
+    def cross(self, other: Any, dim: Optional[int] = None) -> "Tensor":
+        return ops.linalg_extra.cross(self, other, dim)
+
+    @property
+    def mT(self) -> "Tensor":
+        """The last two dimensions swapped (batched matrix transpose)."""
+        if self.ndim < 2:
+            raise ops.shape.ShapeError(f"mT: tensor of shape {self.shape} has fewer than 2 dimensions")
+        return ops.transpose(self, -2, -1)
+
+    mH = mT  # the conjugate transpose: mT for real tensors
+
+    @property
+    def H(self) -> "Tensor":
+        """The conjugate transpose of a matrix (the transpose for real tensors; 0-d and 1-d stay)."""
+        if self.ndim > 2:
+            raise ops.shape.ShapeError(f"H: only defined for tensors of at most 2 dimensions, got {self.shape}; "
+                                       "use mH for batches")
+        return self.T
+
+    def cumprod(self, dim: int, *, dtype: Any = None) -> "Tensor":
+        return ops.linalg_extra.cumprod(self, dim, dtype=dtype)
+
+    def logcumsumexp(self, dim: int) -> "Tensor":
+        return ops.linalg_extra.logcumsumexp(self, dim)
+
+    def cummax(self, dim: int) -> Any:
+        return ops.linalg_extra.cummax(self, dim)
+
+    def cummin(self, dim: int) -> Any:
+        return ops.linalg_extra.cummin(self, dim)
+
+    def median(self, dim: Any = None, keepdim: bool = False) -> Any:
+        if dim is None:
+            return ops.linalg_extra.median(self)
+        return ops.linalg_extra.median(self, dim, keepdim)
+
+    def nanmedian(self, dim: Any = None, keepdim: bool = False) -> Any:
+        if dim is None:
+            return ops.linalg_extra.nanmedian(self)
+        return ops.linalg_extra.nanmedian(self, dim, keepdim)
+
+    def nansum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
+        return ops.linalg_extra.nansum(self, dim, keepdim, dtype=dtype)
+
+    def nanmean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
+        return ops.linalg_extra.nanmean(self, dim, keepdim, dtype=dtype)
+
+    def count_nonzero(self, dim: Any = None) -> "Tensor":
+        return ops.linalg_extra.count_nonzero(self, dim)
+
+    def aminmax(self, *, dim: Optional[int] = None, keepdim: bool = False) -> Any:
+        return ops.linalg_extra.aminmax(self, dim=dim, keepdim=keepdim)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> "Tensor":
+        return ops.linalg_extra.diff(self, n, dim, prepend, append)
+
+    def dist(self, other: Any, p: Scalar = 2) -> "Tensor":
+        return ops.linalg_extra.dist(self, other, p)
+
+    def renorm(self, p: Scalar, dim: int, maxnorm: Scalar) -> "Tensor":
+        return ops.linalg_extra.renorm(self, p, dim, maxnorm)
+    # ---- end of math methods ----
+
 
 from . import autograd as _autograd, backward_pass as _backward_pass  # noqa: E402
 from . import ops  # noqa: E402  (ops need Tensor defined first)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .table_functional import X, idx, pos
+from .table_functional import X, idx, pos, prob
 from .walk import DROP, K, P, Spec
 
 # full reductions of a huge view would read terabytes without allocating: no "huge" call for them
@@ -79,6 +79,84 @@ def specs() -> list[Spec]:
     add(Spec("tg.topk", [P("input", X(3, 4), "x"), P("k", 2, "count"), K("dim", 1, "dim"), K("largest", True, "flag"),
                          K("sorted", True, "flag")], extra=[("k>size", "size", {"k": 5}), ("k=0", "size", {"k": 0})],
              skip=("input:int64",)))
+    # elementwise math, rounding, trigonometry (ops/math_extra.py, ops/trig.py)
+    # an alias may name the op it stands for in its errors (as swapaxes names transpose)
+    alias = {"arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh", "arccosh": "acosh",
+             "arctanh": "atanh", "arctan2": "atan2", "negative": "neg", "subtract": "sub", "multiply": "mul",
+             "divide": "div", "true_divide": "div", "floor_divide": "div"}
+    names = {n: (a,) for n, a in alias.items()}
+    for name in ("floor", "ceil", "trunc", "fix", "frac", "sin", "cos", "tan", "atan", "arctan", "sinh", "cosh",
+                 "asinh", "arcsinh", "sign", "sgn", "square", "reciprocal", "exp2", "deg2rad", "rad2deg", "neg",
+                 "negative", "positive"):
+        add(Spec(f"tg.{name}", [P("input", X(2, 3, 4), "x")], names=names.get(name, ())))
+    # sinc's δ near an extremum of sinc cancels in float32: PyTorch's order of operations differs in the last digits
+    add(Spec("tg.sinc", [P("input", X(2, 3, 4), "x")], rtol=1e-3))
+    add(Spec("tg.signbit", [P("input", X(2, 3, 4), "x")], grad=False))
+    for name in ("asin", "arcsin", "acos", "arccos", "atanh", "arctanh", "logit"):
+        add(Spec(f"tg.{name}", [P("input", prob(2, 3, 4), "x")], names=names.get(name, ())))
+    for name in ("acosh", "arccosh"):
+        add(Spec(f"tg.{name}", [P("input", pos(2, 3, 4) + 1, "x")], names=names.get(name, ())))
+    for name in ("log2", "log10"):
+        add(Spec(f"tg.{name}", [P("input", pos(2, 3, 4), "x")]))
+    add(Spec("tg.round", [P("input", X(2, 3, 4), "x"), K("decimals", 1, "int")]))
+    add(Spec("tg.nan_to_num", [P("input", X(3, 4), "x"), K("nan", 0.0, "real")]))
+    for name in ("add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "remainder", "fmod",
+                 "floor_divide", "atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "fmax", "fmin", "copysign",
+                 "pow"):
+        add(Spec(f"tg.{name}", [P("input", X(3, 4), "x"), P("other", X(3, 4), "x")], names=names.get(name, ()),
+                 extra=[("other:unbroadcastable", "size", {"other": X(3, 5)})]))
+    add(Spec("tg.add", [P("input", X(3, 4), "x"), P("other", X(3, 4), "x"), K("alpha", 0.5, "scalar")], tag="alpha"))
+    add(Spec("tg.div", [P("input", X(3, 4), "x"), P("other", X(3, 4), "x"), K("rounding_mode", "floor", "mode")],
+             tag="rounding", extra=[("rounding_mode='trunc'", "mode", {"rounding_mode": "trunc"})]))
+    add(Spec("tg.float_power", [P("input", pos(3, 4), "x"), P("exponent", X(3, 4), "x")]))
+    add(Spec("tg.xlogy", [P("input", X(3, 4), "x"), P("other", pos(3, 4), "x")]))
+    add(Spec("tg.heaviside", [P("input", X(3, 4), "x"), P("values", X(3, 4), "x")], grad=False))
+    add(Spec("tg.lerp", [P("input", X(3, 4), "x"), P("end", X(3, 4), "x"), P("weight", 0.3, "scalar")]))
+    for name in ("addcmul", "addcdiv"):
+        add(Spec(f"tg.{name}", [P("input", X(3, 4), "x"), P("tensor1", X(3, 4), "x"), P("tensor2", pos(3, 4), "x"),
+                                K("value", 0.5, "scalar")]))
+    # products, diagonals, scans and statistics (ops/linalg_extra.py)
+    for name in ("dot", "vdot"):
+        add(Spec(f"tg.{name}", [P("input", X(4), "x"), P("other" if name == "vdot" else "tensor", X(4), "x")],
+                 huge=False, extra=[("size-mismatch", "size", {"input": X(3)})]))
+    add(Spec("tg.inner", [P("input", X(3, 4), "x"), P("other", X(2, 4), "x")], huge=False))
+    for name in ("outer", "ger"):
+        add(Spec(f"tg.{name}", [P("input", X(3), "x"), P("vec2", X(4), "x")], huge=False, names=("outer",)))
+    add(Spec("tg.mv", [P("input", X(3, 4), "x"), P("vec", X(4), "x")], huge=False))
+    add(Spec("tg.addmm", [P("input", X(3, 5), "x"), P("mat1", X(3, 4), "x"), P("mat2", X(4, 5), "x"),
+                          K("beta", 0.5, "scalar"), K("alpha", 2.0, "scalar")], huge=False, names=("mm",),
+             skip=("alpha=inf",)))  # PyTorch's fused BLAS product with α = ∞ sums ±∞·aᵢₖbₖⱼ terms in its own order
+    add(Spec("tg.addmv", [P("input", X(3), "x"), P("mat", X(3, 4), "x"), P("vec", X(4), "x"),
+                          K("beta", 0.5, "scalar"), K("alpha", 2.0, "scalar")], huge=False, names=("mv",),
+             skip=("alpha=inf",)))
+    for name in ("addbmm", "baddbmm"):
+        add(Spec(f"tg.{name}", [P("input", X(3, 5) if name == "addbmm" else X(2, 3, 5), "x"),
+                                P("batch1", X(2, 3, 4), "x"), P("batch2", X(2, 4, 5), "x")], huge=False,
+                 names=("bmm",)))
+    add(Spec("tg.kron", [P("input", X(2, 3), "x"), P("other", X(3, 2), "x")], huge=False))
+    add(Spec("tg.cross", [P("input", X(4, 3), "x"), P("other", X(4, 3), "x"), K("dim", 1, "dim")],
+             batch=("input", "other"), names=("roll",)))
+    add(Spec("tg.diagonal", [P("input", X(3, 4, 2), "x"), K("offset", 1, "int"), K("dim1", 0, "dim"),
+                             K("dim2", 1, "dim")]))
+    add(Spec("tg.diag", [P("input", X(3, 4), "x"), K("diagonal", 1, "int")], names=("diagonal",)))
+    add(Spec("tg.diag_embed", [P("input", X(2, 3), "x"), K("offset", 1, "int"), K("dim1", 0, "dim"),
+                               K("dim2", 2, "dim")], huge=False))
+    add(Spec("tg.trace", [P("input", X(3, 4), "x")], names=("diagonal",), **FULL))
+    for name in ("cummax", "cummin", "cumprod", "logcumsumexp"):
+        add(Spec(f"tg.{name}", [P("input", X(3, 4), "x"), P("dim", 1, "dim")]))
+    add(Spec("tg.diff", [P("input", X(3, 4), "x"), K("n", 1, "int"), K("dim", 1, "dim")]))
+    for name in ("median", "nanmedian"):
+        add(Spec(f"tg.{name}", [P("input", X(3, 4), "x"), P("dim", 1, "dim"), K("keepdim", False, "flag")]))
+    for name in ("nansum", "nanmean"):
+        add(Spec(f"tg.{name}", [P("input", X(3, 4), "x"), K("dim", 1, "dim"), K("keepdim", False, "flag")],
+                 names=("sum",)))
+    add(Spec("tg.count_nonzero", [P("input", X(3, 4), "x"), K("dim", 1, "dim")], grad=False, names=("sum",)))
+    add(Spec("tg.aminmax", [P("input", X(3, 4), "x"), K("dim", 1, "dim"), K("keepdim", False, "flag")],
+             names=("amin", "amax")))
+    add(Spec("tg.dist", [P("input", X(3, 4), "x"), P("other", X(3, 4), "x"), K("p", 2, "real")], names=("norm",),
+             **FULL))
+    add(Spec("tg.renorm", [P("input", X(3, 4), "x"), P("p", 2, "real"), P("dim", 0, "dim"), P("maxnorm", 1.0, "real")],
+             names=("norm",)))
     # shape and index ops
     add(Spec("tg.reshape", [P("input", X(3, 4, 2), "x"), P("shape", (4, 6), "reshape")],
              extra=[("shape=(-1,)", "size", {"shape": (-1,)}), ("shape=(0,-1)", "size", {"shape": (0, -1)})]))
@@ -142,6 +220,48 @@ def specs() -> list[Spec]:
     add(Spec("tg.einsum", [P("equation", "ij,jk->ik", "equation"), P("a", X(3, 4), "x"), P("b", X(4, 5), "x")],
              batch=("a",), extra=[("operands:mismatch", "size", {"b": X(3, 5)}),
                                   ("operands:too-few", "size", {"b": DROP})]))
+    # utility tensor functions (tinygrad_edu/tensor_utility.py, tensor_inplace.py)
+    add(Spec("tg.tile", [P("input", X(2, 3), "x"), P("dims", (2, 1), "shape")]))
+    add(Spec("tg.unbind", [P("input", X(3, 4), "x"), K("dim", 1, "dim")], grad=False))
+    add(Spec("tg.unflatten", [P("input", X(2, 12), "x"), P("dim", 1, "dim"), P("sizes", (3, 4), "shape")],
+             extra=[("sizes:-1", "size", {"sizes": (3, -1)}), ("sizes:wrong", "size", {"sizes": (5, 3)})]))
+    add(Spec("tg.moveaxis", [P("input", X(3, 4, 2), "x"), P("source", 0, "dim"), P("destination", 2, "dim")]))
+    add(Spec("tg.tensor_split", [P("input", X(7, 2), "x"), P("indices_or_sections", 3, "count"), K("dim", 0, "dim")],
+             grad=False, extra=[("indices", "size", {"indices_or_sections": [1, 5]})]))
+    add(Spec("tg.hsplit", [P("input", X(4, 6), "x"), P("sections", 2, "count")], grad=False))
+    add(Spec("tg.vsplit", [P("input", X(4, 6), "x"), P("sections", 2, "count")], grad=False))
+    add(Spec("tg.dsplit", [P("input", X(2, 3, 4), "x"), P("sections", 2, "count")], grad=False))
+    add(Spec("tg.select", [P("input", X(3, 4), "x"), P("dim", 1, "dim"), P("index", 2, "int")]))
+    add(Spec("tg.repeat_interleave", [P("input", X(2, 3), "x"), P("repeats", 2, "count"), K("dim", 1, "dim")]))
+    add(Spec("tg.rot90", [P("input", X(3, 4), "x"), P("k", 1, "int"), P("dims", (0, 1), "dims")]))
+    for name in ("fliplr", "flipud", "ravel"):
+        add(Spec(f"tg.{name}", [P("input", X(3, 4), "x")]))
+    add(Spec("tg.broadcast_to", [P("input", X(3, 1), "x"), P("size", (2, 3, 4), "shape")]))
+    add(Spec("tg.take", [P("input", X(3, 4), "x"), P("index", idx(12, 5), "idx", hi=12)]))
+    add(Spec("tg.take_along_dim", [P("input", X(3, 4), "x"), P("indices", idx(4, 3, 2), "idx", hi=4),
+                                   K("dim", 1, "dim")], batch=("input", "indices")))
+    for name in ("argwhere", "nonzero", "unique", "unique_consecutive"):
+        add(Spec(f"tg.{name}", [P("input", X(3, 4), "x")], grad=False))
+    add(Spec("tg.masked_select", [P("input", X(3, 4), "x"), P("mask", X(3, 4) > 0, "mask")], batch=("input", "mask")))
+    add(Spec("tg.bincount", [P("input", idx(5, 10), "idx", hi=5), K("minlength", 0, "int")], grad=False))
+    add(Spec("tg.histc", [P("input", X(10), "x"), K("bins", 4, "count"), K("min", -1.0, "real"),
+                          K("max", 1.0, "real")], grad=False))
+    add(Spec("tg.equal", [P("input", X(3, 4), "x"), P("other", X(3, 4), "x")], grad=False))
+    for name in ("logical_and", "logical_or", "logical_xor"):
+        add(Spec(f"tg.{name}", [P("input", X(3, 4), "x"), P("other", X(3, 4), "x")], grad=False))
+    for name in ("bitwise_and", "bitwise_or", "bitwise_xor"):
+        add(Spec(f"tg.{name}", [P("input", idx(4, 3, 4), "idx", hi=4), P("other", idx(4, 3, 4), "idx", hi=4)],
+                 grad=False))
+    add(Spec("tg.logical_not", [P("input", X(3, 4), "x")], grad=False))
+    add(Spec("tg.bitwise_not", [P("input", idx(4, 3, 4), "idx", hi=4)], grad=False))
+    for name in ("index_add", "index_copy"):
+        add(Spec(f"tg.{name}", [P("input", X(3, 4), "x"), P("dim", 0, "dim"), P("index", np.array([2, 0]), "idx", hi=3),
+                                P("source", X(2, 4), "x")]))
+    add(Spec("tg.index_fill", [P("input", X(3, 4), "x"), P("dim", 1, "dim"), P("index", np.array([2, 0]), "idx", hi=4),
+                               P("value", 0.5, "scalar")]))
+    add(Spec("tg.scatter_reduce", [P("input", X(3, 4), "x"), P("dim", 1, "dim"), P("index", src_idx, "idx", hi=4),
+                                   P("src", X(3, 2), "x"), P("reduce", "amax", "mode")],
+             batch=("input", "index", "src")))
     # creation
     for name in ("zeros", "ones", "empty", "rand", "randn"):
         add(Spec(f"tg.{name}", [P("size0", 2, "count"), P("size1", 3, "count"), K("dtype", None, "dtype")],

@@ -25,5 +25,6 @@ from .shape import (Clone, cast, chunk, clone, contiguous, expand, flip, gather,
                     masked_fill, movedim, narrow, repeat, roll, scatter, scatter_add, setitem, split, swapaxes,
                     swapdims, t, tril, triu)
 from .einsum import Einsum, bmm, einsum, mm
+from . import linalg_extra, math_extra, trig  # noqa: F401 (torch.* math under its names: tensor.py's math methods)
 
 __all__ = [name for name in dir() if not name.startswith("_")]

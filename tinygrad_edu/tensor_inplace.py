@@ -1,0 +1,335 @@
+"""PyTorch's in-place Tensor methods beyond add_/mul_/fill_ (masked_fill_, index_add_, scatter_reduce_, squeeze_,
+exp_, ge_, ...) and the logical/bitwise ops: each a composition of differentiable ops, run through Tensor._inplace
+(returns self, bumps the version counter, refuses a leaf that requires grad outside no_grad)."""
+from __future__ import annotations
+
+import weakref
+from typing import Any, Callable
+
+import numpy as np
+
+from . import tensor as _tensor
+from .autograd import Function
+from .errors import DtypeError, IndexRangeError, ShapeError
+from .tensor_utility import _dim, _index_array, named, tensor_arg
+
+
+def _T():
+    return _tensor.Tensor
+
+
+def _ops():
+    return _tensor.ops
+
+
+# ---- index_add / index_copy / index_fill --------------------------------------------------------------------
+def _index_key(self, op: str, dim: int, index: Any, source: Any = None, mismatch: type = ShapeError,
+               long: bool = False, negative: bool = False) -> tuple:
+    """The key `[:, …, index]` along dim, index a vector in range, source (if given) of self's dtype and of
+    self's shape with len(index) along dim."""
+    d = _dim(self, dim, op)
+    idx = _index_array(index, op, long, IndexRangeError if op == "index_fill" else DtypeError)
+    if idx.ndim > 1:
+        raise IndexRangeError(f"{op}: index should have dimension 1 or 0, got shape {idx.shape}")
+    idx = idx.reshape(-1)
+    n = self.shape[d] if self.ndim else 1
+    low = -n if negative else 0
+    if idx.size and (idx.min() < low or idx.max() >= n):
+        bad = int(idx.min()) if idx.min() < low else int(idx.max())
+        raise IndexRangeError(f"{op}: index {bad} is out of range for dimension {d} with size {n}")
+    if source is not None:
+        want = self.shape[:d] + (idx.size,) + self.shape[d + 1:] if self.ndim else (idx.size,) * min(idx.size, 1)
+        if source.shape != want and not (self.ndim == 0 and source.numel() == idx.size == 1):
+            raise mismatch(f"{op}: source of shape {source.shape} should have shape {want} (self {self.shape} "
+                             f"with {idx.size} entries along dim {d})")
+        if source.dtype != self.dtype and object not in (source.dtype, self.dtype):
+            raise DtypeError(f"{op}: self ({self.dtype}) and source ({source.dtype}) must have the same dtype")
+    return (slice(None),) * d + (idx % n,)
+
+
+def _flat(self):
+    return self if self.ndim else _ops().reshape(self, 1)
+
+
+def index_add(self, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Any:
+    """self with alpha·source's slices added at `index` along dim (repeats add up); δ_source = δ[index]."""
+    from .ops.movement import IndexAdd
+
+    src = tensor_arg(source, "index_add")
+    key = _index_key(self, "index_add", dim, index, src)
+    x, part = _flat(self), src if alpha == 1 else src * alpha
+    out = x + IndexAdd.apply(_ops().reshape(part, x[key].shape), shape=x.shape, key=key)
+    return out if self.ndim else _ops().reshape(out, ())
+
+
+def index_copy(self, dim: int, index: Any, source: Any) -> Any:
+    """self with source's slices written at `index` along dim; the written entries take δ from source."""
+    from .ops.movement import IndexPut
+
+    src = tensor_arg(source, "index_copy")
+    key = _index_key(self, "index_copy", dim, index, src, IndexRangeError, long=True)  # PyTorch: IndexError
+    x = _flat(self)
+    written = np.zeros(x.shape, dtype=bool)
+    written[key] = True
+    placed = IndexPut.apply(_ops().reshape(src, x[key].shape), shape=x.shape, key=key)
+    out = _ops().where(_T()._make(written, False), placed, x)
+    return out if self.ndim else _ops().reshape(out, ())
+
+
+def index_fill(self, dim: int, index: Any, value: Any) -> Any:
+    """self with value at every entry of the slices `index` along dim."""
+    key = _index_key(self, "index_fill", dim, index, long=True, negative=True)
+    written = np.zeros(_flat(self).shape, dtype=bool)
+    written[key] = True
+    return _ops().masked_fill(self, written.reshape(self.shape), value)
+
+
+# ---- scatter_reduce ------------------------------------------------------------------------------------------
+_REDUCES = ("sum", "prod", "mean", "amax", "amin")
+
+
+def scatter_reduce(self, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True) -> Any:
+    """src's entries reduced ('sum', 'prod', 'mean', 'amax', 'amin') into self at index along dim, self's own
+    value taking part if include_self. Gradients as PyTorch: amax/amin share δ evenly among the tied entries."""
+    from .ops.movement import IndexAdd
+    from .ops.shape import _scatter_parts
+
+    if not isinstance(reduce, str):
+        raise TypeError(f"scatter_reduce: argument 'reduce' must be str, not {type(reduce).__name__}")
+    reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)  # PyTorch still accepts the old names
+    if reduce not in _REDUCES:
+        raise ShapeError(f"scatter_reduce: reduce argument must be one of {_REDUCES}, got {reduce!r}")
+    s = tensor_arg(src, "scatter_reduce")
+    if self.ndim == 0:
+        raise ShapeError("scatter_reduce: the input must have at least one dimension (got a 0-d tensor)")
+    key, part = _scatter_parts("scatter_reduce", self, dim, index, s)
+    T, ops = _T(), _ops()
+    written = np.zeros(self.shape, dtype=bool)
+    written[key] = True
+    hits = np.zeros(self.shape, dtype=np.int64)
+    np.add.at(hits, key, 1)
+    mask = T._make(written, False)
+    base = self if include_self else ops.masked_fill(self, mask, 0)
+    if reduce in ("sum", "mean"):
+        total = base + IndexAdd.apply(part, shape=self.shape, key=key)
+        if reduce == "sum":
+            return total
+        count = hits + (1 if include_self else 0) * written + (~written)
+        if self.dtype.kind in "iu":
+            return T(np.floor_divide(total.data, np.maximum(count, 1)).astype(self.dtype))
+        return ops.where(mask, total / T(np.maximum(count, 1).astype(self.dtype)), self)
+    return ScatterReduce.apply(self, part, key=key, reduce=reduce, include_self=bool(include_self), written=written)
+
+
+def scatter(self, dim: int, index: Any, src: Any = None, value: Any = None, *, reduce: Any = None) -> Any:
+    """scatter, with PyTorch's older `reduce='add'|'multiply'` (scatter_reduce's sum/prod including self)."""
+    if reduce is None:
+        return _ops().scatter(self, dim, index, src, value)
+    if reduce not in ("add", "multiply"):
+        raise ShapeError(f"scatter: reduce argument must be either add or multiply, got {reduce!r}")
+    if src is not None and not isinstance(src, (_T(), np.ndarray)):
+        src, value = None, src
+    if src is None:
+        src = _T()(np.full(np.shape(_index_array(index, "scatter")), value, dtype=self.dtype))
+    return scatter_reduce(self, dim, index, src, "sum" if reduce == "add" else "prod")
+
+
+class ScatterReduce(Function):
+    """scatter_reduce with reduce 'prod', 'amax' or 'amin': the values exactly as the reduction gives them (one ufunc.at
+    on arrays), the local derivatives fixed at recording: for prod the product of the other factors at an entry's
+    place, for amax/amin 1/ties for the entries equal to the result (δ shared evenly, as PyTorch), NaN behind a NaN
+    result. Positions nothing is scattered to pass δ to x unchanged."""
+
+    rule_unicode = ("y = scatter_reduce(x, src): δ_src[k] = δ[index[k]]·∂y/∂src[k], δ_x = δ·∂y/∂x where written, "
+                    "else δ (prod: the other factors' product; amax/amin: 1/ties for the tied entries, 0 for others)")
+    rule_latex = (r"\delta_{src,k} = \delta_{\mathrm{index}(k)}\,\partial y/\partial src_k,\quad "
+                  r"\delta_x = \delta \odot \partial y/\partial x")
+
+    def forward(ctx, x, src, key, reduce, include_self, written):
+        result = x.copy()
+        own = written & include_self
+        if not include_self:
+            result[written] = _identity(reduce, x.dtype)
+        with np.errstate(invalid="ignore", over="ignore"):
+            {"prod": np.multiply, "amax": np.maximum, "amin": np.minimum}[reduce].at(result, key, src)
+        if reduce == "prod" and x.dtype.kind in "fO":
+            src_w, self_w = _others(x, src, key, own)
+            if x.dtype.kind == "f":  # a NaN product (0·∞) passes NaN back to its factors, as PyTorch
+                nan = np.isnan(result) & written
+                src_w[nan[key]], self_w[nan & own] = np.nan, np.nan
+            ctx.saved = (src_w, self_w)
+            return result
+        if x.dtype.kind != "f":  # integers (no gradient) and SymPy values (compared by value only, no ties)
+            ctx.saved = (None, None)
+            return result
+        src_tie = src == result[key]
+        self_tie = (x == result) & own
+        ties = self_tie.astype(np.int64)
+        np.add.at(ties, key, src_tie)
+        nan = np.isnan(result) & written
+        share = 1 / np.maximum(ties, 1)
+        src_w = np.where(nan[key], np.nan, np.where(src_tie, share[key], 0)).astype(x.dtype)
+        self_w = np.where(nan & own, np.nan, np.where(self_tie, share, 0)).astype(x.dtype)
+        ctx.saved = (src_w, self_w)
+        return result
+
+    def backward(ctx, g):
+        src_w, self_w = ctx.saved
+        if src_w is None:
+            return None, None
+        T, ops = _T(), _ops()
+        a = ctx.attrs
+        g_src = ops.getitem(g, a["key"]) * T(src_w)
+        g_x = ops.where(T(a["written"]), g * T(self_w), g)
+        return g_x, g_src
+
+
+def _others(x: np.ndarray, src: np.ndarray, key: tuple, own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each src entry and each x entry in `own`, the product of the other factors at its place."""
+    zeros = (own & (x == 0)).astype(np.int64)
+    np.add.at(zeros, key, src == 0)
+    nonzero = np.where(own & (x != 0), x, 1).astype(x.dtype)
+    np.multiply.at(nonzero, key, np.where(src == 0, 1, src).astype(x.dtype))
+
+    def others(v: np.ndarray, z: np.ndarray, p: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(v == 0, np.where(z == 1, p, 0), np.where(z == 0, p / np.where(v == 0, 1, v), 0))
+    return (others(src, zeros[key], nonzero[key]).astype(x.dtype),
+            np.where(own, others(x, zeros, nonzero), 0).astype(x.dtype))
+
+
+def _identity(reduce: str, dtype: np.dtype) -> Any:
+    if reduce == "prod":
+        return 1
+    big = np.inf if dtype.kind == "f" else np.iinfo(dtype).max
+    return -big if reduce == "amax" else big
+
+
+# ---- shape-changing in place (squeeze_, unsqueeze_, t_, transpose_) ------------------------------------------
+def reshaped_inplace(self, op: str, compute: Callable) -> Any:
+    """Tensor._inplace for the view ops that change self's shape: self becomes compute(self)."""
+    from . import autograd
+
+    recording = autograd.is_grad_enabled() and self.requires_grad
+    if recording and self._ctx is None:
+        raise RuntimeError(f"{op}: a leaf tensor that requires grad (shape {self.shape}) is being used in an "
+                           "in-place operation; do it under tg.no_grad() or on a copy")
+    if not recording:
+        with autograd.no_grad():
+            self.data = compute(self.detach()).data
+    else:
+        before = _T()._make(self.data, True)
+        before._ctx, before._version = self._ctx, self._version
+        self._ctx._output = weakref.ref(before)
+        result = compute(before)
+        self.data, self._ctx = result.data, result._ctx
+        self._ctx._output = weakref.ref(self)
+    self._bump_version()
+    return self
+
+
+# ---- logical and bitwise -------------------------------------------------------------------------------------
+def _truth(x: Any) -> np.ndarray:
+    data = x.data if isinstance(x, _T()) else np.asarray(x)
+    return data.astype(bool) if data.dtype != object else np.vectorize(bool, otypes=[bool])(data)
+
+
+def _logical(fn: Callable, op: str) -> Callable:
+    def method(self, other: Any) -> Any:
+        return _T()(fn(_truth(self), _truth(tensor_arg(other, op))))
+
+    method.__name__ = op
+    method.__doc__ = f"Elementwise {op.split('_')[1]} of the truth values (nonzero), a bool tensor, broadcast."
+    return method
+
+
+logical_and = _logical(np.logical_and, "logical_and")
+logical_or = _logical(np.logical_or, "logical_or")
+logical_xor = _logical(np.logical_xor, "logical_xor")
+
+
+def logical_not(self) -> Any:
+    return _T()(~_truth(self))
+
+
+def _integral(x: Any, op: str) -> np.ndarray:
+    data = x.data if isinstance(x, _T()) else np.asarray(x)
+    if data.dtype.kind not in "iub":
+        raise DtypeError(f"{op}: only integer and bool tensors are supported, got dtype {data.dtype}")
+    return data
+
+
+def _bitwise(fn: Callable, op: str) -> Callable:
+    def method(self, other: Any) -> Any:
+        a = _integral(self, op)
+        if isinstance(other, (bool, int, np.integer, np.bool_)):  # a number takes the tensor's dtype, as PyTorch
+            kind = np.dtype(np.int64) if a.dtype == bool and not isinstance(other, (bool, np.bool_)) else a.dtype
+            return _T()(fn(a.astype(kind), np.asarray(other).astype(kind)))
+        b = _integral(tensor_arg(other, op), op)
+        return _T()(fn(a, b))
+
+    method.__name__ = op
+    method.__doc__ = f"Elementwise {op} of integer or bool tensors (bool stays bool), broadcast."
+    return method
+
+
+bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")
+bitwise_or = _bitwise(np.bitwise_or, "bitwise_or")
+bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
+
+
+def bitwise_not(self) -> Any:
+    return _T()(np.invert(_integral(self, "bitwise_not")))
+
+
+# ---- in-place forms ----------------------------------------------------------------------------------------
+def inplace(name: str, fn: Callable) -> Callable:
+    """The in-place method `name_` of a value op fn(t, *args): self replaced by fn(self, *args)."""
+    def method(self, *args: Any, **kwargs: Any) -> Any:
+        return self._inplace(name + "_", lambda t: fn(t, *args, **kwargs))
+
+    method.__name__ = name + "_"
+    method.__doc__ = f"In-place {name}: self's values become {name}(self, ...); returns self."
+    return method
+
+
+def cast_inplace(name: str, fn: Callable) -> Callable:
+    """The in-place method of an op whose result (bool, no gradient) is cast to self's dtype, as PyTorch's ge_."""
+    def method(self, *args: Any, **kwargs: Any) -> Any:
+        return self._inplace(name + "_", lambda t: self._replaced_by(t, fn(t, *args, **kwargs)))
+
+    method.__name__ = name + "_"
+    method.__doc__ = f"In-place {name}: self's values become {name}(self, ...) in self's dtype; returns self."
+    return method
+
+
+def unary_inplace(*names: str) -> tuple:
+    """The in-place forms of the unary methods `names` (exp_ for exp, ...)."""
+    return tuple(inplace(n, lambda t, n=n: getattr(t, n)()) for n in names)
+
+
+def compare_inplace(*names: str) -> tuple:
+    """The in-place forms of methods with a bool or integer result (ge_, logical_and_, ...), cast to self's dtype."""
+    return tuple(cast_inplace(n, lambda t, *args, n=n: getattr(t, n)(*args)) for n in names)
+
+
+def squeeze_(self, dim: Any = None) -> Any:
+    return reshaped_inplace(self, "squeeze_", lambda t: _ops().squeeze(t, dim))
+
+
+def unsqueeze_(self, dim: int) -> Any:
+    return reshaped_inplace(self, "unsqueeze_", lambda t: _ops().unsqueeze(t, dim))
+
+
+def t_(self) -> Any:
+    return reshaped_inplace(self, "t_", lambda t: _ops().t(t))
+
+
+def transpose_(self, dim0: int, dim1: int) -> Any:
+    return reshaped_inplace(self, "transpose_", lambda t: _ops().transpose(t, dim0, dim1))
+
+
+PUBLIC = ("logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor",
+          "bitwise_not", "index_add", "index_copy", "index_fill", "scatter_reduce")
+for _name in PUBLIC:
+    globals()[_name] = named(globals()[_name])

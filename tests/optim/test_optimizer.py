@@ -377,3 +377,30 @@ def test_a_step_between_forward_and_backward_makes_backward_raise():
     opt.step()
     with pytest.raises(RuntimeError, match="modified by an in-place operation"):
         loss.backward()
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "Adamax", "NAdam", "RAdam",
+                                  "Adadelta", "Rprop", "ASGD"])
+def test_pytorch_s_implementation_flags_are_accepted_and_change_nothing(torch, name):
+    """foreach=/fused=/capturable= pick PyTorch's kernels, not the update: a PyTorch line with them ports, and the
+    step is the same as without them; differentiable=True is refused; an unknown keyword is PyTorch's TypeError."""
+    def run(**flags):
+        p = tg.nn.Parameter(tg.tensor([1.0, -2.0, 3.0], dtype=tg.float64))
+        opt = getattr(tg.optim, name)([p], **flags)
+        for _ in range(3):
+            opt.zero_grad()
+            (p * p).sum().backward()
+            opt.step()
+        return p.data.copy()
+
+    plain = run()
+    np.testing.assert_array_equal(run(foreach=False), plain)
+    np.testing.assert_array_equal(run(foreach=True, capturable=False), plain)
+    np.testing.assert_array_equal(run(fused=None, differentiable=False), plain)
+    with pytest.raises(RuntimeError, match="differentiable=True"):
+        run(differentiable=True)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'speedy'"):
+        run(speedy=True)
+    with pytest.raises(TypeError):
+        getattr(torch.optim, name)([torch.nn.Parameter(torch.ones(2))], speedy=True)

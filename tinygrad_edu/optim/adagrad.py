@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from .. import backend
-from .optimizer import Optimizer, ParamsT, advance_step
+from .optimizer import Optimizer, ParamsT, advance_step, check_implementation
 
 
 class Adagrad(Optimizer):
@@ -16,7 +16,9 @@ class Adagrad(Optimizer):
     w ← w − η̃·g/(√s + ε)"""
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
-                 initial_accumulator_value: float = 0, eps: float = 1e-10, *, maximize: bool = False) -> None:
+                 initial_accumulator_value: float = 0, eps: float = 1e-10, *, maximize: bool = False,
+                 **implementation: Any) -> None:
+        check_implementation(type(self).__name__, implementation)
         super().__init__(params, {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
                                   "initial_accumulator_value": initial_accumulator_value, "maximize": maximize})
         for group in self.param_groups:

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, advance_step
+from .optimizer import Optimizer, ParamsT, advance_step, check_implementation
 
 
 class ASGD(Optimizer):
@@ -17,7 +17,8 @@ class ASGD(Optimizer):
     η_{t+1} = η/(1 + ληt)^α,   μ_{t+1} = 1/max(1, t − t0)   (η_t, μ_t: float32 scalars, as PyTorch's)"""
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, lambd: float = 1e-4, alpha: float = 0.75,
-                 t0: float = 1e6, weight_decay: float = 0, *, maximize: bool = False) -> None:
+                 t0: float = 1e6, weight_decay: float = 0, *, maximize: bool = False, **implementation: Any) -> None:
+        check_implementation(type(self).__name__, implementation)
         super().__init__(params, {"lr": lr, "lambd": lambd, "alpha": alpha, "t0": t0, "weight_decay": weight_decay,
                                   "maximize": maximize})
 

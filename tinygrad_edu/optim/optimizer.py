@@ -205,6 +205,24 @@ def _cast(param: Tensor, value: Any, key: Any = None) -> Any:
     return copy.deepcopy(value)
 
 
+#: PyTorch's choices of implementation (not of the update): taken, and computed the one NumPy way here
+IMPLEMENTATION_FLAGS = ("foreach", "fused", "capturable", "differentiable")
+
+
+def check_implementation(name: str, flags: dict[str, Any]) -> None:
+    """foreach=, fused=, capturable= pick how PyTorch runs the same update (for-each kernels, one fused kernel,
+    CUDA graphs): accepted, so a PyTorch line ports. differentiable=True asks for a graph through the step itself,
+    which these NumPy updates do not record: refused. Any other keyword: PyTorch's TypeError."""
+    for key, value in flags.items():
+        if key not in IMPLEMENTATION_FLAGS:
+            raise TypeError(f"{name}.__init__() got an unexpected keyword argument '{key}'")
+        if value is not None and not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{name}: {key} must be a bool or None, got {value!r}")
+    if flags.get("differentiable"):
+        raise ShapeError(f"{name}: differentiable=True (a graph through the optimiser step) is not supported here: "
+                         "the update runs on NumPy arrays outside autograd")
+
+
 def advance_step(state: dict[str, Any]) -> float:
     """Count one more step in `state['step']` (a 0-d float array, as PyTorch's step tensor) and return it."""
     state["step"] = np.array(float(state["step"]) + 1.0)

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import backend
 from .adam import Adam
-from .optimizer import Optimizer, ParamsT, advance_step
+from .optimizer import Optimizer, ParamsT, advance_step, check_implementation
 
 
 class RAdam(Optimizer):
@@ -21,7 +21,8 @@ class RAdam(Optimizer):
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
-                 maximize: bool = False) -> None:
+                 maximize: bool = False, **implementation: Any) -> None:
+        check_implementation(type(self).__name__, implementation)
         super().__init__(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
                                   "decoupled_weight_decay": decoupled_weight_decay, "maximize": maximize})
 

@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from .. import backend
-from .optimizer import Optimizer, ParamsT, advance_step
+from .optimizer import Optimizer, ParamsT, advance_step, check_implementation
 
 
 class RMSprop(Optimizer):
@@ -17,7 +17,8 @@ class RMSprop(Optimizer):
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False, *,
-                 maximize: bool = False) -> None:
+                 maximize: bool = False, **implementation: Any) -> None:
+        check_implementation(type(self).__name__, implementation)
         super().__init__(params, {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
                                   "weight_decay": weight_decay, "maximize": maximize})
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, advance_step
+from .optimizer import Optimizer, ParamsT, advance_step, check_implementation
 
 
 class Rprop(Optimizer):
@@ -16,7 +16,9 @@ class Rprop(Optimizer):
     w ← w − sign(g)·Δ,   g_prev ← g   (g = −∇E(w) when maximize)"""
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, etas: tuple[float, float] = (0.5, 1.2),
-                 step_sizes: tuple[float, float] = (1e-6, 50), *, maximize: bool = False) -> None:
+                 step_sizes: tuple[float, float] = (1e-6, 50), *, maximize: bool = False,
+                 **implementation: Any) -> None:
+        check_implementation(type(self).__name__, implementation)
         super().__init__(params, {"lr": lr, "etas": etas, "step_sizes": step_sizes, "maximize": maximize})
 
     def _validate(self, group: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .. import backend
-from .optimizer import Optimizer, ParamsT, advance_step, check_implementation
+from .optimizer import Optimizer, ParamsT, advance_step, check_implementation, descent_gradient
 
 
 class Adadelta(Optimizer):
@@ -36,10 +36,7 @@ class Adadelta(Optimizer):
             state["square_avg"] = np.zeros_like(param)
             state["acc_delta"] = np.zeros_like(param)
         advance_step(state)
-        if group["maximize"]:
-            grad = -grad
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
+        grad = descent_gradient(param, grad, group)
         square_avg, acc_delta = state["square_avg"], state["acc_delta"]
         square_avg *= rho
         square_avg += (1 - rho) * grad * grad

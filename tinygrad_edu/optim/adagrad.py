@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from .. import backend
-from .optimizer import Optimizer, ParamsT, advance_step, check_implementation
+from .optimizer import Optimizer, ParamsT, advance_step, check_implementation, descent_gradient
 
 
 class Adagrad(Optimizer):
@@ -45,10 +45,7 @@ class Adagrad(Optimizer):
         if not state:
             self._init_state(param, state, group)
         t = advance_step(state)
-        if group["maximize"]:
-            grad = -grad
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
+        grad = descent_gradient(param, grad, group)
         clr = group["lr"] / (1 + (t - 1) * group["lr_decay"])
         state["sum"] += grad * grad
         std = backend.sqrt(state["sum"]) + group["eps"]

@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from .. import backend
-from .optimizer import Optimizer, ParamsT, advance_step, check_implementation
+from .optimizer import Optimizer, ParamsT, advance_step, check_implementation, descent_gradient
 
 
 class Adam(Optimizer):
@@ -34,7 +34,7 @@ class Adam(Optimizer):
                     f"Invalid weight_decay value: {group['weight_decay']} (weight_decay must be ≥ 0)")
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
-        lr, (beta1, beta2), decay = group["lr"], group["betas"], group["weight_decay"]
+        lr, (beta1, beta2) = group["lr"], group["betas"]
         if not state:
             state["step"] = np.array(0.0)
             state["exp_avg"] = np.zeros_like(param)
@@ -42,13 +42,7 @@ class Adam(Optimizer):
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = np.zeros_like(param)
         t = advance_step(state)
-        if group["maximize"]:
-            grad = -grad
-        if decay != 0:
-            if group.get("decoupled_weight_decay", False):
-                param *= 1 - lr * decay
-            else:
-                grad = grad + decay * param
+        grad = descent_gradient(param, grad, group, group.get("decoupled_weight_decay", False))
         m, v = state["exp_avg"], state["exp_avg_sq"]
         m *= beta1
         m += (1 - beta1) * grad

@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from .adam import Adam
-from .optimizer import Optimizer, ParamsT, advance_step, check_implementation
+from .optimizer import Optimizer, ParamsT, advance_step, check_implementation, descent_gradient
 
 
 class Adamax(Optimizer):
@@ -31,10 +31,7 @@ class Adamax(Optimizer):
             state["exp_avg"] = np.zeros_like(param)
             state["exp_inf"] = np.zeros_like(param)
         t = advance_step(state)
-        if group["maximize"]:
-            grad = -grad
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
+        grad = descent_gradient(param, grad, group)
         m, u = state["exp_avg"], state["exp_inf"]
         m += (1 - beta1) * (grad - m)
         u *= beta2

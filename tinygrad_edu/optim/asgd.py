@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, advance_step, check_implementation
+from .optimizer import Optimizer, ParamsT, advance_step, check_implementation, descent_gradient
 
 
 class ASGD(Optimizer):
@@ -35,10 +35,7 @@ class ASGD(Optimizer):
             state["mu"] = np.array(1.0, dtype=np.float32)
             state["ax"] = np.zeros_like(param)
         t = advance_step(state)
-        if group["maximize"]:
-            grad = -grad
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
+        grad = descent_gradient(param, grad, group)
         eta, mu = float(state["eta"]), float(state["mu"])
         param *= 1 - lambd * eta
         param -= eta * grad

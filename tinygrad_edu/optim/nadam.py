@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import backend
 from .adam import Adam
-from .optimizer import Optimizer, ParamsT, advance_step, check_implementation
+from .optimizer import Optimizer, ParamsT, advance_step, check_implementation, descent_gradient
 
 
 class NAdam(Optimizer):
@@ -32,20 +32,14 @@ class NAdam(Optimizer):
                                                    "(momentum_decay must be ≥ 0)")
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
-        lr, (beta1, beta2), decay, psi = group["lr"], group["betas"], group["weight_decay"], group["momentum_decay"]
+        lr, (beta1, beta2), psi = group["lr"], group["betas"], group["momentum_decay"]
         if not state:
             state["step"] = np.array(0.0)
             state["mu_product"] = np.array(1.0, dtype=np.float32)
             state["exp_avg"] = np.zeros_like(param)
             state["exp_avg_sq"] = np.zeros_like(param)
         t = advance_step(state)
-        if group["maximize"]:
-            grad = -grad
-        if decay != 0:
-            if group["decoupled_weight_decay"]:
-                param *= 1 - lr * decay
-            else:
-                grad = grad + decay * param
+        grad = descent_gradient(param, grad, group, group["decoupled_weight_decay"])
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
         # Π_t is a float32 scalar in PyTorch (its default scalar dtype), whatever the parameter's dtype

@@ -223,6 +223,20 @@ def check_implementation(name: str, flags: dict[str, Any]) -> None:
                          "the update runs on NumPy arrays outside autograd")
 
 
+def descent_gradient(param: np.ndarray, grad: np.ndarray, group: dict[str, Any], decoupled: bool = False) -> np.ndarray:
+    """The gradient an update descends along, as every PyTorch optimiser makes it: −g with maximize, then weight
+    decay λ either as L2 (g + λw) or decoupled (w shrunk in place by lr·λ, g unchanged)."""
+    if group["maximize"]:
+        grad = -grad
+    decay = group.get("weight_decay", 0)
+    if decay != 0:
+        if decoupled:
+            param *= 1 - group["lr"] * decay
+        else:
+            grad = grad + decay * param
+    return grad
+
+
 def advance_step(state: dict[str, Any]) -> float:
     """Count one more step in `state['step']` (a 0-d float array, as PyTorch's step tensor) and return it."""
     state["step"] = np.array(float(state["step"]) + 1.0)

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import backend
 from .adam import Adam
-from .optimizer import Optimizer, ParamsT, advance_step, check_implementation
+from .optimizer import Optimizer, ParamsT, advance_step, check_implementation, descent_gradient
 
 
 class RAdam(Optimizer):
@@ -30,19 +30,13 @@ class RAdam(Optimizer):
         Adam._validate(self, group)  # type: ignore[arg-type]
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
-        lr, (beta1, beta2), decay = group["lr"], group["betas"], group["weight_decay"]
+        lr, (beta1, beta2) = group["lr"], group["betas"]
         if not state:
             state["step"] = np.array(0.0)
             state["exp_avg"] = np.zeros_like(param)
             state["exp_avg_sq"] = np.zeros_like(param)
         t = advance_step(state)
-        if group["maximize"]:
-            grad = -grad
-        if decay != 0:
-            if group["decoupled_weight_decay"]:
-                param *= 1 - lr * decay
-            else:
-                grad = grad + decay * param
+        grad = descent_gradient(param, grad, group, group["decoupled_weight_decay"])
         m, v = state["exp_avg"], state["exp_avg_sq"]
         m += (1 - beta1) * (grad - m)
         v *= beta2

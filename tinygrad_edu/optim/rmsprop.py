@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from .. import backend
-from .optimizer import Optimizer, ParamsT, advance_step, check_implementation
+from .optimizer import Optimizer, ParamsT, advance_step, check_implementation, descent_gradient
 
 
 class RMSprop(Optimizer):
@@ -40,10 +40,7 @@ class RMSprop(Optimizer):
             if group["centered"]:
                 state["grad_avg"] = np.zeros_like(param)
         advance_step(state)
-        if group["maximize"]:
-            grad = -grad
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
+        grad = descent_gradient(param, grad, group)
         square_avg = state["square_avg"]
         square_avg *= alpha
         square_avg += (1 - alpha) * grad * grad

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, advance_step, check_implementation
+from .optimizer import Optimizer, ParamsT, advance_step, check_implementation, descent_gradient
 
 
 class Rprop(Optimizer):
@@ -34,8 +34,7 @@ class Rprop(Optimizer):
             state["prev"] = np.zeros_like(param)
             state["step_size"] = np.full_like(param, group["lr"])
         advance_step(state)
-        if group["maximize"]:
-            grad = -grad
+        grad = descent_gradient(param, grad, group)
         product = grad * state["prev"]
         factor = np.where(product > 0, eta_plus, np.where(product < 0, eta_minus, 1.0)).astype(param.dtype)
         step_size = state["step_size"]

@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, check_implementation
+from .optimizer import Optimizer, ParamsT, check_implementation, descent_gradient
 
 
 class SGD(Optimizer):
@@ -33,10 +33,7 @@ class SGD(Optimizer):
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         momentum = group["momentum"]
-        if group["maximize"]:
-            grad = -grad
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
+        grad = descent_gradient(param, grad, group)
         if momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:

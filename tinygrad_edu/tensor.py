@@ -208,9 +208,10 @@ class Tensor:
         if _autograd.anomaly_mode_enabled():
             self._modified_at = _autograd.user_site()
 
-    def _inplace(self, op: str, compute: Callable[["Tensor"], "Tensor"]) -> "Tensor":
+    def _inplace(self, op: str, compute: Callable[["Tensor"], "Tensor"], reshapes: bool = False) -> "Tensor":
         """Replace this tensor's values by compute(self), as PyTorch's in-place ops: a leaf that requires
-        grad refuses (outside no_grad); a non-leaf takes the new node's place in the graph."""
+        grad refuses (outside no_grad); a non-leaf takes the new node's place in the graph. With `reshapes`
+        (squeeze_, t_, ...) the result's shape becomes this tensor's."""
         recording = _autograd.is_grad_enabled() and self.requires_grad
         if recording and self._ctx is None:
             raise RuntimeError(f"{op}: a leaf tensor that requires grad (shape {self.shape}) is being used in an "
@@ -218,13 +219,15 @@ class Tensor:
         if not recording:
             with _autograd.no_grad():
                 result = compute(self.detach())
-            if result.shape != self.shape:
+            if reshapes:
+                self.data = result.data
+            elif result.shape != self.shape:
                 raise RuntimeError(f"{op}: the result has shape {result.shape} but the tensor being changed in "
                                    f"place has shape {self.shape}; an in-place op cannot broadcast its target")
-            if self.dtype != result.dtype and not np.can_cast(result.dtype, self.dtype, "same_kind"):
+            elif self.dtype != result.dtype and not np.can_cast(result.dtype, self.dtype, "same_kind"):
                 raise RuntimeError(f"{op}: result type {result.dtype} can't be cast to the desired output type "
                                    f"{self.dtype} (as PyTorch); cast the tensor first, e.g. x = x.float()")
-            if self.data.flags.writeable:
+            elif self.data.flags.writeable:
                 self.data[...] = result.data
             else:  # a read-only view (e.g. an expanded gradient): nothing else writes through it
                 self.data = np.array(np.broadcast_to(result.data, self.shape), dtype=self.dtype)
@@ -233,7 +236,7 @@ class Tensor:
             before._ctx, before._version = self._ctx, self._version
             self._ctx._output = weakref.ref(before)
             result = compute(before)
-            if result.shape != self.shape:
+            if result.shape != self.shape and not reshapes:
                 raise RuntimeError(f"{op}: the result has shape {result.shape} but the tensor being changed in "
                                    f"place has shape {self.shape}; an in-place op cannot broadcast its target")
             self.data, self._ctx = result.data, result._ctx

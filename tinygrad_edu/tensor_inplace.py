@@ -3,7 +3,6 @@ exp_, ge_, ...) and the logical/bitwise ops: each a composition of differentiabl
 (returns self, bumps the version counter, refuses a leaf that requires grad outside no_grad)."""
 from __future__ import annotations
 
-import weakref
 from typing import Any, Callable
 
 import numpy as np
@@ -205,29 +204,6 @@ def _identity(reduce: str, dtype: np.dtype) -> Any:
     return -big if reduce == "amax" else big
 
 
-# ---- shape-changing in place (squeeze_, unsqueeze_, t_, transpose_) ------------------------------------------
-def reshaped_inplace(self, op: str, compute: Callable) -> Any:
-    """Tensor._inplace for the view ops that change self's shape: self becomes compute(self)."""
-    from . import autograd
-
-    recording = autograd.is_grad_enabled() and self.requires_grad
-    if recording and self._ctx is None:
-        raise RuntimeError(f"{op}: a leaf tensor that requires grad (shape {self.shape}) is being used in an "
-                           "in-place operation; do it under tg.no_grad() or on a copy")
-    if not recording:
-        with autograd.no_grad():
-            self.data = compute(self.detach()).data
-    else:
-        before = _T()._make(self.data, True)
-        before._ctx, before._version = self._ctx, self._version
-        self._ctx._output = weakref.ref(before)
-        result = compute(before)
-        self.data, self._ctx = result.data, result._ctx
-        self._ctx._output = weakref.ref(self)
-    self._bump_version()
-    return self
-
-
 # ---- logical and bitwise -------------------------------------------------------------------------------------
 def _truth(x: Any) -> np.ndarray:
     data = x.data if isinstance(x, _T()) else np.asarray(x)
@@ -314,19 +290,19 @@ def compare_inplace(*names: str) -> tuple:
 
 
 def squeeze_(self, dim: Any = None) -> Any:
-    return reshaped_inplace(self, "squeeze_", lambda t: _ops().squeeze(t, dim))
+    return self._inplace("squeeze_", lambda t: _ops().squeeze(t, dim), reshapes=True)
 
 
 def unsqueeze_(self, dim: int) -> Any:
-    return reshaped_inplace(self, "unsqueeze_", lambda t: _ops().unsqueeze(t, dim))
+    return self._inplace("unsqueeze_", lambda t: _ops().unsqueeze(t, dim), reshapes=True)
 
 
 def t_(self) -> Any:
-    return reshaped_inplace(self, "t_", lambda t: _ops().t(t))
+    return self._inplace("t_", lambda t: _ops().t(t), reshapes=True)
 
 
 def transpose_(self, dim0: int, dim1: int) -> Any:
-    return reshaped_inplace(self, "transpose_", lambda t: _ops().transpose(t, dim0, dim1))
+    return self._inplace("transpose_", lambda t: _ops().transpose(t, dim0, dim1), reshapes=True)
 
 
 PUBLIC = ("logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor",

@@ -11,8 +11,8 @@ from ..autograd import composite
 from ..errors import IndexRangeError, ShapeError
 from .args import flag
 from .movement import reshape
-from .normalization import (_as_input_dtype, _channel_shape, _check_channels, _check_eps, _check_momentum, _constant,
-                            _operands, _update_running)
+from .normalization import (_channel_shape, _check_channels, _check_eps, _check_momentum, _operands, _scaled,
+                            _update_running)
 
 
 @composite("instance_norm", "x̂ = (x − μ)/√(σ² + ε), y = γx̂ + β over the positions of each (sample, channel): "
@@ -59,12 +59,7 @@ def instance_norm(input: Any, running_mean: Optional[Any] = None, running_var: O
                              "false")
         centred = input - reshape(running_mean, shape)
         var = reshape(running_var, shape)
-    out = centred / (var + _constant(eps, input.data)).sqrt()
-    if weight is not None:
-        out = out * reshape(weight, shape)
-    if bias is not None:
-        out = out + reshape(bias, shape)
-    return _as_input_dtype(out, input)
+    return _scaled(input, centred, var, eps, weight, bias, shape)
 
 
 __all__ = ["instance_norm"]

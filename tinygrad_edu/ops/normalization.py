@@ -167,6 +167,18 @@ def _check_momentum(op: str, momentum: Any) -> float:
     return float(momentum)
 
 
+def _scaled(input: Any, centred: Any, var: Any, eps: float, weight: Optional[Any], bias: Optional[Any],
+            shape: Optional[tuple[int, ...]] = None) -> Any:
+    """γ·(x − μ)/√(σ² + ε) + β in the input's dtype, γ and β reshaped to `shape` (per channel) when given: the last
+    step of every normalisation here (batch, instance, layer)."""
+    out = centred / (var + _constant(eps, input.data)).sqrt()
+    if weight is not None:
+        out = out * (weight if shape is None else reshape(weight, shape))
+    if bias is not None:
+        out = out + (bias if shape is None else reshape(bias, shape))
+    return _as_input_dtype(out, input)
+
+
 @composite("batch_norm", "x̂ = (x − μ)/√(σ² + ε), y = γx̂ + β over (N, H, W) per channel: "
            "δ_x = γ/√(σ² + ε)·(δ − mean δ − x̂·mean(δ·x̂)) (eval: γδ/√(σ² + ε)), ∂E/∂γ = Σ δ·x̂, ∂E/∂β = Σ δ",
            r"\delta_x = \frac{\gamma}{\sqrt{\sigma^2+\epsilon}}\left(\delta - \overline{\delta} - "
@@ -204,12 +216,7 @@ def batch_norm(input: Any, running_mean: Optional[Any], running_var: Optional[An
             raise ShapeError(f"{op}: running_mean and running_var are required when training=False")
         centred = input - reshape(running_mean, shape)
         var = reshape(running_var, shape)
-    out = centred / (var + _constant(eps, input.data)).sqrt()
-    if weight is not None:
-        out = out * reshape(weight, shape)
-    if bias is not None:
-        out = out + reshape(bias, shape)
-    return _as_input_dtype(out, input)
+    return _scaled(input, centred, var, eps, weight, bias, shape)
 
 
 def _normalized_shape(op: str, normalized_shape: Any) -> tuple[int, ...]:
@@ -247,12 +254,7 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Optional[Any] = None, 
     axes = tuple(range(input.ndim - k, input.ndim))
     centred = input - input.mean(axes, keepdim=True)
     var = (centred * centred).mean(axes, keepdim=True)
-    out = centred / (var + _constant(eps, input.data)).sqrt()
-    if weight is not None:
-        out = out * weight
-    if bias is not None:
-        out = out + bias
-    return _as_input_dtype(out, input)
+    return _scaled(input, centred, var, eps, weight, bias)
 
 
 @composite("group_norm", "x̂ = (x − μ)/√(σ² + ε), y = γx̂ + β over each group of channels per sample: "

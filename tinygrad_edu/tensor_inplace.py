@@ -10,7 +10,7 @@ import numpy as np
 from . import tensor as _tensor
 from .autograd import Function
 from .errors import DtypeError, IndexRangeError, ShapeError
-from .tensor_utility import _dim, _index_array, named, tensor_arg
+from .tensor_utility import _dim, _index_array, named, tensor_arg, truth
 
 
 def _T():
@@ -205,14 +205,9 @@ def _identity(reduce: str, dtype: np.dtype) -> Any:
 
 
 # ---- logical and bitwise -------------------------------------------------------------------------------------
-def _truth(x: Any) -> np.ndarray:
-    data = x.data if isinstance(x, _T()) else np.asarray(x)
-    return data.astype(bool) if data.dtype != object else np.vectorize(bool, otypes=[bool])(data)
-
-
 def _logical(fn: Callable, op: str) -> Callable:
     def method(self, other: Any) -> Any:
-        return _T()(fn(_truth(self), _truth(tensor_arg(other, op))))
+        return _T()(fn(truth(self), truth(tensor_arg(other, op))))
 
     method.__name__ = op
     method.__doc__ = f"Elementwise {op.split('_')[1]} of the truth values (nonzero), a bool tensor, broadcast."
@@ -225,7 +220,7 @@ logical_xor = _logical(np.logical_xor, "logical_xor")
 
 
 def logical_not(self) -> Any:
-    return _T()(~_truth(self))
+    return _T()(~truth(self))
 
 
 def _integral(x: Any, op: str) -> np.ndarray:

@@ -346,20 +346,21 @@ def take_along_dim(self, indices: Any, dim: Optional[int] = None) -> Any:
 
 
 # ---- selections and counts (int64 results) -----------------------------------------------------------------
-def _truthy(self) -> np.ndarray:
-    data = self.data
+def truth(x: Any) -> np.ndarray:
+    """The truth values (nonzero) of a tensor or array as a bool array (SymPy entries by their own bool)."""
+    data = x.data if isinstance(x, _T()) else np.asarray(x)
     return data.astype(bool) if data.dtype != object else np.vectorize(bool, otypes=[bool])(data)
 
 
 def argwhere(self) -> Any:
-    return _T()(np.argwhere(_truthy(self)).astype(np.int64))
+    return _T()(np.argwhere(truth(self)).astype(np.int64))
 
 
 def nonzero(self, *, as_tuple: bool = False) -> Any:
     """The indices of the nonzero entries: an (n, ndim) int64 tensor, or one 1-d tensor per dim (as_tuple)."""
     if not as_tuple:
         return argwhere(self)
-    return tuple(_T()(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(_truthy(self))))
+    return tuple(_T()(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(truth(self))))
 
 
 def masked_select(self, mask: Any) -> Any:

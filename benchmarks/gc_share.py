@@ -61,6 +61,7 @@ def main() -> None:
         from micrograd import engine as micrograd
     except ImportError:
         micrograd = None
+    dz = run_all.dezero_rows.import_dezero()
     run_all.load_references(torch)
     gc.collect()
     gc.freeze()
@@ -70,10 +71,10 @@ def main() -> None:
     print()
     print("| row | library | GC on | GC off | in collections | collections (gen 0/1/2) |")
     print("| --- | --- | ---: | ---: | ---: | --- |")
-    for row in (run_all.scalar_row(torch, micrograd), run_all.chain_row(torch, micrograd)):
+    for row in (run_all.scalar_row(torch, micrograd), run_all.chain_row(torch, micrograd, dz)):
         unit = row.unit
-        for library, step, per in zip(("tinygrad_edu", "PyTorch", "micrograd"), (row.ours, row.torch, row.micrograd),
-                                      row.per):
+        for library, step, per in zip(("tinygrad_edu", "PyTorch", "micrograd", "DeZero"),
+                                      (row.ours, row.torch, row.micrograd, row.dezero), row.per):
             if step is None:
                 continue
             step()

@@ -1,5 +1,6 @@
-"""Every speed benchmark of the project as one markdown table: ours / PyTorch / ratio (and micrograd where it
-runs), the median of several rounds measured in one process, with the machine and the thread count.
+"""Every speed benchmark of the project as one markdown table: ours / PyTorch / ratio (and micrograd and DeZero
+where they run: the `bench` extra), the median of several rounds measured in one process, with the machine and the
+thread count.
 
 Each round times every library once, in a rotating order, so a load spike from another process hits the
 libraries of a round alike; a ratio is the median over rounds of that round's ours/theirs. On a shared machine
@@ -36,6 +37,8 @@ THREADS = pin_threads()
 
 import numpy as np  # noqa: E402
 
+import dezero_rows  # noqa: E402
+
 Step = Callable[[], Any]
 
 
@@ -49,8 +52,9 @@ class Row:
     ours: Step
     torch: Optional[Step]
     micrograd: Optional[Step] = None
+    dezero: Optional[Step] = None
     number: int = 1
-    per: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    per: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0)
     target: str = ""
 
 
@@ -81,7 +85,7 @@ def interleaved(steps: list[Optional[Step]], rounds: int, number: int, clock: Ca
 
 # ---- the rows -------------------------------------------------------------------------------------------
 
-def conv_row(torch: Any, name: str, n: int, c: int, o: int, size: int, k: int, padding: int = 0,
+def conv_row(torch: Any, dz: Any, name: str, n: int, c: int, o: int, size: int, k: int, padding: int = 0,
              groups: int = 1, number: int = 3) -> Row:
     import tinygrad_edu as tg
     import tinygrad_edu.functional as F
@@ -103,7 +107,8 @@ def conv_row(torch: Any, name: str, n: int, c: int, o: int, size: int, k: int, p
         tx.grad = tw.grad = None
         torch.nn.functional.conv2d(tx, tw, padding=padding, groups=groups).backward(tg_)
 
-    return Row(name, "ms", ours, theirs, number=number, target="≤ 1.5×")
+    dezero = dezero_rows.conv_step(dz, x, w, g, padding) if dz is not None and groups == 1 else None
+    return Row(name, "ms", ours, theirs, dezero=dezero, number=number, target="≤ 1.5×")
 
 
 def gemm_bound_row(torch: Any, n: int = 32, c: int = 16, o: int = 32, size: int = 32, k: int = 3) -> Row:
@@ -135,21 +140,22 @@ def gemm_bound_row(torch: Any, n: int = 32, c: int = 16, o: int = 32, size: int 
             np.matmul(w_rows, shifted[:, :m])
             np.matmul(shifted[:, :m], image_rows[:, :m].T)
 
-    theirs = conv_row(torch, "", n, c, o, size, k, 1).torch
+    theirs = conv_row(torch, None, "", n, c, o, size, k, 1).torch
     return Row("CIFAR conv: its three GEMMs alone (NumPy, per chunk, operands in the cache)", "ms", ours, theirs,
                number=2)
 
 
-def lenet_row(torch: Any) -> Row:
+def lenet_row(torch: Any, dz: Any) -> Row:
     from bench_cnn import lenet_inputs, lenet_step_ours, lenet_step_torch
 
     x, y, state = lenet_inputs()
+    arrays = {k: np.asarray(v.data) for k, v in state.items()}
     return Row("LeNet-5 step (batch 64, 1×28×28, SGD momentum)", "ms", lenet_step_ours(x, y, state),
-               lenet_step_torch(torch, x, y, {k: np.asarray(v.data) for k, v in state.items()}), number=3,
-               target="≤ 1.1×")
+               lenet_step_torch(torch, x, y, arrays),
+               dezero=None if dz is None else dezero_rows.lenet_step(dz, x, y, arrays), number=3, target="≤ 1.1×")
 
 
-def maxpool_row(torch: Any) -> Row:
+def maxpool_row(torch: Any, dz: Any) -> Row:
     import tinygrad_edu as tg
     import tinygrad_edu.functional as F
 
@@ -167,7 +173,8 @@ def maxpool_row(torch: Any) -> Row:
         tx.grad = None
         torch.nn.functional.max_pool2d(tx, 2).backward(tg_)
 
-    return Row("max_pool2d 2×2 fwd+bwd (32, 32, 32×32)", "ms", ours, theirs, number=5)
+    dezero = None if dz is None else dezero_rows.maxpool_step(dz, x, g)
+    return Row("max_pool2d 2×2 fwd+bwd (32, 32, 32×32)", "ms", ours, theirs, dezero=dezero, number=5)
 
 
 def digits_batches() -> list[tuple[np.ndarray, np.ndarray]]:
@@ -254,11 +261,13 @@ def scalar_row(torch: Any, micrograd: Any) -> Row:
             return run(micrograd.Value, lambda v: v.relu())
 
         micro_nodes = count_nodes(micro(), lambda v: v._prev)
+    # No DeZero here: its backward re-sorts the list of pending Functions at every insertion (Variable.backward's
+    # add_func), O(n²) on this graph: 750 µs/node, 49 s a run (its forward alone is in the chain row).
     return Row(f"scalar MLP 2→16→16→1, 100 points, fwd+bwd ({nodes} nodes)", "µs/node", ours, theirs, micro,
-               per=(nodes, nodes, micro_nodes), target="≤ 0.8× micrograd")
+               per=(nodes, nodes, micro_nodes, 1), target="≤ 0.8× micrograd")
 
 
-def chain_row(torch: Any, micrograd: Any, length: int = 50_000) -> Row:
+def chain_row(torch: Any, micrograd: Any, dz: Any, length: int = 50_000) -> Row:
     import tinygrad_edu as tg
 
     def ours() -> Any:
@@ -281,26 +290,34 @@ def chain_row(torch: Any, micrograd: Any, length: int = 50_000) -> Row:
                 y = y * 1.0
             return y
 
-    return Row(f"long chain forward, y = y·1.0, {length:,} ops", "µs/op", ours, theirs, micro,
-               per=(length, length, length), target="≤ 2×")
+    dezero = None
+    if dz is not None:
+        def dezero() -> Any:
+            y = dezero_rows.scalar(dz)(1.0)
+            for _ in range(length):
+                y = y * 1.0
+            return y
+
+    return Row(f"long chain forward, y = y·1.0, {length:,} ops", "µs/op", ours, theirs, micro, dezero,
+               per=(length, length, length, length), target="≤ 2×")
 
 
-def rows(torch: Any, micrograd: Any) -> list[Callable[[], Row]]:
+def rows(torch: Any, micrograd: Any, dz: Any) -> list[Callable[[], Row]]:
     """The rows, built lazily (each only when selected)."""
     return [
-        lambda: lenet_row(torch),
-        lambda: conv_row(torch, "conv2d fwd+bwd LeNet C1 (N=64, 1→6, 28×28, 5×5, pad 2)", 64, 1, 6, 28, 5, 2),
-        lambda: conv_row(torch, "conv2d fwd+bwd LeNet C3 (N=64, 6→16, 14×14, 5×5)", 64, 6, 16, 14, 5),
-        lambda: conv_row(torch, "conv2d fwd+bwd CIFAR (N=32, 16→32, 32×32, 3×3, pad 1)", 32, 16, 32, 32, 3, 1,
+        lambda: lenet_row(torch, dz),
+        lambda: conv_row(torch, dz, "conv2d fwd+bwd LeNet C1 (N=64, 1→6, 28×28, 5×5, pad 2)", 64, 1, 6, 28, 5, 2),
+        lambda: conv_row(torch, dz, "conv2d fwd+bwd LeNet C3 (N=64, 6→16, 14×14, 5×5)", 64, 6, 16, 14, 5),
+        lambda: conv_row(torch, dz, "conv2d fwd+bwd CIFAR (N=32, 16→32, 32×32, 3×3, pad 1)", 32, 16, 32, 32, 3, 1,
                          number=2),
         lambda: gemm_bound_row(torch),
-        lambda: conv_row(torch, "conv2d fwd+bwd 1×1 (N=32, 32→64, 32×32)", 32, 32, 64, 32, 1, number=2),
-        lambda: conv_row(torch, "conv2d fwd+bwd depthwise (N=32, 32 ch, groups 32, 32×32, 3×3, pad 1)", 32, 32,
-                         32, 32, 3, 1, groups=32, number=2),
-        lambda: maxpool_row(torch),
+        lambda: conv_row(torch, dz, "conv2d fwd+bwd 1×1 (N=32, 32→64, 32×32)", 32, 32, 64, 32, 1, number=2),
+        lambda: conv_row(torch, dz, "conv2d fwd+bwd depthwise (N=32, 32 ch, groups 32, 32×32, 3×3, pad 1)", 32,
+                         32, 32, 32, 3, 1, groups=32, number=2),
+        lambda: maxpool_row(torch, dz),
         lambda: digits_row(torch),
         lambda: scalar_row(torch, micrograd),
-        lambda: chain_row(torch, micrograd),
+        lambda: chain_row(torch, micrograd, dz),
     ]
 
 
@@ -336,6 +353,7 @@ def table(rounds: int, only: Optional[str], clock: str) -> None:
         from micrograd import engine as micrograd
     except ImportError:
         micrograd = None
+    dz = dezero_rows.import_dezero()
     # The references' objects (PyTorch alone brings ~145,000 at import, and its first optimiser step imports
     # torch._dynamo, torch.fx and SymPy: ~118,000 more) leave the cyclic collector before tinygrad_edu is
     # imported: a user's process does not hold them, yet every full collection while our rows build their graphs
@@ -356,22 +374,23 @@ def table(rounds: int, only: Optional[str], clock: str) -> None:
     print(f"{clock} clock, median of {rounds} interleaved rounds; freed memory kept by malloc: {'yes' if kept else 'no'}; "
           f"load average at start {load_average()}")
     print()
-    print("| benchmark | unit | ours | PyTorch | ours/PyTorch | micrograd | ours/micrograd | target |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| benchmark | unit | ours | PyTorch | ours/PyTorch | micrograd | ours/micrograd | DeZero | ours/DeZero "
+          "| target |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     scale = {"ms": 1e3, "µs/node": 1e6, "µs/op": 1e6}
-    for make in rows(torch, micrograd):
+    for make in rows(torch, micrograd, dz):
         row = make()
         if only and only not in row.name:
             continue
-        times = interleaved([row.ours, row.torch, row.micrograd], rounds, row.number, CLOCKS[clock])
+        times = interleaved([row.ours, row.torch, row.micrograd, row.dezero], rounds, row.number, CLOCKS[clock])
         per = [[t / d * scale[row.unit] for t in ts] for ts, d in zip(times, row.per)]
-        med = [statistics.median(p) if p else None for p in per]
-        ratio_t = statistics.median(a / b for a, b in zip(per[0], per[1]))
-        cells = [f"{med[0]:.2f}", f"{med[1]:.2f}", f"{ratio_t:.2f}×"]
-        if med[2] is not None:
-            cells += [f"{med[2]:.2f}", f"{statistics.median(a / b for a, b in zip(per[0], per[2])):.2f}×"]
-        else:
-            cells += ["—", "—"]
+        cells = [f"{statistics.median(per[0]):.2f}"]
+        for theirs in per[1:]:  # each reference: its median and the median over rounds of ours/theirs
+            if theirs:
+                ratio = statistics.median(a / b for a, b in zip(per[0], theirs))
+                cells += [f"{statistics.median(theirs):.2f}", f"{ratio:.2f}×"]
+            else:
+                cells += ["—", "—"]
         print(f"| {row.name} | {row.unit} | " + " | ".join(cells) + f" | {row.target} |", flush=True)
     print()
     print(f"load average at end {load_average()}")

@@ -5,6 +5,7 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import tinygrad_edu as tg
 from tests.helpers import assert_close, numeric_grad, rand64
@@ -301,8 +302,94 @@ def test_scatter_reduce_values_are_the_reduction_itself_when_recording(torch, re
     theirs = torch.full((2,), 0.7, dtype=torch.float64).scatter_reduce(
         0, torch.tensor(index), torch.tensor(np.array(src)), reduce, include_self=include_self)
     np.testing.assert_array_equal(ours.data, theirs.numpy())
-    if reduce != "prod":  # δ shared among the tied entries adds up to δ
-        written_grads = np.bincount(index, weights=np.nan_to_num(s.grad.data), minlength=2)
-        own = x.grad.data if include_self else 0
-        finite = np.isfinite(ours.data)
-        np.testing.assert_allclose((written_grads + own)[finite], np.array([1.5, -2.0])[finite])
+
+
+# ---- scatter_reduce amax/amin gradients: PyTorch's rule to the bit -------------------------------------------
+SPECIAL = np.array([0.0, 1.0, 2.0, -1.5, np.nan, np.inf, -np.inf])
+
+
+def _torch_scatter_reduce_grads(torch, x, src, dim, index, reduce, include_self, g):
+    tx = torch.tensor(x, requires_grad=True)
+    ts = torch.tensor(src, requires_grad=True)
+    tx.scatter_reduce(dim, torch.tensor(index), ts, reduce, include_self=include_self).backward(torch.tensor(g))
+    return tx.grad.numpy(), ts.grad.numpy()
+
+
+def _our_scatter_reduce_grads(x, src, dim, index, reduce, include_self, g):
+    a, s = tg.tensor(x, requires_grad=True), tg.tensor(src, requires_grad=True)
+    a.scatter_reduce(dim, tg.tensor(index), s, reduce, include_self=include_self).backward(tg.tensor(g))
+    return a.grad.data, s.grad.data
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("include_self", [False, True])
+@pytest.mark.parametrize("case, x, src, index, g, want_x, want_src", [
+    # self's value ties two src entries: PyTorch counts it (N = 3) even without include_self, so src gets δ/3 each
+    ("self ties src", [1.0, 5.0, 3.0], [5.0, 5.0, 2.0], [1, 1, 0], [2.0, 3.0, 4.0],
+     {False: [0, 0, 4], True: [0, 1, 4]}, {False: [1, 1, 2], True: [1, 1, 2]}),
+    # a NaN self where nothing is written: y = x there, yet δ_x = 0·δ/0 = NaN (as PyTorch)
+    ("NaN self, not written", [np.nan, 0.0, 3.0], [2.0, 1.0, 1.0], [1, 1, 1], [2.0, 3.0, 4.0],
+     {False: [np.nan, 0, 4], True: [np.nan, 0, 4]}, {False: [3, 0, 0], True: [3, 0, 0]}),
+    # a NaN src makes y NaN: N = 0 there and every entry taking part gets NaN
+    ("NaN src", [1.0, 0.0, 3.0], [np.nan, 1.0, 1.0], [0, 1, 1], [2.0, 3.0, 4.0],
+     {False: [0, 0, 4], True: [np.nan, 0, 4]}, {False: [np.nan, 1.5, 1.5], True: [np.nan, 1.5, 1.5]}),
+])
+def test_scatter_reduce_amax_gradient_is_pytorchs_rule(torch, include_self, case, x, src, index, g, want_x,
+                                                       want_src):
+    """The hand-computed values (PyTorch 2.13's) and PyTorch itself: the self-tie case fails with δ shared
+    among the entries that take part only (src getting δ/2 each)."""
+    args = (np.array(x), np.array(src), 0, np.array(index), "amax", include_self, np.array(g))
+    gx, gs = _our_scatter_reduce_grads(*args)
+    np.testing.assert_array_equal(gx, np.array(want_x[include_self], float))
+    np.testing.assert_array_equal(gs, np.array(want_src[include_self], float))
+    tx, ts = _torch_scatter_reduce_grads(torch, *args)
+    np.testing.assert_array_equal(gx, tx)
+    np.testing.assert_array_equal(gs, ts)
+
+
+@st.composite
+def _scatter_cases(draw):
+    """A 2-D self and src of values with many ties (0, 1, 2, −1.5, NaN, ±∞), an index along dim, an upstream δ
+    with ∞ and NaN in it."""
+    rows, cols = draw(st.integers(1, 3)), draw(st.integers(1, 4))
+    dim = draw(st.integers(0, 1))
+    src_shape = (draw(st.integers(1, 4)), cols) if dim == 0 else (rows, draw(st.integers(1, 5)))
+
+    def arr(shape, hi=len(SPECIAL) - 1):
+        n = int(np.prod(shape))
+        return np.array(draw(st.lists(st.integers(0, hi), min_size=n, max_size=n))).reshape(shape)
+
+    x, src, g = SPECIAL[arr((rows, cols))], SPECIAL[arr(src_shape)], SPECIAL[arr((rows, cols))]
+    index = arr(src_shape, (rows if dim == 0 else cols) - 1)
+    return x, src, dim, index, g
+
+
+@pytest.mark.torch
+@settings(max_examples=150, deadline=None)
+@given(case=_scatter_cases(), reduce=st.sampled_from(["amax", "amin"]), include_self=st.booleans(),
+       dtype=st.sampled_from([np.float32, np.float64]))
+def test_scatter_reduce_amax_amin_gradients_are_pytorchs_bit_for_bit(torch, case, reduce, include_self, dtype):
+    """Values, δ_x and δ_src equal PyTorch's, NaN for NaN, over ties between src entries, between self and src,
+    NaN and ±∞ values and an upstream δ holding ±∞ and NaN."""
+    x, src, dim, index, g = case
+    args = (x.astype(dtype), src.astype(dtype), dim, index, reduce, include_self, g.astype(dtype))
+    gx, gs = _our_scatter_reduce_grads(*args)
+    tx, ts = _torch_scatter_reduce_grads(torch, *args)
+    assert gx.dtype == tx.dtype and gs.dtype == ts.dtype
+    np.testing.assert_array_equal(gx, tx)
+    np.testing.assert_array_equal(gs, ts)
+
+
+def test_scatter_reduce_amax_gradient_without_ties_is_the_finite_difference():
+    """Away from ties the rule is the derivative: finite differences in float64 for self and src."""
+    rng = np.random.default_rng(3)
+    x, src = rng.standard_normal((3, 4)), rng.standard_normal((5, 4))
+    index = rng.integers(0, 3, (5, 4))
+    v = rng.standard_normal((3, 4))
+    for include_self in (False, True):
+        a, s = tg.tensor(x, requires_grad=True), tg.tensor(src, requires_grad=True)
+        (a.scatter_reduce(0, tg.tensor(index), s, "amax", include_self=include_self) * tg.tensor(v)).sum().backward()
+        np.testing.assert_allclose(s.grad.data, numeric_grad(lambda t: tg.tensor(x).scatter_reduce(
+            0, tg.tensor(index), t, "amax", include_self=include_self), s, v), atol=1e-7)
+        np.testing.assert_allclose(a.grad.data, numeric_grad(lambda t: t.scatter_reduce(
+            0, tg.tensor(index), tg.tensor(src), "amax", include_self=include_self), a, v), atol=1e-7)

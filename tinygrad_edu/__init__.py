@@ -43,6 +43,9 @@ from .ops.trig import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, ar
 from .ops.linalg_extra import (addbmm, addmm, addmv, aminmax, baddbmm, count_nonzero, cross, cummax, cummin, cumprod,
                                diag, diag_embed, diagonal, diff, dist, dot, ger, inner, kron, logcumsumexp, median, mv,
                                nanmean, nanmedian, nansum, outer, renorm, trace, vdot)
+# the error function family (ops/activation.py, ops/error_functions.py)
+from .ops.activation import erf
+from .ops.error_functions import erfc, erfinv
 from .tensor import Tensor
 # torch.autograd.functional (jacobian, hessian, vjp, jvp, hvp, vhp): autograd.py is a module, not a package, so it
 # cannot hold a submodule file; the code lives in autograd_functional.py and is registered here as the attribute

@@ -89,7 +89,7 @@ _REDUCES = ("sum", "prod", "mean", "amax", "amin")
 
 def scatter_reduce(self, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True) -> Any:
     """src's entries reduced ('sum', 'prod', 'mean', 'amax', 'amin') into self at index along dim, self's own
-    value taking part if include_self. Gradients as PyTorch: amax/amin share δ evenly among the tied entries."""
+    value taking part if include_self. Gradients as PyTorch's, including its amax/amin rule (ScatterReduce)."""
     from .ops.movement import IndexAdd
     from .ops.shape import _scatter_parts
 
@@ -135,12 +135,17 @@ def scatter(self, dim: int, index: Any, src: Any = None, value: Any = None, *, r
 
 class ScatterReduce(Function):
     """scatter_reduce with reduce 'prod', 'amax' or 'amin': the values exactly as the reduction gives them (one ufunc.at
-    on arrays), the local derivatives fixed at recording: for prod the product of the other factors at an entry's
-    place, for amax/amin 1/ties for the entries equal to the result (δ shared evenly, as PyTorch), NaN behind a NaN
-    result. Positions nothing is scattered to pass δ to x unchanged."""
+    on arrays), the local derivatives fixed at recording. prod: the product of the other factors at an entry's place.
+    amax/amin: PyTorch 2.13's rule to the bit (its scatter_reduce_backward), with N = [x = y] + Σ_{k→i} [src_k = y_i]:
+    δ_src[k] = [src_k = y_i]·δ_i/N_i and δ_x = [x = y]·δ/N, then δ_x = 0 wherever something was written unless
+    include_self. Two consequences we match although they look like PyTorch bugs: with include_self=False, an x whose
+    value equals the result still counts in N, so the src entries get δ/N each and together less than δ (δ·(N − 1)/N;
+    the rest is dropped); and a NaN x gets δ_x = 0·δ/0 = NaN even where nothing was written (y = x there). A NaN result
+    passes NaN to every entry that takes part, an infinite δ gives 0·∞ = NaN to the entries that do not win."""
 
     rule_unicode = ("y = scatter_reduce(x, src): δ_src[k] = δ[index[k]]·∂y/∂src[k], δ_x = δ·∂y/∂x where written, "
-                    "else δ (prod: the other factors' product; amax/amin: 1/ties for the tied entries, 0 for others)")
+                    "else δ (prod: the other factors' product; amax/amin: [entry = y]/N, N the entries equal to y, "
+                    "x counted even if not include_self, as PyTorch)")
     rule_latex = (r"\delta_{src,k} = \delta_{\mathrm{index}(k)}\,\partial y/\partial src_k,\quad "
                   r"\delta_x = \delta \odot \partial y/\partial x")
 
@@ -156,31 +161,31 @@ class ScatterReduce(Function):
             if x.dtype.kind == "f":  # a NaN product (0·∞) passes NaN back to its factors, as PyTorch
                 nan = np.isnan(result) & written
                 src_w[nan[key]], self_w[nan & own] = np.nan, np.nan
-            ctx.saved = (src_w, self_w)
+            ctx.saved = ("prod", src_w, self_w)
             return result
         if x.dtype.kind != "f":  # integers (no gradient) and SymPy values (compared by value only, no ties)
-            ctx.saved = (None, None)
+            ctx.saved = (None, None, None)
             return result
-        src_tie = src == result[key]
-        self_tie = (x == result) & own
-        ties = self_tie.astype(np.int64)
-        np.add.at(ties, key, src_tie)
-        nan = np.isnan(result) & written
-        share = 1 / np.maximum(ties, 1)
-        src_w = np.where(nan[key], np.nan, np.where(src_tie, share[key], 0)).astype(x.dtype)
-        self_w = np.where(nan & own, np.nan, np.where(self_tie, share, 0)).astype(x.dtype)
-        ctx.saved = (src_w, self_w)
+        self_is = (x == result).astype(x.dtype)
+        src_is = (src == result[key]).astype(x.dtype)
+        count = self_is.copy()
+        np.add.at(count, key, src_is)
+        ctx.saved = (count, src_is, self_is)
         return result
 
     def backward(ctx, g):
-        src_w, self_w = ctx.saved
+        first, src_w, self_w = ctx.saved
         if src_w is None:
             return None, None
         T, ops = _T(), _ops()
         a = ctx.attrs
-        g_src = ops.getitem(g, a["key"]) * T(src_w)
-        g_x = ops.where(T(a["written"]), g * T(self_w), g)
-        return g_x, g_src
+        if isinstance(first, str):  # prod
+            return ops.where(T(a["written"]), g * T(self_w), g), ops.getitem(g, a["key"]) * T(src_w)
+        shared = g / T(first)  # PyTorch's δ/N, then masks multiplied in (so 0·∞ and 0·(δ/0) give NaN, as there)
+        g_x = shared * T(self_w)
+        if not a["include_self"]:  # then zeroed where written (PyTorch's scatter of 0), NaN or not
+            g_x = ops.masked_fill(g_x, a["written"], 0)
+        return g_x, ops.getitem(shared, a["key"]) * T(src_w)
 
 
 def _others(x: np.ndarray, src: np.ndarray, key: tuple, own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -328,4 +328,20 @@ def renorm(self, p: Scalar, dim: int, maxnorm: Scalar) -> "Tensor":
     return _ops().linalg_extra.renorm(self, p, dim, maxnorm)
 
 
-METHODS = ("add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide", "__floordiv__", "__rfloordiv__", "remainder", "__mod__", "__rmod__", "fmod", "neg", "negative", "positive", "square", "reciprocal", "pow", "float_power", "log2", "log10", "exp2", "logaddexp", "logaddexp2", "xlogy", "logit", "sign", "sgn", "signbit", "heaviside", "hypot", "lerp", "addcmul", "addcdiv", "fmax", "fmin", "copysign", "nan_to_num", "clamp_min_", "clamp_max_", "clip_", "floor", "ceil", "round", "trunc", "fix", "frac", "sin", "cos", "tan", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "atan2", "arctan2", "sinh", "cosh", "asinh", "arcsinh", "acosh", "arccosh", "atanh", "arctanh", "sinc", "deg2rad", "rad2deg", "dot", "vdot", "inner", "outer", "ger", "mv", "addmm", "addmv", "addbmm", "baddbmm", "diag", "diagonal", "diag_embed", "trace", "kron", "cross", "mT", "mH", "H", "cumprod", "logcumsumexp", "cummax", "cummin", "median", "nanmedian", "nansum", "nanmean", "count_nonzero", "aminmax", "diff", "dist", "renorm")
+def erfc(self) -> "Tensor":
+    return _ops().error_functions.erfc(self)
+
+
+def erfinv(self) -> "Tensor":
+    return _ops().error_functions.erfinv(self)
+
+
+def erfc_(self) -> "Tensor":
+    return self._inplace("erfc_", erfc)
+
+
+def erfinv_(self) -> "Tensor":
+    return self._inplace("erfinv_", erfinv)
+
+
+METHODS = ("add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide", "__floordiv__", "__rfloordiv__", "remainder", "__mod__", "__rmod__", "fmod", "neg", "negative", "positive", "square", "reciprocal", "pow", "float_power", "log2", "log10", "exp2", "logaddexp", "logaddexp2", "xlogy", "logit", "sign", "sgn", "signbit", "heaviside", "hypot", "lerp", "addcmul", "addcdiv", "fmax", "fmin", "copysign", "nan_to_num", "clamp_min_", "clamp_max_", "clip_", "floor", "ceil", "round", "trunc", "fix", "frac", "sin", "cos", "tan", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "atan2", "arctan2", "sinh", "cosh", "asinh", "arcsinh", "acosh", "arccosh", "atanh", "arctanh", "sinc", "deg2rad", "rad2deg", "dot", "vdot", "inner", "outer", "ger", "mv", "addmm", "addmv", "addbmm", "baddbmm", "diag", "diagonal", "diag_embed", "trace", "kron", "cross", "mT", "mH", "H", "cumprod", "logcumsumexp", "cummax", "cummin", "median", "nanmedian", "nansum", "nanmean", "count_nonzero", "aminmax", "diff", "dist", "renorm", "erfc", "erfinv", "erfc_", "erfinv_")

@@ -173,6 +173,17 @@ def specs() -> list[Spec]:
              extra=[("mode=nearest", "mode", {"mode": "nearest", "align_corners": None}),
                     ("align_corners+nearest", "mode", {"mode": "nearest", "align_corners": True}),
                     ("mode=bicubic", "mode", {"mode": "bicubic"})]))
+    add(Spec("F.interpolate", [P("input", X(1, 2, 5, 7), "x"), K("size", (9, 4), "osize"),
+                               K("mode", "bicubic", "mode"), K("align_corners", True, "flag")], tag="bicubic",
+             extra=[("input:3-d", "rank", {"input": X(1, 2, 5)}), ("input:5-d", "rank", {"input": X(1, 2, 3, 4, 5)}),
+                    ("antialias", "mode", {"antialias": True}), ("mode=lanczos", "mode", {"mode": "lanczos"}),
+                    ("input:uint8", "dtype", {"input": (np.abs(X(1, 2, 5, 7)) * 50).astype(np.uint8)})]))
+    add(Spec("F.interpolate", [P("input", X(1, 2, 5, 7), "x"), K("scale_factor", 0.6, "scale"),
+                               K("mode", "area", "mode")], tag="area",
+             extra=[("align_corners+area", "mode", {"align_corners": False}),
+                    ("input:3-d", "rank", {"input": X(1, 2, 7)}), ("input:5-d", "rank", {"input": X(1, 2, 3, 4, 5)}),
+                    ("scale_factor=(0.5,0.6,0.7)", "size", {"scale_factor": (0.5, 0.6, 0.7)}),
+                    ("scale_factor:upsample", "size", {"scale_factor": 2.5})]))
     add(Spec("F.max_pool2d", [P("input", X(2, 3, 8, 8), "x"), P("kernel_size", 3, "size"), K("stride", 2, "stride"),
                               K("padding", 1, "padding"), K("dilation", 1, "dilation"), K("ceil_mode", False, "flag"),
                               K("return_indices", False, "flag")],

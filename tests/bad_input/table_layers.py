@@ -193,6 +193,10 @@ def specs() -> list[Spec]:
                      ("mode=bilinear+align_corners", "mode", {"mode": "bilinear", "align_corners": True})]))
     add(layer("Upsample", [K("size", (8, 7), "osize"), K("mode", "bilinear", "mode")], [P("input", X(1, 2, 4, 5), "x")],
               names=("interpolate", "upsample"), tag="size"))
+    for mode in ("bicubic", "area"):
+        add(layer("Upsample", [K("scale_factor", 1.5, "scale"), K("mode", mode, "mode")],
+                  [P("input", X(1, 2, 4, 5), "x")], names=("interpolate", "upsample"), tag=mode,
+                  extra=[("input:3-d", "rank", {"input": X(1, 2, 5)})]))
     for name in ("UpsamplingNearest2d", "UpsamplingBilinear2d"):
         add(layer(name, [K("scale_factor", 2.0, "scale")], [P("input", X(1, 2, 4, 5), "x")],
                   names=("interpolate", "upsample")))

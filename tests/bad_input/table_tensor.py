@@ -94,6 +94,11 @@ def specs() -> list[Spec]:
     add(Spec("tg.signbit", [P("input", X(2, 3, 4), "x")], grad=False))
     for name in ("asin", "arcsin", "acos", "arccos", "atanh", "arctanh", "logit"):
         add(Spec(f"tg.{name}", [P("input", prob(2, 3, 4), "x")], names=names.get(name, ())))
+    add(Spec("tg.erf", [P("input", X(2, 3, 4) * 2, "x")]))
+    add(Spec("tg.erfc", [P("input", X(2, 3, 4) * 4, "x")], extra=[("input:tail", "size", {"input": X(3, 4) * 9})]))
+    add(Spec("tg.erfinv", [P("input", prob(2, 3, 4) * 2 - 1, "x")],
+             extra=[("input:outside-[-1,1]", "nan", {"input": X(3, 4) * 3}),
+                    ("input:plus-minus-1", "nan", {"input": np.array([-1.0, 1.0, 0.0], np.float32)})]))
     for name in ("acosh", "arccosh"):
         add(Spec(f"tg.{name}", [P("input", pos(2, 3, 4) + 1, "x")], names=names.get(name, ())))
     for name in ("log2", "log10"):

@@ -1,6 +1,7 @@
 """F.interpolate against PyTorch: nearest and nearest-exact to the bit (PyTorch's float32 index rule), linear,
-bilinear and trilinear with and without align_corners, by size or scale factor; gradients (the scatter-add
-adjoint) against PyTorch and finite differences; the errors."""
+bilinear, bicubic and trilinear with and without align_corners, area (adaptive average pooling) on 3-D, 4-D and
+5-D input, by size or scale factor; gradients (the scatter-add adjoint) against PyTorch and finite differences;
+the errors. Bicubic's own index and weight rules: test_interpolate_cubic.py."""
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
@@ -26,8 +27,9 @@ def resize_cases(draw, spatial):
                             "recompute_scale_factor": draw(st.sampled_from([None, True, False]))}
 
 
-MODES = {1: ["nearest", "nearest-exact", "linear"], 2: ["nearest", "nearest-exact", "bilinear"],
-         3: ["nearest", "nearest-exact", "trilinear"]}
+MODES = {1: ["nearest", "nearest-exact", "linear", "area"],
+         2: ["nearest", "nearest-exact", "bilinear", "bicubic", "area"],
+         3: ["nearest", "nearest-exact", "trilinear", "area"]}
 
 
 @pytest.mark.torch
@@ -36,7 +38,7 @@ MODES = {1: ["nearest", "nearest-exact", "linear"], 2: ["nearest", "nearest-exac
 def test_interpolate_matches_torch(torch, spatial, data, seed):
     shape, kwargs = data.draw(resize_cases(spatial))
     mode = data.draw(st.sampled_from(MODES[spatial]))
-    if mode not in ("nearest", "nearest-exact"):
+    if mode not in ("nearest", "nearest-exact", "area"):
         kwargs["align_corners"] = data.draw(st.sampled_from([None, True, False]))
     dtype = data.draw(st.sampled_from([np.float32, np.float64]))
     rng = np.random.default_rng(seed)
@@ -45,7 +47,7 @@ def test_interpolate_matches_torch(torch, spatial, data, seed):
     y, yt = F.interpolate(x, mode=mode, **kwargs), torch.nn.functional.interpolate(xt, mode=mode, **kwargs)
     assert y.dtype == dtype
     exact = mode.startswith("nearest")
-    tolerance = 0 if exact else (1e-6 if dtype == np.float32 else 1e-14)
+    tolerance = 0 if exact else (1e-6 if dtype == np.float32 else 1e-14) * (10 if mode == "bicubic" else 1)
     assert_close(y, yt, rtol=tolerance, atol=tolerance)
     g = rng.standard_normal(y.shape).astype(dtype)
     y.backward(tg.Tensor(g))
@@ -57,7 +59,12 @@ def test_interpolate_matches_torch(torch, spatial, data, seed):
 
 def _torch_backward_disagrees_with_its_forward(shape, out_shape, kwargs, mode):
     """PyTorch's 1-D and 3-D nearest backward takes its 2-D shortcuts (out = in, out = 2·in) even when a
-    scale_factor made its forward read floor(i/scale_factor) instead (see the test below)."""
+    scale_factor made its forward read floor(i/scale_factor) instead (see the test below); its bicubic backward
+    copies δ when the output has the input's shape, even when a scale_factor ≠ 1 made its forward interpolate
+    (test_interpolate_cubic.py)."""
+    if mode == "bicubic":
+        return (kwargs.get("scale_factor") is not None and not kwargs.get("recompute_scale_factor")
+                and not kwargs.get("align_corners") and tuple(out_shape[2:]) == tuple(shape[2:]))
     if mode != "nearest" or len(shape) == 4 or kwargs.get("scale_factor") is None:
         return False
     if kwargs.get("recompute_scale_factor"):
@@ -111,7 +118,53 @@ def test_interpolate_errors_name_the_rule():
         F.interpolate(x, size=(2, 3, 4))
     with pytest.raises(TypeError, match="size must hold int"):
         F.interpolate(x, size=(2.5, 3))
-    with pytest.raises(ValueError, match="mode 'bicubic' is not supported"):
-        F.interpolate(x, size=5, mode="bicubic")
+    with pytest.raises(ValueError, match="mode 'lanczos' is not supported"):
+        F.interpolate(x, size=5, mode="lanczos")
+    with pytest.raises(ValueError, match="got 3-D input, but bicubic mode needs 4-D input"):
+        F.interpolate(x[0], size=5, mode="bicubic")
+    with pytest.raises(ValueError, match="align_corners option can only be set .* bicubic .*got mode 'area'"):
+        F.interpolate(x, size=2, mode="area", align_corners=False)
+    with pytest.raises(ValueError, match="antialias=True is not supported"):
+        F.interpolate(x, size=2, mode="bicubic", antialias=True)
+    for mode in ("bicubic", "area"):
+        with pytest.raises(TypeError, match=f"{mode} mode needs a floating input, got dtype int64"):
+            F.interpolate(np.zeros((1, 1, 2, 2), dtype=np.int64), size=3, mode=mode)
     with pytest.raises(TypeError, match="bilinear mode needs a floating input"):
         F.interpolate(np.zeros((1, 1, 2, 2), dtype=np.int64), size=3, mode="bilinear")
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("shape, kwargs", [((2, 3, 7), {"size": 3}), ((1, 2, 5), {"scale_factor": 2.5}),
+                                           ((2, 1, 7, 9), {"size": (3, 4)}), ((1, 2, 6, 5), {"scale_factor": 0.4}),
+                                           ((1, 2, 4, 5), {"scale_factor": (1.5, 0.7)}),
+                                           ((1, 2, 5, 6, 7), {"size": (2, 4, 3)}),
+                                           ((1, 1, 3, 4, 5), {"scale_factor": 1.7})])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_area_is_adaptive_average_pooling_as_torch(torch, shape, kwargs, dtype):
+    """mode='area' equals PyTorch's (its adaptive_avg_pool{1,2,3}d to the output size), values and gradients,
+    an ∞ and a NaN staying inside their own bins."""
+    x = np.random.default_rng(5).standard_normal(shape).astype(dtype)
+    x.flat[0], x.flat[-1] = np.inf, np.nan
+    ours = tg.tensor(x, requires_grad=True)
+    theirs = torch.tensor(x, requires_grad=True)
+    y = F.interpolate(ours, mode="area", **kwargs)
+    yt = torch.nn.functional.interpolate(theirs, mode="area", **kwargs)
+    tolerance = 1e-6 if dtype == np.float32 else 1e-14
+    assert y.dtype == dtype
+    assert_close(y, yt, rtol=tolerance, atol=tolerance)
+    g = np.random.default_rng(6).standard_normal(y.shape).astype(dtype)
+    y.backward(tg.tensor(g))
+    yt.backward(torch.tensor(g))
+    assert_close(ours.grad, theirs.grad, rtol=tolerance, atol=tolerance)
+    with tg.no_grad():
+        pooled = {3: F.adaptive_avg_pool1d, 4: F.adaptive_avg_pool2d}.get(len(shape))
+        if pooled is not None:
+            np.testing.assert_array_equal(y.data, pooled(x, y.shape[2:] if len(shape) == 4 else y.shape[2]).data)
+
+
+@pytest.mark.parametrize("spatial", [1, 2, 3])
+def test_area_gradient_matches_finite_differences(spatial):
+    shape = {1: (1, 2, 7), 2: (1, 1, 5, 7), 3: (1, 1, 4, 5, 3)}[spatial]
+    x = rand64(np.random.default_rng(spatial), shape)
+    out = {1: (3,), 2: (3, 2), 3: (3, 2, 2)}[spatial]
+    assert gradcheck(lambda t: F.interpolate(t, size=out, mode="area"), [x])

@@ -1,5 +1,5 @@
-"""Upsample over F.interpolate (nearest, nearest-exact, linear, bilinear, trilinear), with PyTorch's arguments
-and repr; UpsamplingNearest2d and UpsamplingBilinear2d (align_corners=True) as PyTorch defines them."""
+"""Upsample over F.interpolate (nearest, nearest-exact, linear, bilinear, bicubic, trilinear, area), with PyTorch's
+arguments and repr; UpsamplingNearest2d and UpsamplingBilinear2d (align_corners=True) as PyTorch defines them."""
 from __future__ import annotations
 
 from typing import Optional, Sequence, Union

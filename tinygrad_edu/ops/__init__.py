@@ -8,6 +8,7 @@ from .loss import (BinaryCrossEntropy, LogSoftmax, Softmax, binary_cross_entropy
                    smooth_l1_loss, softmax, softmin)
 from .activation import (Erf, Expm1, Log1p, celu, elu, erf, expm1, gelu, hardtanh, log1p, logsigmoid, mish, relu6,
                          selu, silu, softplus)
+from .error_functions import Erfc, Erfinv, erfc, erfinv
 from .movement import (BroadcastTo, Cat, GetItem, IndexAdd, IndexPut, Permute, Reshape, SumTo, broadcast_to, cat,
                        flatten, getitem, permute, reshape, squeeze, stack, sum_to, transpose, unsqueeze)
 from .local import Fold, Unfold, fold, locally_connected2d, unfold

@@ -1,7 +1,8 @@
-"""F.interpolate for (N, C, d₁[, d₂[, d₃]]) inputs: nearest, nearest-exact and (bi/tri)linear, with PyTorch's
-index rules to the bit (its float32 scale for nearest, its source-index formula with and without
-align_corners). Each spatial dimension is a gather along an index array, weighted for the linear modes, so the
-gradient is the adjoint for free: δ scattered back and summed (IndexAdd)."""
+"""F.interpolate for (N, C, d₁[, d₂[, d₃]]) inputs: nearest, nearest-exact, (bi/tri)linear, bicubic
+(interpolate_cubic.py) and area (adaptive average pooling), with PyTorch's index rules to the bit (its float32
+scale for nearest, its source-index formula with and without align_corners). Each spatial dimension is a gather
+along an index array, weighted for the linear and cubic modes, so the gradient is the adjoint for free: δ
+scattered back and summed (IndexAdd)."""
 from __future__ import annotations
 
 import math
@@ -10,12 +11,13 @@ from typing import Any, Optional, Sequence, Union
 import numpy as np
 
 from ..autograd import composite
-from ..errors import ShapeError
+from ..errors import ArgumentTypeError, ShapeError
 from .args import check_size, tensor_arg
 from .compare import DtypeError
 
 LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
 NEAREST = ("nearest", "nearest-exact")
+INTERPOLATING = ("linear", "bilinear", "bicubic", "trilinear")  # the modes that take align_corners
 
 
 def _per_dim(name: str, value: Any, spatial: tuple[int, ...], kind: tuple[type, ...]) -> list[Any]:
@@ -26,22 +28,23 @@ def _per_dim(name: str, value: Any, spatial: tuple[int, ...], kind: tuple[type, 
                          f"{name} (s1, ...))")
     for v in values:
         if isinstance(v, bool) or not isinstance(v, kind):
-            raise TypeError(f"interpolate: {name} must hold {' or '.join(k.__name__ for k in kind)}, got "
-                            f"{type(v).__name__} in {value!r}")
+            raise ArgumentTypeError(f"interpolate: {name} must hold {' or '.join(k.__name__ for k in kind)}, "
+                                    f"got {type(v).__name__} in {value!r}")
     return values
 
 
 def _check_mode(mode: str, spatial: int, align_corners: Optional[bool], antialias: bool) -> None:
-    if mode not in NEAREST and mode not in LINEAR:
-        raise ShapeError(f"interpolate: mode {mode!r} is not supported; use 'nearest', 'nearest-exact', "
-                         "'linear' (3-D), 'bilinear' (4-D) or 'trilinear' (5-D)")
-    if mode in LINEAR and LINEAR[mode] != spatial:
-        raise ShapeError(f"interpolate: got {spatial + 2}-D input, but {mode} mode needs {LINEAR[mode] + 2}-D input")
+    if not isinstance(mode, str) or (mode not in NEAREST and mode not in INTERPOLATING and mode != "area"):
+        raise ShapeError(f"interpolate: mode {mode!r} is not supported; use 'nearest', 'nearest-exact', 'area', "
+                         "'linear' (3-D), 'bilinear' or 'bicubic' (4-D) or 'trilinear' (5-D)")
+    wanted = 2 if mode == "bicubic" else LINEAR.get(mode, spatial)
+    if wanted != spatial:
+        raise ShapeError(f"interpolate: got {spatial + 2}-D input, but {mode} mode needs {wanted + 2}-D input")
     if align_corners is not None and not isinstance(align_corners, (bool, np.bool_)):
         raise TypeError(f"interpolate: align_corners must be a bool or None, got {align_corners!r}")
-    if mode in NEAREST and align_corners is not None:
+    if mode not in INTERPOLATING and align_corners is not None:
         raise ShapeError("interpolate: align_corners option can only be set with the interpolating modes: linear | "
-                         "bilinear | trilinear")
+                         f"bilinear | bicubic | trilinear (got mode {mode!r})")
     if antialias:
         raise ShapeError("interpolate: antialias=True is not supported here (PyTorch uses it to downsample with "
                          "bilinear/bicubic filters); resize without it or blur first")
@@ -93,10 +96,19 @@ def nearest_source(n_in: int, n_out: int, factor: Optional[float], exact: bool =
 
 def _fused(scale: Any, position: np.ndarray, dtype: Any) -> np.ndarray:
     """scale·position − 0.5 rounded once, as PyTorch's compiled kernel does it (a fused multiply-add): exact for
-    float32 by way of float64; float64 rounds twice (within an ulp)."""
+    float32 by way of float64; in float64 from Dekker's exact product p + e = scale·position, then (p − 0.5) + e
+    (p − 0.5 is exact for p in [¼, 1], Sterbenz). It decides the sign of s = 1/3·1.5 − 0.5 = −2.8·10⁻¹⁷, and so
+    which taps bicubic reads (an ∞ under a zero weight gives NaN)."""
     if dtype == np.float32:
         return (np.float64(scale) * position.astype(np.float64) - 0.5).astype(np.float32)
-    return scale * position - dtype(0.5)
+    split = 134217729.0  # 2²⁷ + 1: halves of 26 bits whose products are exact
+    a, b = np.float64(scale), position.astype(np.float64)
+    product = a * b
+    big_a, big_b = split * a, split * b
+    a_hi, b_hi = big_a - (big_a - a), big_b - (big_b - b)
+    a_lo, b_lo = a - a_hi, b - b_hi
+    error = ((a_hi * b_hi - product) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+    return (product - 0.5) + error
 
 
 def linear_source(n_in: int, n_out: int, factor: Optional[float], align_corners: bool,
@@ -116,6 +128,23 @@ def linear_source(n_in: int, n_out: int, factor: Optional[float], align_corners:
     first = np.minimum(np.floor(real.astype(np.float32)).astype(np.int64), n_in - 1)
     lam = np.clip(real - first.astype(dtype), dtype(0), dtype(1))
     return first, np.minimum(first + 1, n_in - 1), lam
+
+
+def _area(x: Any, sizes: list[int]):
+    """mode='area': the mean over PyTorch's adaptive bins [⌊i·n/m⌋, ⌈(i+1)·n/m⌉) of each axis (5-D: (H, W), then
+    D)."""
+    from .movement import reshape, transpose
+    from .pool_adaptive import adaptive_avg_pool1d, adaptive_avg_pool2d
+
+    if x.ndim == 3:
+        return adaptive_avg_pool1d(x, sizes[0])
+    if x.ndim == 4:
+        return adaptive_avg_pool2d(x, tuple(sizes))
+    n, c, d, h, w = x.shape
+    plane = adaptive_avg_pool2d(reshape(x, (n, c * d, h, w)), tuple(sizes[1:]))
+    columns = reshape(transpose(reshape(plane, (n, c, d, sizes[1] * sizes[2])), 2, 3), (n, -1, d))
+    depth = transpose(reshape(adaptive_avg_pool1d(columns, sizes[0]), (n, c, sizes[1] * sizes[2], sizes[0])), 2, 3)
+    return reshape(depth, (n, c) + tuple(sizes))
 
 
 def _along(x: Any, dim: int, index: np.ndarray):
@@ -159,6 +188,12 @@ def interpolate(input: Any, size: Union[int, Sequence[int], None] = None,
     if x.dtype.kind in "biu":
         raise DtypeError(f"interpolate: {mode} mode needs a floating input, got dtype {x.dtype}; cast first, "
                          "e.g. x.float()")
+    if mode == "area":  # PyTorch's: adaptive average pooling to the output size (scale factors only size it)
+        return _area(x, sizes)
+    if mode == "bicubic":
+        from .interpolate_cubic import bicubic
+
+        return bicubic(x, sizes, factors, bool(align_corners))
     out = x
     compute = np.float64 if x.dtype == np.float64 or x.dtype == object else np.float32
     for dim, n, m, f in reversed(list(zip(dims, spatial, sizes, factors))):

@@ -1,5 +1,5 @@
-"""DeZero's side of the benchmark rows (the framework of 『ゼロから作るDeep Learning ❸』, this library's design twin:
-Function.forward/backward on NumPy arrays, backward written with differentiable ops): the same steps as ours and
+"""DeZero's side of the benchmark rows (the framework of 『ゼロから作るDeep Learning ❸』, this library's design
+twin: Function.forward/backward on NumPy arrays, backward written with differentiable ops): the same steps as ours and
 PyTorch's in run_all.py, where DeZero has the ops and runs them in reasonable time (no grouped convolution: no
 depthwise row; the scalar MLP: see run_all.scalar_row). DeZero 0.0.13 from PyPI (the `bench` extra) still names
 `np.int`, which NumPy 1.24 removed: the alias is put back for its import, in this benchmark process only.

@@ -162,12 +162,86 @@ def test_what_cannot_be_replayed_is_refused(torch):
     masked = Forward(lambda s, x: s.layers[0](x) * (x > 0), nn.Linear(8, 8))
     with pytest.raises(ValueError, match="changes with the input's values"):
         to_torch(masked, np.random.default_rng(0).standard_normal((16, 8)).astype(np.float32))
-    cumulative = Forward(lambda s, x: s.layers[0](x).cumsum(1), nn.Linear(4, 4))
-    with pytest.raises(ValueError, match="the op CumSum in Forward.forward .* has no torch form"):
-        to_torch(cumulative, np.ones((2, 4), np.float32))
+    weight_gradient = Forward(lambda s, x: F.conv2d_weight(x, s.layers[0](x), (1, 1)), nn.Conv2d(4, 4, 1))
+    with pytest.raises(ValueError, match="the op Conv2dWeight in Forward.forward .* has no torch form"):
+        to_torch(weight_gradient, np.ones((2, 4, 3, 3), np.float32))
     with pytest.raises(ValueError, match="output 0 of Forward is not computed from its inputs"):
         to_torch(Forward(lambda s, x: tg.ones(2, 4)), np.ones((2, 4), np.float32))
     skipped = Forward(lambda s, x: x * 2, Forward(lambda s, x: x))
     twin = to_torch(skipped, np.ones((2, 4), np.float32))
     with pytest.raises(RuntimeError, match="did not run when the model was traced"):
         twin.layers[0](torch.ones(2, 4))
+
+
+class WithTarget(nn.Module):
+    """A forward of one Linear layer and a (4,) buffer (a loss's target)."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+        self.linear = nn.Linear(4, 4)
+        self.register_buffer("target", tg.Tensor(np.array([0.1, 0.5, 0.9, 1.0], np.float32)))
+
+    def forward(self, x):
+        return self.fn(self, self.linear(x))
+
+
+def _unit(u):
+    """Into (−0.9, 0.9): the domain of asin, acos, atanh and erfinv."""
+    return u.tanh() * 0.9
+
+
+REPLAYED = {
+    "Sin": lambda s, u: u.sin(), "Cos": lambda s, u: u.cos(), "Tan": lambda s, u: (u * 0.5).tan(),
+    "Asin": lambda s, u: _unit(u).asin(), "Acos": lambda s, u: _unit(u).acos(), "Atan": lambda s, u: u.atan(),
+    "Sinh": lambda s, u: u.sinh(), "Cosh": lambda s, u: u.cosh(), "Asinh": lambda s, u: u.asinh(),
+    "Acosh": lambda s, u: (u.exp() + 1).acosh(), "Atanh": lambda s, u: _unit(u).atanh(),
+    "Floor": lambda s, u: u.floor() * u, "Ceil": lambda s, u: u.ceil() * u, "Trunc": lambda s, u: (u * 3).trunc() * u,
+    "Round": lambda s, u: tg.round(u, decimals=1) * u,
+    "DivRounded": lambda s, u: tg.div(u, 0.3, rounding_mode="floor") * u,
+    "Erfc": lambda s, u: u.erfc(), "Erfinv": lambda s, u: _unit(u).erfinv(),
+    "Atan2": lambda s, u: tg.atan2(u, u * u + 0.5), "Hypot": lambda s, u: tg.hypot(u, u + 1),
+    "Copysign": lambda s, u: tg.copysign(u, u - 0.2), "Fmod": lambda s, u: tg.fmod(u * 3, 0.7),
+    "Remainder": lambda s, u: tg.remainder(u * 3, 0.7),
+    "Softplus": lambda s, u: F.softplus(u, beta=2, threshold=1),
+    "BinaryCrossEntropy": lambda s, u: u + F.binary_cross_entropy(u.sum(0).sigmoid(), s.target, reduction="none"),
+    "LogitsCrossEntropy": lambda s, u: u + F.binary_cross_entropy_with_logits(u.sum(0), s.target, reduction="none",
+                                                                              pos_weight=s.target + 1),
+    "Prod": lambda s, u: u.prod(1, keepdim=True) + u, "CumSum": lambda s, u: u.cumsum(1),
+    "Variance": lambda s, u: u.var(1, keepdim=True, correction=0) + u,
+    "Einsum": lambda s, u: tg.einsum("ni,nj->nij", u, u).reshape(u.shape[0], 16)[:, :4],
+}
+
+
+@pytest.mark.parametrize("op", sorted(REPLAYED))
+def test_each_op_of_a_custom_forward_replays_in_torch(torch, op):
+    tg.manual_seed(2)
+    model = WithTarget(REPLAYED[op])
+    rng = np.random.default_rng(3)
+    example = rng.standard_normal((2, 4)).astype(np.float32)
+    assert op in _ops_of(model(tg.Tensor(example))), f"{op} not recorded by its case"
+    twin = to_torch(model, example)
+    x = rng.standard_normal((3, 4)).astype(np.float32)
+    _grads_agree(torch, model, twin, x, rng.standard_normal((3, 4)).astype(np.float32))
+
+
+def test_unfold_and_fold_replay_in_torch(torch):
+    fold = Forward(lambda s, x: F.fold(F.unfold(x * s.scale, (2, 3), padding=1, stride=(1, 2)) * 2, (7, 7), (2, 3),
+                                       padding=1, stride=(1, 2)), nn.Identity())
+    twin = to_torch(fold, np.zeros((2, 4, 7, 7), np.float32))
+    rng = np.random.default_rng(4)
+    _grads_agree(torch, fold, twin, rng.standard_normal((3, 4, 7, 7)).astype(np.float32),
+                 rng.standard_normal((3, 4, 7, 7)).astype(np.float32))
+
+
+def _ops_of(t) -> set:
+    """The names of the Functions recorded on the way to t."""
+    seen, stack, names = set(), [t], set()
+    while stack:
+        u = stack.pop()
+        if id(u) in seen or u._ctx is None:
+            continue
+        seen.add(id(u))
+        names.add(u._ctx.name)
+        stack.extend(u._ctx.inputs)
+    return names

@@ -170,6 +170,29 @@ def _numpy_dtype_to_torch(dtype: Any) -> Any:
     return torch.from_numpy(np.zeros(0, dtype=dtype)).dtype
 
 
+def _axes(axes: Any) -> Any:
+    """A recorded axis or axes as torch's dim argument: an int or a tuple (None: every axis)."""
+    return tuple(axes) if isinstance(axes, (tuple, list)) else axes
+
+
+def _reduced(fn: Callable, x: Any, axes: Any, keep: bool, **kwargs: Any) -> Any:
+    """fn over `axes` (None: all of them, kept as size-1 axes if asked), as NumPy's reductions recorded it."""
+    if axes is None:
+        total = fn(x, **kwargs)
+        return total.reshape([1] * x.dim()) if keep else total
+    return fn(x, _axes(axes), keepdim=bool(keep), **kwargs)
+
+
+def _variance(x: Any, a: dict, **_: Any) -> Any:
+    axes = tuple(range(x.dim())) if a["axes"] is None else _axes(a["axes"])
+    return torch.var(x, dim=axes, correction=a["correction"], keepdim=bool(a["keepdims"]))
+
+
+# Functions whose torch form is the function of the same name with the same inputs
+_SAME_NAME = ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "floor",
+              "ceil", "trunc", "erfc", "erfinv", "atan2", "hypot", "copysign", "fmod", "remainder")
+
+
 OPS: dict[str, Callable[..., Any]] = {
     "Add": lambda a_, b_, **_: a_ + b_, "Sub": lambda a_, b_, **_: a_ - b_, "Mul": lambda a_, b_, **_: a_ * b_,
     "Div": lambda a_, b_, **_: a_ / b_, "Pow": lambda a_, b_, **_: a_ ** b_,
@@ -193,6 +216,19 @@ OPS: dict[str, Callable[..., Any]] = {
     "Conv2d": _conv2d, "ConvTranspose2d": _conv_transpose2d, "MaxPool2d": _max_pool2d, "AvgPool2d": _avg_pool2d,
     "Where": lambda c, x, y, **_: torch.where(c, x, y), "Clamp": _clamp,
     "Cast": lambda x, a, **_: x.to(_numpy_dtype_to_torch(a["dtype"])),
+    **{name.capitalize(): (lambda fn: lambda *xs, **_: fn(*xs))(getattr(torch, name)) for name in _SAME_NAME},
+    "Round": lambda x, a, **_: torch.round(x, decimals=a["decimals"]),
+    "DivRounded": lambda a_, b_, a, **_: torch.div(a_, b_, rounding_mode=a["mode"]),
+    "Softplus": lambda x, a, **_: F.softplus(x, a["beta"], a["threshold"]),
+    "BinaryCrossEntropy": lambda x, y, **_: F.binary_cross_entropy(x, y, reduction="none"),
+    "LogitsCrossEntropy": lambda x, y, *pw, **_: F.binary_cross_entropy_with_logits(
+        x, y, reduction="none", pos_weight=pw[0] if pw else None),
+    "Prod": lambda x, a, **_: _reduced(torch.prod, x, a["axis"], a["keepdims"]),
+    "CumSum": lambda x, a, **_: torch.cumsum(x, a["axis"]),
+    "Variance": _variance,
+    "Einsum": lambda *xs, a, **_: torch.einsum(a["equation"], *xs),
+    "Unfold": lambda x, a, **_: F.unfold(x, a["kernel"], a["dilation"], a["padding"], a["stride"]),
+    "Fold": lambda c, a, **_: F.fold(c, a["size"], a["kernel"], a["dilation"], a["padding"], a["stride"]),
 }
 
 

@@ -105,3 +105,11 @@ def test_function_forms_equal_the_methods():
     y = tg.tensor([1.0, -2.0], requires_grad=True)
     tg.abs(tg.exp(y)).sum().backward()
     np.testing.assert_allclose(y.grad.data, np.exp([1.0, -2.0]), rtol=1e-6)
+
+
+@pytest.mark.torch
+@pytest.mark.xfail(strict=True, reason="tg.tensor of a list of NumPy float64 scalars gives float32 (the rule for "
+                   "Python floats); PyTorch keeps the NumPy scalars' dtype (float64), as it does for an ndarray")
+def test_list_of_numpy_scalars_keeps_their_dtype(torch):
+    for values in ([np.float64(1), np.float64(2)], [np.float32(1), 2.0]):
+        assert str(tg.tensor(values).dtype) == str(torch.tensor(values).dtype).replace("torch.", "")

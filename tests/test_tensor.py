@@ -107,3 +107,31 @@ def test_the_cpu_is_the_only_device():
     for bad in (lambda: t.to("cuda"), lambda: t.cuda(), lambda: tg.tensor([1.0], device="cuda:0")):
         with pytest.raises(RuntimeError, match="not available"):
             bad()
+
+
+@pytest.mark.torch
+@pytest.mark.xfail(strict=True, reason="Tensor._inplace on a tensor recorded in the graph rebinds the view's data "
+                   "(a new node) instead of writing through to its base: y[0].mul_(2) leaves y unchanged when y "
+                   "requires grad (without grad it writes through). Fix: write through when the target shares "
+                   "memory with a graph input (np.shares_memory) and re-record the base, or raise")
+def test_in_place_on_a_view_of_a_graph_tensor_changes_the_base(torch):
+    x0 = np.arange(6.0).reshape(2, 3)
+    results = []
+    for m in (torch, tg):
+        x = m.tensor(x0, requires_grad=True)
+        y = x * 1
+        y[0].mul_(2)
+        v = y.view(-1)
+        v[5] = 7.0
+        results.append(y.detach().numpy().copy())
+    np.testing.assert_array_equal(results[1], results[0])
+
+
+@pytest.mark.torch
+@pytest.mark.xfail(strict=True, reason="Tensor(data, requires_grad, dtype, name) takes tg.Tensor(2, 3) as the value 2 "
+                   "with requires_grad=3 (truthy): a 0-d tensor that requires grad, silently; PyTorch's Tensor(*sizes) "
+                   "makes an uninitialised (2, 3) tensor (old tutorials build weights as torch.Tensor(out, in)). Fix: "
+                   "integer positional arguments after an integer `data` are sizes (or refuse a non-bool "
+                   "requires_grad)")
+def test_legacy_tensor_constructor_with_sizes_matches_torch(torch):
+    assert tuple(tg.Tensor(2, 3).shape) == tuple(torch.Tensor(2, 3).shape)

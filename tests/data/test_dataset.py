@@ -128,3 +128,14 @@ def test_iterable_dataset_is_abstract_and_counts_as_a_dataset():
     assert isinstance(Numbers(), Dataset) and list(Numbers()) == [0, 1, 2]
     with pytest.raises(AssertionError, match="ConcatDataset: does not support IterableDataset"):
         ConcatDataset([Numbers()])
+
+
+@pytest.mark.torch
+@pytest.mark.xfail(strict=True, reason="TensorDataset.__getitem__ returns the stored NumPy rows (ndarray, np.int64); "
+                   "torch's returns Tensors, so ported code calling ds[i][0].unsqueeze(0) or .item() breaks")
+def test_tensor_dataset_items_are_tensors_as_torch(torch):
+    x = np.arange(6.0, dtype=np.float32).reshape(3, 2)
+    ours = TensorDataset(tg.tensor(x), tg.tensor([1, 2, 3]))[1]
+    theirs = torch.utils.data.TensorDataset(torch.tensor(x), torch.tensor([1, 2, 3]))[1]
+    assert [type(v).__name__ for v in ours] == [type(v).__name__ for v in theirs]
+    assert [str(v.dtype) for v in ours] == [str(v.dtype).replace("torch.", "") for v in theirs]

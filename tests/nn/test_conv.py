@@ -47,3 +47,54 @@ def test_locally_connected_with_equal_weights_everywhere_is_a_convolution():
 def test_bad_layer_arguments_are_named():
     with pytest.raises(ValueError, match="groups"):
         nn.Conv2d(3, 4, 3, groups=2)
+
+
+PADDING_MODES = [("Conv2d", 3, 1, 1, (2, 3, 6, 7)), ("Conv2d", (3, 2), (1, 2), 1, (2, 3, 6, 7)),
+                 ("Conv2d", 3, "same", 2, (1, 3, 7, 8)), ("Conv2d", (2, 4), "same", 1, (2, 3, 6, 7)),
+                 ("Conv2d", 3, "valid", 1, (1, 3, 5, 5)), ("Conv2d", 3, 2, 1, (3, 6, 7)),
+                 ("Conv1d", 3, 2, 1, (2, 3, 7)), ("Conv1d", 4, "same", 1, (2, 3, 7))]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("mode", ["zeros", "reflect", "replicate", "circular"])
+@pytest.mark.parametrize("name, kernel, padding, dilation, shape", PADDING_MODES)
+def test_padding_mode_matches_torch(torch, mode, name, kernel, padding, dilation, shape):
+    """nn.Conv2d(padding_mode=...) pads the input with F.pad's mode first ('same' puts the odd extra on the right)."""
+    kwargs = dict(kernel_size=kernel, padding=padding, dilation=dilation, padding_mode=mode)
+    theirs = getattr(torch.nn, name)(3, 4, **kwargs).double()
+    ours = getattr(nn, name)(3, 4, **kwargs).double()
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    x = np.random.default_rng(2).standard_normal(shape)
+    xt, xo = torch.tensor(x, requires_grad=True), tg.tensor(x, requires_grad=True)
+    y, yt = ours(xo), theirs(xt)
+    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    w = np.random.default_rng(3).standard_normal(yt.shape)
+    (y * tg.tensor(w)).sum().backward()
+    (yt * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(xo.grad.data, xt.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.weight.grad.data, theirs.weight.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_padding_mode_errors_as_torch():
+    with pytest.raises(ValueError, match="padding_mode"):
+        nn.Conv2d(3, 4, 3, padding_mode="mirror")
+    with pytest.raises(ValueError, match="zeros"):
+        nn.ConvTranspose2d(3, 4, 3, padding_mode="reflect")
+    assert nn.Conv2d(3, 4, 3).padding_mode == "zeros"
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("output_size", [[8, 10], [8, 9], (2, 2, 7, 10), [9, 9], (2, 2, 9, 10), [10, 12], [9]])
+def test_conv_transpose_output_size_matches_torch(torch, output_size):
+    """ConvTranspose2d.forward(x, output_size) picks output_padding as PyTorch does, or raises ValueError as it does."""
+    theirs = torch.nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1, dilation=(1, 2)).double()
+    ours = nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1, dilation=(1, 2)).double()
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    x = np.random.default_rng(4).standard_normal((2, 3, 4, 4))
+    try:
+        expected = theirs(torch.tensor(x), output_size=output_size).detach().numpy()
+    except ValueError:
+        with pytest.raises(ValueError, match="output"):
+            ours(tg.tensor(x), output_size=output_size)
+        return
+    np.testing.assert_allclose(ours(tg.tensor(x), output_size=output_size).data, expected, rtol=1e-10, atol=1e-12)

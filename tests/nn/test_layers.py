@@ -169,3 +169,18 @@ def test_a_layer_larger_than_memory_is_refused_before_allocating():
         nn.Embedding(10**9, 10**4)
     with pytest.raises(MemoryError, match=r"Conv2d: an array of shape \(100000, 100000, 30, 30\)"):
         nn.Conv2d(10**5, 10**5, 30)
+
+
+@pytest.mark.torch
+def test_bilinear_layer_matches_torch(torch):
+    """nn.Bilinear: PyTorch's parameter names, shapes, U(±1/√in1) init and outputs for the same weights."""
+    theirs = torch.nn.Bilinear(4, 3, 5).double()
+    ours = nn.Bilinear(4, 3, 5).double()
+    assert [(n, tuple(p.shape)) for n, p in ours.named_parameters()] == \
+        [(n, tuple(p.shape)) for n, p in theirs.named_parameters()]
+    assert np.abs(nn.Bilinear(16, 3, 5).weight.data).max() <= 0.25
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    x1, x2 = np.random.default_rng(0).standard_normal((2, 6, 4)), np.random.default_rng(1).standard_normal((2, 6, 3))
+    np.testing.assert_allclose(ours(tg.tensor(x1), tg.tensor(x2)).data,
+                               theirs(torch.tensor(x1), torch.tensor(x2)).detach().numpy(), rtol=1e-12)
+    assert nn.Bilinear(4, 3, 5, bias=False).bias is None

@@ -353,3 +353,17 @@ def test_parameter_repr_and_construction_as_pytorch():
     assert nn.Parameter(t).data is t.data
     empty = nn.Parameter()
     assert empty.shape == (0,) and empty.dtype == np.float32 and empty.requires_grad
+
+
+@pytest.mark.torch
+def test_reassigned_parameter_or_child_keeps_its_place(torch):
+    """m.weight = Parameter(...) / m.child = Module(...) replace in place: parameters() and state_dict() order
+    stay PyTorch's (an optimiser or a zip with PyTorch's parameters sees the same order)."""
+    orders = []
+    for m in (torch, tg):
+        net = m.nn.Sequential(m.nn.Linear(3, 2), m.nn.ReLU(), m.nn.Linear(2, 1))
+        net[0].weight = m.nn.Parameter(m.ones(2, 3))
+        setattr(net, "0", m.nn.Linear(3, 2))
+        net[2].weight = m.nn.Parameter(m.zeros(1, 2))
+        orders.append(([n for n, _ in net.named_parameters()], list(net.state_dict()), [n for n, _ in net.named_children()]))
+    assert orders[1] == orders[0]

@@ -54,3 +54,26 @@ def test_operands_of_different_dtypes_are_refused_and_symbolic_ones_mix(op):
         F.linear(tg.ones(2, 3), tg.ones(4, 3), tg.ones(4, dtype=tg.float64))
     symbolic = tg.Tensor(np.array([[sympy.Symbol("a")] * 3] * 3, dtype=object))
     assert call(tg.ones(2, 3), symbolic).shape == (2, 3)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("lead", [(3,), (2, 3), (1,), (0,), ()])
+@pytest.mark.parametrize("with_bias", [True, False])
+def test_bilinear_matches_torch(torch, lead, with_bias):
+    """F.bilinear: y_k = x₁ᵀA_k x₂ + b_k for any leading shape; values and every gradient as PyTorch."""
+    from tinygrad_edu.ops.linalg import bilinear
+
+    rng = np.random.default_rng(len(lead))
+    arrays = [rng.standard_normal(s) for s in (lead + (4,), lead + (2,), (5, 4, 2), (5,))]
+    ours = [tg.tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    y = bilinear(*ours[:3], ours[3] if with_bias else None)
+    yt = torch.nn.functional.bilinear(*theirs[:3], theirs[3] if with_bias else None)
+    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-12, atol=1e-12)
+    w = rng.standard_normal(yt.shape)
+    (y * tg.tensor(w)).sum().backward()
+    (yt * torch.tensor(w)).sum().backward()
+    for a, b in zip(ours[:4 if with_bias else 3], theirs):
+        np.testing.assert_allclose(a.grad.data, b.grad.numpy(), rtol=1e-12, atol=1e-12)
+    assert gradcheck(lambda a, b, c: bilinear(a, b, c), [rand64(rng, lead + (4,)), rand64(rng, lead + (2,)),
+                                                        rand64(rng, (5, 4, 2))])

@@ -307,3 +307,13 @@ def test_sum_to_sums_exactly_the_broadcast_axes(case, seed):
     got = sum_to(tg.Tensor(x), target)
     assert got.shape == target
     np.testing.assert_allclose(got.data, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.torch
+@pytest.mark.xfail(strict=True, reason="getitem passes a negative slice step to NumPy (a reversed view); PyTorch "
+                   "raises ValueError('step must be greater than zero'); a ported x[::-1] must not run silently")
+def test_negative_slice_step_raises_as_torch(torch):
+    with pytest.raises(ValueError, match="step"):
+        torch.arange(4)[::-1]
+    with pytest.raises(ValueError, match="step"):
+        tg.arange(4)[::-1]

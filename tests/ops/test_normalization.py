@@ -365,3 +365,12 @@ def test_group_norm_with_one_group_per_channel_is_instance_norm_and_one_group_is
 def test_group_norm_errors(call, message):
     with pytest.raises(ShapeError, match=re.escape(message)):
         call()
+
+
+@pytest.mark.torch
+def test_dropout_takes_torchs_positional_signature(torch):
+    """F.dropout(input, p, training, inplace): the fourth positional argument as PyTorch (eval: identity)."""
+    x = np.arange(6.0).reshape(2, 3)
+    ours = tg.nn.functional.dropout(tg.tensor(x), 0.5, False, False)
+    theirs = torch.nn.functional.dropout(torch.tensor(x), 0.5, False, False)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())

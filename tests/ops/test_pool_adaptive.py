@@ -179,3 +179,23 @@ def test_integer_adaptive_max_is_exact(torch):
 def test_functional_names():
     assert F.adaptive_avg_pool2d is adaptive_avg_pool2d and F.adaptive_avg_pool1d is adaptive_avg_pool1d
     assert F.adaptive_max_pool2d is adaptive_max_pool2d and F.spatial_pyramid_pool2d is spatial_pyramid_pool2d
+
+
+@pytest.mark.torch
+@given(length=st.integers(1, 9), out=st.integers(1, 9), batched=st.booleans(), ties=st.booleans(),
+       seed=st.integers(0, 2**16))
+def test_adaptive_max_pool1d_matches_torch(torch, length, out, batched, ties, seed):
+    """F.adaptive_max_pool1d / nn.AdaptiveMaxPool1d: values, indices (first of tied maxima) and gradients."""
+    x0 = np.random.default_rng(seed).standard_normal((2, 3, length) if batched else (3, length))
+    x0 = np.round(x0) if ties else x0
+    x, xt = tg.tensor(x0, requires_grad=True), torch.tensor(x0, requires_grad=True)
+    y, i = F.adaptive_max_pool1d(x, out, return_indices=True)
+    yt, it = torch.nn.functional.adaptive_max_pool1d(xt, out, return_indices=True)
+    np.testing.assert_array_equal(y.data, yt.detach().numpy())
+    np.testing.assert_array_equal(tg.nn.AdaptiveMaxPool1d(out)(x).data, yt.detach().numpy())
+    np.testing.assert_array_equal(i.data, it.numpy())
+    assert i.dtype == np.int64
+    w = np.random.default_rng(seed + 1).standard_normal(yt.shape)
+    (y * tg.tensor(w)).sum().backward()
+    (yt * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(x.grad.data, xt.grad.numpy(), rtol=1e-12)

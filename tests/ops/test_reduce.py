@@ -445,3 +445,13 @@ def test_out_of_range_dim_names_the_op():
         tg.ones(2, 2).prod((0, 1))
     with pytest.raises(TypeError, match="sum: expected a Tensor or a NumPy array"):
         tg.sum([1.0, 2.0])
+
+
+@pytest.mark.torch
+@pytest.mark.xfail(strict=True, reason="sum(dtype=int32) casts to int32 and then applies the 'integers sum to int64' "
+                   "rule, which PyTorch applies only when no dtype is given")
+def test_sum_keeps_an_explicit_integer_dtype(torch):
+    for dtype in ("int32", "int16"):
+        ours = tg.tensor([1, 2, 3]).sum(dtype=getattr(tg, dtype))
+        theirs = torch.tensor([1, 2, 3]).sum(dtype=getattr(torch, dtype))
+        assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "") and int(ours) == int(theirs)

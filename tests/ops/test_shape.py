@@ -352,3 +352,17 @@ def test_function_forms_take_numpy_arrays():
     assert tg.einsum("ij->j", a).tolist() == [3.0, 5.0, 7.0]
     assert tg.masked_fill(a, a > 3, 0.0).tolist() == [[0, 1, 2], [3, 0, 0]]
     assert isinstance(tg.clone(a), tg.Tensor) and tg.t(a).shape == (3, 2)
+
+
+@pytest.mark.torch
+def test_index_select_on_a_scalar_takes_exactly_one_index(torch):
+    """A 0-d input has one entry: index_select takes one index value (as a 1-vector or 0-d), else raises as PyTorch."""
+    for index in ([0], 0):
+        ours = tg.index_select(tg.tensor(2.0), 0, tg.tensor(index))
+        theirs = torch.index_select(torch.tensor(2.0), 0, torch.tensor(index))
+        assert ours.shape == tuple(theirs.shape) and float(ours.sum()) == 2.0
+    for index in ([0, 0, 0], []):
+        with pytest.raises(RuntimeError):
+            torch.index_select(torch.tensor(2.0), 0, torch.tensor(index, dtype=torch.long))
+        with pytest.raises(RuntimeError, match="only 1 value"):
+            tg.index_select(tg.tensor(2.0), 0, tg.tensor(index, dtype=tg.int64))

@@ -41,9 +41,38 @@ def _padding(layer: str, padding: Any, dims: int, stride: tuple[int, ...], trans
     return _tuple(padding, dims, layer, "padding", minimum=0)
 
 
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def _padding_mode(layer: str, padding_mode: Any, transposed: bool) -> str:
+    """PyTorch's four modes; a transposed convolution pads only with zeros (ShapeError, a ValueError, as PyTorch)."""
+    if padding_mode not in _PADDING_MODES:
+        raise ShapeError(f"{layer}: padding_mode must be one of {set(_PADDING_MODES)}, but got "
+                         f"padding_mode={padding_mode!r}")
+    if transposed and padding_mode != "zeros":
+        raise ShapeError(f'{layer}: only "zeros" padding mode is supported, got {padding_mode!r}')
+    return padding_mode
+
+
+def _side_pads(padding: Any, kernel: tuple[int, ...], dilation: tuple[int, ...]) -> list[int]:
+    """F.pad's list (last dimension first, left then right) for a conv padding: ints, 'valid' or 'same'
+    ('same' puts the odd extra row/column on the right, as PyTorch: left = d(k−1)//2)."""
+    if padding == "valid":
+        return [0] * (2 * len(kernel))
+    pads: list[int] = []
+    for i in reversed(range(len(kernel))):
+        if padding == "same":
+            total = dilation[i] * (kernel[i] - 1)
+            pads += [total // 2, total - total // 2]
+        else:
+            pads += [padding[i], padding[i]]
+    return pads
+
+
 class _ConvNd(Module):
     def __init__(self, layer: str, dims: int, in_channels: int, out_channels: int, kernel_size: Size, stride: Size,
-                 padding: Any, dilation: Size, groups: int, bias: bool, dtype: Any, transposed: bool) -> None:
+                 padding: Any, dilation: Size, groups: int, bias: bool, dtype: Any, transposed: bool,
+                 padding_mode: str = "zeros") -> None:
         super().__init__()
         in_channels = validate.integer(layer, "in_channels", in_channels, 1)
         out_channels = validate.integer(layer, "out_channels", out_channels, 1)
@@ -53,6 +82,7 @@ class _ConvNd(Module):
         self.stride = _tuple(stride, dims, layer, "stride")
         self.padding = _padding(layer, padding, dims, self.stride, transposed)
         self.dilation = _tuple(dilation, dims, layer, "dilation")
+        self.padding_mode = _padding_mode(layer, padding_mode, transposed)
         dtype = validate.float_dtype(layer, dtype)
         shape = ((in_channels, out_channels // groups) if transposed else (out_channels, in_channels // groups))
         self.weight = Parameter(validate.empty(layer, shape + self.kernel_size, dtype))
@@ -60,18 +90,28 @@ class _ConvNd(Module):
         default_layer_init(self.weight, self.bias)
 
     def extra_repr(self) -> str:
+        mode = "" if self.padding_mode == "zeros" else f", padding_mode={self.padding_mode}"
         return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
-                f"padding={self.padding}, dilation={self.dilation}, groups={self.groups}")
+                f"padding={self.padding}, dilation={self.dilation}, groups={self.groups}{mode}")
+
+    def _padded(self, x: Tensor) -> tuple[Tensor, Any]:
+        """(input, padding) for the convolution: zeros pad inside it; other modes pad with F.pad first, then none."""
+        if self.padding_mode == "zeros":
+            return x, self.padding
+        pads = _side_pads(self.padding, self.kernel_size, self.dilation)
+        return F.pad(x, pads, mode=self.padding_mode), 0
 
 
 class Conv1d(_ConvNd):
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1, padding: Any = 0,
-                 dilation: Size = 1, groups: int = 1, bias: bool = True, dtype: Any = None) -> None:
+                 dilation: Size = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 dtype: Any = None) -> None:
         super().__init__("Conv1d", 1, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         dtype, transposed=False)
+                         dtype, transposed=False, padding_mode=padding_mode)
 
     def forward(self, x: Tensor) -> Tensor:
-        padding = self.padding if isinstance(self.padding, str) else self.padding[0]
+        x, padding = self._padded(x)
+        padding = padding if isinstance(padding, (str, int)) else padding[0]
         return F.conv1d(x, self.weight, self.bias, self.stride[0], padding, self.dilation[0], self.groups)
 
 
@@ -79,12 +119,14 @@ class Conv2d(_ConvNd):
     """K filters of shape (C/groups)×kh×kw slid over the input: u = ⟨W_m, Z_ij⟩ + b_m (F35)."""
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1, padding: Any = 0,
-                 dilation: Size = 1, groups: int = 1, bias: bool = True, dtype: Any = None) -> None:
+                 dilation: Size = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 dtype: Any = None) -> None:
         super().__init__("Conv2d", 2, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         dtype, transposed=False)
+                         dtype, transposed=False, padding_mode=padding_mode)
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        x, padding = self._padded(x)
+        return F.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
 class ConvTranspose2d(_ConvNd):
@@ -92,18 +134,38 @@ class ConvTranspose2d(_ConvNd):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1, padding: Size = 0,
                  output_padding: Size = 0, groups: int = 1, bias: bool = True, dilation: Size = 1,
-                 dtype: Any = None) -> None:
+                 padding_mode: str = "zeros", dtype: Any = None) -> None:
         super().__init__("ConvTranspose2d", 2, in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, dtype, transposed=True)
+                         groups, bias, dtype, transposed=True, padding_mode=padding_mode)
         self.output_padding = _tuple(output_padding, 2, "ConvTranspose2d", "output_padding", minimum=0)
         for op, s, d in zip(self.output_padding, self.stride, self.dilation):
             if op >= max(s, d):
                 raise ShapeError(f"ConvTranspose2d: output_padding {self.output_padding} must be smaller than either "
                                  f"stride {self.stride} or dilation {self.dilation}")
 
-    def forward(self, x: Tensor) -> Tensor:
-        return F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
+    def forward(self, x: Tensor, output_size: Any = None) -> Tensor:
+        """output_size (H, W), or with the leading (N, C), picks the output_padding that gives it (PyTorch's rule)."""
+        output_padding = self.output_padding if output_size is None else self._output_padding(x, output_size)
+        return F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, output_padding,
                                   self.groups, self.dilation)
+
+    def _output_padding(self, x: Tensor, output_size: Any) -> tuple[int, ...]:
+        """output_size − the smallest size the layer gives for x; it must lie in [smallest, smallest + stride − 1]."""
+        size = [int(v) for v in output_size]
+        spatial = [int(v) for v in np.shape(getattr(x, "data", x))[-2:]]
+        leading = 2 if len(np.shape(getattr(x, "data", x))) == 4 else 1
+        if len(size) == leading + 2:
+            size = size[leading:]
+        if len(size) != 2:
+            raise ShapeError(f"ConvTranspose2d: for {leading + 2}D input, output_size must have 2 or {leading + 2} "
+                             f"elements (got {len(size)})")
+        smallest = [(n - 1) * s - 2 * p + d * (k - 1) + 1 for n, s, p, d, k in
+                    zip(spatial, self.stride, self.padding, self.dilation, self.kernel_size)]
+        largest = [m + s - 1 for m, s in zip(smallest, self.stride)]
+        if any(not lo <= v <= hi for v, lo, hi in zip(size, smallest, largest)):
+            raise ShapeError(f"ConvTranspose2d: requested an output size of {size}, but valid sizes range from "
+                             f"{smallest} to {largest} (for an input of {spatial})")
+        return tuple(v - lo for v, lo in zip(size, smallest))
 
 
 class LocallyConnected2d(Module):

@@ -10,7 +10,7 @@ from ..errors import ShapeError
 from ..ops.embedding import embedding
 from ..tensor import Tensor
 from . import validate
-from .init import default_layer_init, normal_
+from .init import default_layer_init, normal_, uniform_
 from .activation import LeakyReLU, ReLU, Sigmoid, Tanh  # noqa: F401  (they live in activation.py)
 from .module import Module
 from .parameter import Parameter
@@ -36,6 +36,33 @@ class Linear(Module):
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Bilinear(Module):
+    """y_k = x₁ᵀ A_k x₂ + b_k, weight (out_features, in1_features, in2_features), PyTorch's U(±1/√in1) init."""
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True,
+                 device: Any = None, dtype: Any = None) -> None:
+        super().__init__()
+        in1_features = validate.integer("Bilinear", "in1_features", in1_features, 1)
+        in2_features = validate.integer("Bilinear", "in2_features", in2_features, 1)
+        out_features = validate.integer("Bilinear", "out_features", out_features, 1)
+        validate.device("Bilinear", device)
+        dtype = validate.float_dtype("Bilinear", dtype)
+        self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
+        self.weight = Parameter(validate.empty("Bilinear", (out_features, in1_features, in2_features), dtype))
+        self.bias = Parameter(validate.empty("Bilinear", (out_features,), dtype)) if bias else None
+        bound = 1 / math.sqrt(in1_features)
+        uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")
 
 
 class Flatten(Module):

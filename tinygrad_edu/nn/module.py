@@ -127,7 +127,7 @@ class Module:
             raise AttributeError(f"{type(self).__name__}: call super().__init__() before assigning {name!r}")
         if isinstance(value, Parameter):
             _check_name("parameter", name)
-            self._forget(name)
+            self._forget(name, keep="_parameters")  # a replaced parameter keeps its place, as PyTorch
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
@@ -136,7 +136,7 @@ class Module:
             params[name] = None
         elif isinstance(value, Module):
             _check_name("module", name)
-            self._forget(name)
+            self._forget(name, keep="_modules")
             self.add_module(name, value)
         elif params is not None and name in d["_modules"]:
             if value is not None:
@@ -150,10 +150,12 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def _forget(self, name: str) -> None:
+    def _forget(self, name: str, keep: str = "") -> None:
+        """`name` out of the instance dict and every registry but `keep` (whose entry is about to be replaced)."""
         self.__dict__.pop(name, None)
-        for registry in (self._parameters, self._buffers, self._modules):
-            registry.pop(name, None)
+        for registry in ("_parameters", "_buffers", "_modules"):
+            if registry != keep:
+                getattr(self, registry).pop(name, None)
         self._non_persistent_buffers_set.discard(name)
 
     def __getattr__(self, name: str) -> Any:

@@ -146,6 +146,15 @@ class AdaptiveMaxPool2d(AdaptiveAvgPool2d):
         return F.adaptive_max_pool2d(x, self.output_size, self.return_indices)
 
 
+class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
+    """Max over adaptive bins of (N, C, L) or (C, L) inputs to length output_size."""
+
+    _op, _dims = "adaptive_max_pool1d", 1
+
+    def forward(self, x: Tensor) -> Any:
+        return F.adaptive_max_pool1d(x, self.output_size, self.return_indices)
+
+
 class SpatialPyramidPool2d(Module):
     """Pool at several grid sizes and concatenate: a fixed-length vector for any input size (F62)."""
 

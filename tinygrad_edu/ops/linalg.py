@@ -76,3 +76,30 @@ def product(op: str, a: Any, b: Any):
     if b.ndim == 1:
         return reshape(MatMul.apply(a, unsqueeze(b, 1)), a.shape[:-1])
     return MatMul.apply(a, b)
+
+
+def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None):
+    """y_k = x₁ᵀ A_k x₂ + b_k with weight A of shape (out, in1, in2), as torch.nn.functional.bilinear; the inputs
+    (…, in1) and (…, in2) share their leading shape. One batched matmul (x₁A_k for every k), then a product with x₂."""
+    op = "bilinear"
+    input1, weight = operands(op, input1, weight, ("input1", "weight"))
+    input2, _ = operands(op, input2, weight, ("input2", "weight"))
+    if weight.ndim != 3:
+        raise ShapeError(f"bilinear: weight must be 3-D (out_features, in1_features, in2_features), got {weight.shape}")
+    out, in1, in2 = weight.shape
+    if input1.ndim == 0 or input2.ndim == 0 or input1.shape[:-1] != input2.shape[:-1]:
+        raise ShapeError(f"bilinear: input1 {input1.shape} and input2 {input2.shape} must have the same leading "
+                         "(batch) dimensions")
+    if input1.shape[-1] != in1 or input2.shape[-1] != in2:
+        raise ShapeError(f"bilinear: inputs with {input1.shape[-1]} and {input2.shape[-1]} features do not fit weight "
+                         f"{weight.shape} (in1_features {in1}, in2_features {in2})")
+    lead = input1.shape[:-1]
+    check_size(op, (out,) + lead + (max(in2, 1),), weight.dtype)  # the (out, n, in2) intermediate
+    x1, x2 = reshape(input1, (-1, in1)), reshape(input2, (-1, in2))
+    y = (product(op, x1, weight) * unsqueeze(x2, 0)).sum(-1).T  # (out, n, in2) · (1, n, in2) → (n, out)
+    if bias is not None:
+        bias = operands(op, bias, weight, ("bias", "weight"))[0]
+        if bias.shape != (out,):
+            raise ShapeError(f"bilinear: bias shape {bias.shape} must be ({out},) for weight {weight.shape}")
+        y = y + bias
+    return reshape(y, lead + (out,))

@@ -76,8 +76,9 @@ class Dropout(Function):
         return g * type(g)._make(ctx.attrs["scale"], False)
 
 
-def dropout(input: Any, p: float = 0.5, training: bool = True) -> Any:
-    """Zero each entry with probability p and scale the kept ones by 1/(1−p) in training; identity at eval (F15)."""
+def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Any:
+    """Zero each entry with probability p and scale the kept ones by 1/(1−p) in training; identity at eval (F15).
+    `inplace` is accepted for PyTorch's signature (as relu's); the result is a new tensor."""
     from ..tensor import Tensor
 
     if not isinstance(input, (Tensor, np.ndarray)):
@@ -85,6 +86,7 @@ def dropout(input: Any, p: float = 0.5, training: bool = True) -> Any:
     input = check_view("dropout", input if isinstance(input, Tensor) else Tensor(input))
     number("dropout", "p", p)
     training = flag("dropout", "training", training)
+    flag("dropout", "inplace", inplace)
     if training and p > 0 and input.dtype.kind in "biu":
         raise DtypeError(f"dropout: training dropout scales by 1/(1 − p) and needs a floating input, got dtype "
                          f"{input.dtype}; cast first, e.g. x.float()")

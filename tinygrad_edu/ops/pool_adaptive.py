@@ -135,6 +135,23 @@ def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = Fal
     return (out, Tensor(index)) if return_indices else out
 
 
+def adaptive_max_pool1d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
+    """Max over adaptive bins of an (N, C, L) or (C, L) input to length output_size (the 2-D op on an inserted
+    axis of length 1); return_indices=True also gives the winners' positions along L."""
+    op = "adaptive_max_pool1d"
+    x = _as_tensor(input, op)
+    return_indices = flag(op, "return_indices", return_indices)
+    batched = check_input(op, x, 1)
+    check_dtype(op, x, integers=True)
+    (size,) = output_sizes(op, output_size, x.shape[-1:], allow_none=False)
+    check_size(op, x.shape[:-1] + (size,), np.int64)
+    out, index = _adaptive_max(op, unsqueeze(x if batched else unsqueeze(x, 0), 2), 1, size)
+    out, index = squeeze(out, 2), index[:, :, 0]
+    if not batched:
+        out, index = squeeze(out, 0), index[0]
+    return (out, Tensor(index)) if return_indices else out
+
+
 @composite("spatial_pyramid_pool2d", "each level l pools an l×l grid of bins, the results concatenated (F62): each "
            "level hands its part of δ back by its pool's rule (max: to the bin's argmax, avg: δ/|R| over the bin), "
            "and the levels' gradients add", r"\delta_x = \sum_{l} \mathrm{pool}_l^\top(\delta_l)")

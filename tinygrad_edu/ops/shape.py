@@ -297,7 +297,10 @@ def index_select(input: Any, dim: int, index: Any):
         raise IndexRangeError(f"index_select: index {bad} is out of range for dimension {d} with size {n} "
                          f"(input {x.shape})")
     if x.ndim == 0:
-        return reshape(getitem(reshape(x, 1), idx.reshape(-1).astype(np.int64)), idx.shape)
+        if idx.size != 1:
+            raise ShapeError(f"index_select: index to a 0-dimensional input can have only 1 value, got {idx.size} "
+                             "value(s) (as PyTorch)")
+        return reshape(getitem(reshape(x, 1), idx.reshape(-1).astype(np.int64)), ())  # 0-d, as PyTorch
     return getitem(x, (slice(None),) * d + (idx.reshape(-1).astype(np.int64),))
 
 

@@ -1,0 +1,105 @@
+"""3-D convolution layers (PyTorch's Conv3d / ConvTranspose3d) for volumes and video: the parameters, checks and
+padding modes of the 2-D layers (nn/conv.py's _ConvNd), the forward through ops/conv3d.py, PyTorch's repr."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import ArgumentTypeError, ShapeError
+from ..ops.conv3d import conv3d, conv_transpose3d
+from ..tensor import Tensor
+from . import validate
+from .conv import Size, _ConvNd, _tuple
+
+
+def _channel_counts(layer: str, **counts: Any) -> None:
+    """in_channels, out_channels and groups as ints: a float is refused with an error that is a TypeError and also
+    the ValueError PyTorch raises there (its divisibility check meets 1.5 first)."""
+    for name, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise ArgumentTypeError(f"{layer}: {name} must be an int, got {value!r} ({type(value).__name__})")
+
+
+def _torch_repr(layer: _ConvNd, output_padding: tuple = (0, 0, 0)) -> str:
+    """PyTorch's _ConvNd.extra_repr: the defaults (no padding, dilation 1, ...) left out."""
+    s = f"{layer.in_channels}, {layer.out_channels}, kernel_size={layer.kernel_size}, stride={layer.stride}"
+    if layer.padding != (0,) * 3:
+        s += f", padding={layer.padding}"
+    if layer.dilation != (1,) * 3:
+        s += f", dilation={layer.dilation}"
+    if output_padding != (0,) * 3:
+        s += f", output_padding={output_padding}"
+    if layer.groups != 1:
+        s += f", groups={layer.groups}"
+    if layer.bias is None:
+        s += ", bias=False"
+    if layer.padding_mode != "zeros":
+        s += f", padding_mode={layer.padding_mode}"
+    return s
+
+
+class Conv3d(_ConvNd):
+    """K filters of shape (C/groups)×kd×kh×kw slid over a volume: u = ⟨W_m, Z_tij⟩ + b_m."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1, padding: Any = 0,
+                 dilation: Size = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 device: Any = None, dtype: Any = None) -> None:
+        validate.device("Conv3d", device)
+        _channel_counts("Conv3d", in_channels=in_channels, out_channels=out_channels, groups=groups)
+        super().__init__("Conv3d", 3, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         dtype, transposed=False, padding_mode=padding_mode)
+
+    def forward(self, x: Tensor) -> Tensor:
+        x, padding = self._padded(x)
+        return conv3d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+
+    def extra_repr(self) -> str:
+        return _torch_repr(self)
+
+
+class ConvTranspose3d(_ConvNd):
+    """The adjoint of Conv3d: weight (in_channels, out_channels/groups, kd, kh, kw)."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1, padding: Size = 0,
+                 output_padding: Size = 0, groups: int = 1, bias: bool = True, dilation: Size = 1,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        validate.device("ConvTranspose3d", device)
+        _channel_counts("ConvTranspose3d", in_channels=in_channels, out_channels=out_channels, groups=groups)
+        super().__init__("ConvTranspose3d", 3, in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, dtype, transposed=True, padding_mode=padding_mode)
+        self.output_padding = _tuple(output_padding, 3, "ConvTranspose3d", "output_padding", minimum=0)
+        if any(e >= s and e >= d for e, s, d in zip(self.output_padding, self.stride, self.dilation)):
+            raise ShapeError(f"ConvTranspose3d: output_padding {self.output_padding} must be smaller than either "
+                             f"stride {self.stride} or dilation {self.dilation}")
+
+    def forward(self, x: Tensor, output_size: Any = None) -> Tensor:
+        """output_size (D, H, W), or with the leading (N, C), picks the output_padding that gives it (PyTorch's
+        rule)."""
+        output_padding = self.output_padding if output_size is None else self._output_padding(x, output_size)
+        return conv_transpose3d(x, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups,
+                                self.dilation)
+
+    def _output_padding(self, x: Any, output_size: Any) -> tuple[int, ...]:
+        """output_size − the smallest size the layer gives for x; it must lie in [smallest, smallest + stride − 1]."""
+        shape = tuple(x.shape)
+        size = [int(v) for v in output_size]
+        leading = 2 if len(shape) == 5 else 1
+        if len(size) == leading + 3:
+            size = size[leading:]
+        if len(size) != 3:
+            raise ValueError(f"ConvTranspose3d: for {leading + 3}D input, output_size must have 3 or {leading + 3} "
+                             f"elements (got {len(size)})")
+        smallest = [(n - 1) * s - 2 * p + d * (k - 1) + 1 for n, s, p, d, k in
+                    zip(shape[-3:], self.stride, self.padding, self.dilation, self.kernel_size)]
+        largest = [m + s - 1 for m, s in zip(smallest, self.stride)]
+        if any(not lo <= v <= hi for v, lo, hi in zip(size, smallest, largest)):
+            raise ValueError(f"ConvTranspose3d: requested an output size of {size}, but valid sizes range from "
+                             f"{smallest} to {largest} (for an input of {list(shape[-3:])})")
+        return tuple(v - lo for v, lo in zip(size, smallest))
+
+    def extra_repr(self) -> str:
+        return _torch_repr(self, self.output_padding)
+
+
+__all__ = ["Conv3d", "ConvTranspose3d"]

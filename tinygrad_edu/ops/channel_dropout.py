@@ -86,4 +86,20 @@ def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool =
     return feature_dropout(op, input, p, training)
 
 
+def dropout3d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Any:
+    """Zero whole channels of an (N, C, D, H, W) or unbatched (C, D, H, W) input with probability p, scaling the
+    kept ones by 1/(1−p). As PyTorch, other ranks warn (deprecated) and are read as unbatched."""
+    op = "dropout3d"
+    input, training = _checked(op, input, p, training)
+    if input.ndim not in (4, 5):
+        warn_user(f"{op}: Received a {input.ndim}-D input to dropout3d, which is deprecated and will result in an "
+                  "error in a future release. To retain the behavior and silence this warning, please use dropout "
+                  "instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 spatial "
+                  "dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D inputs).")
+    if input.ndim == 5:
+        return feature_dropout(op, input, p, training)
+    return squeeze(feature_dropout(op, unsqueeze(input, 0), p, training), 0) if training and p else input
+
+
 __all__ = ["dropout1d", "dropout2d", "feature_dropout"]
+__all__ += ["dropout3d"]

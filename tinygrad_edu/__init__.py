@@ -47,6 +47,9 @@ from .ops.linalg_extra import (addbmm, addmm, addmv, aminmax, baddbmm, count_non
 from .ops.activation import erf
 from .ops.error_functions import erfc, erfinv
 from .tensor import Tensor
+# torch.channel_shuffle and torch.rms_norm (the same signatures as their F.* forms)
+from .ops.channel_shuffle import channel_shuffle
+from .ops.rms_norm import rms_norm
 # torch.autograd.functional (jacobian, hessian, vjp, jvp, hvp, vhp): autograd.py is a module, not a package, so it
 # cannot hold a submodule file; the code lives in autograd_functional.py and is registered here as the attribute
 # `autograd.functional` and under its dotted name in sys.modules, so `tg.autograd.functional.jacobian`,

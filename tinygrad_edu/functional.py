@@ -26,7 +26,7 @@ from .ops.conv_transpose1d import conv_transpose1d
 from .ops.pool import avg_pool2d, max_pool2d
 from .ops.pool1d import avg_pool1d, max_pool1d
 from .ops.pool_unpool import max_unpool2d
-from .ops.pool_adaptive import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool2d,
+from .ops.pool_adaptive import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d,
                                 spatial_pyramid_pool2d)
 from .ops.elementwise import LeakyRelu, Relu, Sigmoid, Tanh
 from .ops import linalg as _linalg
@@ -93,3 +93,23 @@ __all__ += ["pixel_shuffle", "pixel_unshuffle"]
 __all__ += ["lp_pool1d", "lp_pool2d"]
 __all__ += ["normalize", "cosine_similarity", "pairwise_distance"]
 __all__ += ["conv_transpose1d"]
+__all__ += ["adaptive_max_pool1d"]
+bilinear = _linalg.bilinear
+__all__ += ["bilinear"]
+from .ops.conv3d import conv3d, conv_transpose3d
+from .ops.pool3d import avg_pool3d, max_pool3d
+from .ops.pool3d_adaptive import adaptive_avg_pool3d, adaptive_max_pool3d, max_unpool3d
+__all__ += ["conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
+            "max_unpool3d"]
+from .ops.loss_margin import (cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss, multi_margin_loss,
+                              multilabel_margin_loss, multilabel_soft_margin_loss, soft_margin_loss,
+                              triplet_margin_loss, triplet_margin_with_distance_loss)
+from .ops.loss_regression import gaussian_nll_loss, poisson_nll_loss
+__all__ += ["triplet_margin_loss", "triplet_margin_with_distance_loss", "margin_ranking_loss", "cosine_embedding_loss",
+            "hinge_embedding_loss", "multilabel_soft_margin_loss", "multi_margin_loss", "multilabel_margin_loss",
+            "soft_margin_loss", "poisson_nll_loss", "gaussian_nll_loss"]
+from .ops.channel_shuffle import channel_shuffle
+from .ops.rms_norm import rms_norm
+from .ops.alpha_dropout import alpha_dropout, feature_alpha_dropout
+from .ops.channel_dropout import dropout3d
+__all__ += ["channel_shuffle", "rms_norm", "alpha_dropout", "feature_alpha_dropout", "dropout3d"]

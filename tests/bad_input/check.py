@@ -34,7 +34,8 @@ _INT_MAX = ("max pooling of integers is exact here (tests/ops/test_pool_adaptive
 _OVERFLOW = ("a stride of 2⁴⁰ overflows PyTorch's kernel; the output-size rule gives one window per axis, and that is "
              "what is computed")
 for _op in ("F.adaptive_max_pool2d", "F.spatial_pyramid_pool2d", "F.max_unpool2d", "F.max_pool1d",
-            "nn.AdaptiveMaxPool2d", "nn.SpatialPyramidPool2d", "nn.MaxUnpool2d", "nn.MaxPool1d"):
+            "nn.AdaptiveMaxPool2d", "nn.SpatialPyramidPool2d", "nn.MaxUnpool2d", "nn.MaxPool1d",
+            "F.adaptive_max_pool1d", "nn.AdaptiveMaxPool1d"):
     EXTENSIONS[f"{_op}[input:int64]"] = _INT_MAX
 for _op in ("F.max_pool2d", "F.avg_pool2d", "F.max_pool1d", "F.avg_pool1d", "nn.MaxPool2d", "nn.AvgPool2d",
             "nn.MaxPool1d", "nn.AvgPool1d", "F.lp_pool1d", "F.lp_pool2d", "nn.LPPool1d", "nn.LPPool2d"):

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .table_functional import X, idx, locally_connected2d_ref, log_probs, max_pool_2x2, pos, prob, spp_ref
+from .table_functional import (X, idx, locally_connected2d_ref, log_probs, max_pool_2x2, max_pool_2x2x2, pos,
+                               prob, spp_ref)
 from .walk import K, Mod, P, Spec
 
 
@@ -64,6 +65,9 @@ def specs() -> list[Spec]:
     add = S.append
     add(layer("Linear", [P("in_features", 4, "count"), P("out_features", 5, "count"), K("bias", True, "flag")],
               [P("input", X(3, 4), "x")], names=("linear",)))
+    add(layer("Bilinear", [P("in1_features", 4, "count"), P("in2_features", 2, "count"), P("out_features", 5, "count"),
+                           K("bias", True, "flag")], [P("input1", X(3, 4), "x"), P("input2", X(3, 2), "x")],
+              names=("bilinear",), skip=("out_features=1099511627776",)))  # PyTorch's meta bilinear never ends
     add(layer("Conv1d", [P("in_channels", 4, "count"), P("out_channels", 6, "count"),
                          P("kernel_size", 3, "size", spatial=1), K("stride", 1, "stride", spatial=1),
                          K("padding", 1, "padding", spatial=1), K("dilation", 1, "dilation", spatial=1),
@@ -111,10 +115,53 @@ def specs() -> list[Spec]:
               names=("avg_pool1d",)))
     add(layer("AdaptiveAvgPool1d", [P("output_size", 4, "osize", spatial=1)], [P("input", X(2, 3, 9), "x")],
               names=("adaptive_avg_pool1d",)))
+    add(layer("AdaptiveMaxPool1d", [P("output_size", 4, "osize", spatial=1), K("return_indices", False, "flag")],
+              [P("input", X(2, 3, 9), "x")], names=("adaptive_max_pool1d",)))
     pooled, where = max_pool_2x2(X(1, 2, 4, 4))
     add(layer("MaxUnpool2d", [P("kernel_size", 2, "size"), K("stride", 2, "stride"), K("padding", 0, "padding")],
               [P("input", pooled, "x"), P("indices", where, "idx", hi=16)], names=("max_unpool2d",),
               batch=("input", "indices")))
+    add(layer("Conv3d", [P("in_channels", 4, "count"), P("out_channels", 6, "count"),
+                         P("kernel_size", 3, "size", spatial=3), K("stride", 1, "stride", spatial=3),
+                         K("padding", 1, "padding", spatial=3), K("dilation", 1, "dilation", spatial=3),
+                         K("groups", 2, "groups"), K("bias", True, "flag")],
+              [P("input", X(2, 4, 5, 6, 5), "x")], names=("conv3d",),
+              extra=[("padding='same'", "padding", {"padding": "same"}),
+                     ("padding='same'+stride=2", "stride", {"padding": "same", "stride": 2})]))
+    add(layer("ConvTranspose3d", [P("in_channels", 4, "count"), P("out_channels", 6, "count"),
+                                  P("kernel_size", 3, "size", spatial=3), K("stride", 2, "stride", spatial=3),
+                                  K("padding", 1, "padding", spatial=3), K("output_padding", 1, "padding", spatial=3),
+                                  K("groups", 2, "groups"), K("bias", True, "flag"),
+                                  K("dilation", 1, "dilation", spatial=3)],
+              [P("input", X(2, 4, 3, 4, 3), "x")], names=("conv_transpose3d",),
+              extra=[("output_padding=stride", "padding", {"output_padding": 2})]))
+    add(layer("MaxPool3d", [P("kernel_size", 3, "size", spatial=3), K("stride", 2, "stride", spatial=3),
+                            K("padding", 1, "padding", spatial=3), K("dilation", 1, "dilation", spatial=3),
+                            K("return_indices", False, "flag"), K("ceil_mode", False, "flag")],
+              [P("input", X(2, 3, 6, 5, 6), "x")], names=("max_pool3d",)))
+    add(layer("AvgPool3d", [P("kernel_size", 3, "size", spatial=3), K("stride", 2, "stride", spatial=3),
+                            K("padding", 1, "padding", spatial=3), K("ceil_mode", False, "flag"),
+                            K("count_include_pad", True, "flag"), K("divisor_override", 2, "count")],
+              [P("input", X(2, 3, 6, 5, 6), "x")], names=("avg_pool3d",)))
+    add(layer("AdaptiveAvgPool3d", [P("output_size", (2, 3, 2), "osize", spatial=3)],
+              [P("input", X(2, 3, 5, 7, 6), "x")], names=("adaptive_avg_pool3d",)))
+    add(layer("AdaptiveMaxPool3d", [P("output_size", (2, 3, 2), "osize", spatial=3),
+                                    K("return_indices", False, "flag")],
+              [P("input", X(2, 3, 5, 7, 6), "x")], names=("adaptive_max_pool3d",)))
+    pooled3, where3 = max_pool_2x2x2(X(1, 2, 4, 4, 4))
+    add(layer("MaxUnpool3d", [P("kernel_size", 2, "size", spatial=3), K("stride", 2, "stride", spatial=3),
+                              K("padding", 0, "padding", spatial=3)],
+              [P("input", pooled3, "x"), P("indices", where3, "idx", hi=64)], names=("max_unpool3d",),
+              batch=("input", "indices")))
+    add(layer("BatchNorm3d", [P("num_features", 3, "count"), K("eps", 1e-5, "eps"), K("momentum", 0.1, "prob"),
+                              K("affine", True, "flag"), K("track_running_stats", True, "flag")],
+              [P("input", X(4, 3, 3, 4, 4), "x")], names=("batch_norm",),
+              extra=[("momentum=None", "size", {"momentum": None}),
+                     ("input:one-value-per-channel", "size", {"input": X(1, 3, 1, 1, 1)})]))
+    add(layer("InstanceNorm3d", [P("num_features", 3, "count"), K("eps", 1e-5, "eps"), K("momentum", 0.1, "prob"),
+                                 K("affine", True, "flag"), K("track_running_stats", True, "flag")],
+              [P("input", X(2, 3, 3, 4, 4), "x")], names=("instance_norm",),
+              extra=[("affine=False", "size", {"affine": False, "track_running_stats": False})]))
     for name, shape, single in (("BatchNorm1d", (4, 3), (1, 3)), ("BatchNorm2d", (4, 3, 5, 5), (1, 3, 1, 1))):
         add(layer(name, [P("num_features", 3, "count"), K("eps", 1e-5, "eps"), K("momentum", 0.1, "prob"),
                          K("affine", True, "flag"), K("track_running_stats", True, "flag")],
@@ -255,4 +302,54 @@ def specs() -> list[Spec]:
                                   K("groups", 2, "groups"), K("bias", True, "flag"),
                                   K("dilation", 1, "dilation", spatial=1)],
               [P("input", X(2, 4, 5), "x")], names=("conv_transpose1d",)))
+    # margin, embedding and likelihood losses (nn/loss_extra.py); N=0 skipped for the multi-class hinges as in
+    # table_functional.py (PyTorch's mean over an empty batch returns uninitialised memory)
+    sign = lambda *shape: (X(*shape) > 0).astype("float32") * 2 - 1  # noqa: E731  (±1 labels)
+    three = [P(n, X(4, 5), "x") for n in ("anchor", "positive", "negative")]
+    add(layer("TripletMarginLoss", [K("margin", 1.0, "eps"), K("p", 2.0, "real"), K("eps", 1e-6, "eps"),
+                                    K("swap", False, "flag"), K("reduction", "mean", "mode")], three,
+              names=("triplet_margin_loss", "pairwise_distance"), batch=("anchor", "positive", "negative")))
+    add(layer("TripletMarginWithDistanceLoss", [K("margin", 1.0, "eps"), K("swap", True, "flag"),
+                                                K("reduction", "mean", "mode")], three,
+              names=("triplet_margin_with_distance_loss", "pairwise_distance"),
+              batch=("anchor", "positive", "negative")))
+    add(layer("MarginRankingLoss", [K("margin", 0.5, "real"), K("reduction", "mean", "mode")],
+              [P("input1", X(6), "x"), P("input2", X(6), "x"), P("target", sign(6), "x")],
+              names=("margin_ranking_loss",), batch=("input1", "input2", "target")))
+    add(layer("HingeEmbeddingLoss", [K("margin", 1.0, "real"), K("reduction", "mean", "mode")],
+              [P("input", X(3, 4), "x"), P("target", sign(3, 4), "c")], names=("hinge_embedding_loss",),
+              batch=("input", "target")))
+    add(layer("SoftMarginLoss", [K("reduction", "mean", "mode")], [P("input", X(3, 4), "x"),
+                                                                   P("target", sign(3, 4), "c")],
+              names=("soft_margin_loss",), batch=("input", "target")))
+    add(layer("MultiLabelSoftMarginLoss", [K("weight", pos(4), "c"), K("reduction", "mean", "mode")],
+              [P("input", X(3, 4), "x"), P("target", prob(3, 4).round(), "c")],
+              names=("multilabel_soft_margin_loss",), batch=("input", "target")))
+    add(layer("CosineEmbeddingLoss", [K("margin", 0.2, "real"), K("reduction", "mean", "mode")],
+              [P("input1", X(4, 5), "x"), P("input2", X(4, 5), "x"), P("target", sign(4), "c")],
+              names=("cosine_embedding_loss",), batch=("input1", "input2", "target")))
+    add(layer("MultiMarginLoss", [K("p", 1, "int"), K("margin", 1.0, "real"), K("weight", pos(5), "c"),
+                                  K("reduction", "mean", "mode")],
+              [P("input", X(4, 5), "x"), P("target", idx(5, 4), "idx", hi=5)], names=("multi_margin_loss",),
+              batch=("input", "target"), skip=("N=0",), extra=[("p=2", "size", {"p": 2})]))
+    add(layer("MultiLabelMarginLoss", [K("reduction", "mean", "mode")],
+              [P("input", X(3, 5), "x"), P("target", idx(5, 3, 5), "idx", hi=5)], names=("multilabel_margin_loss",),
+              batch=("input", "target"), skip=("N=0",)))
+    add(layer("PoissonNLLLoss", [K("log_input", True, "flag"), K("full", True, "flag"), K("eps", 1e-8, "eps"),
+                                 K("reduction", "mean", "mode")],
+              [P("log_input", X(3, 4), "x"), P("target", idx(5, 3, 4).astype("float32"), "x")],
+              names=("poisson_nll_loss",), batch=("log_input", "target")))
+    add(layer("GaussianNLLLoss", [K("full", False, "flag"), K("eps", 1e-6, "eps"), K("reduction", "mean", "mode")],
+              [P("input", X(3, 4), "x"), P("target", X(3, 4), "x"), P("var", pos(3, 4), "x")],
+              names=("gaussian_nll_loss",), batch=("input", "target", "var")))
+    # small layers (nn/layers_extra.py)
+    add(layer("ChannelShuffle", [P("groups", 3, "count")], [P("input", X(2, 6, 3, 3), "x")],
+              names=("channel_shuffle",)))
+    add(layer("RMSNorm", [P("normalized_shape", (4,), "nshape"), K("eps", 1e-5, "eps"),
+                          K("elementwise_affine", True, "flag")], [P("input", X(2, 3, 4), "x")], names=("rms_norm",),
+              extra=[("normalized_shape=4", "size", {"normalized_shape": 4}), ("eps=None", "size", {"eps": None})]))
+    for name, fn in (("AlphaDropout", "alpha_dropout"), ("FeatureAlphaDropout", "feature_alpha_dropout")):
+        add(layer(name, [K("p", 0.5, "prob")], [P("input", X(2, 3, 4), "x")], names=(fn,), random=True))
+    add(layer("Dropout3d", [K("p", 0.5, "prob")], [P("input", X(2, 3, 2, 2, 2), "x")], names=("dropout3d",),
+              random=True))
     return S

@@ -295,4 +295,9 @@ def specs() -> list[Spec]:
                     ("data:python-bools", "dtype", {"data": [True, False]})]))
     add(Spec("tg.from_numpy", [P("ndarray", X(2, 3), "np")], grad=False,
              extra=[("ndarray:object", "dtype", {"ndarray": np.array(["a", "b"], dtype=object)})]))
+    # torch.channel_shuffle and torch.rms_norm (ops/channel_shuffle.py, ops/rms_norm.py)
+    add(Spec("tg.channel_shuffle", [P("input", X(2, 6, 3, 3), "x"), P("groups", 3, "count")],
+             extra=[("channels-not-divisible", "size", {"groups": 4})]))
+    add(Spec("tg.rms_norm", [P("input", X(2, 3, 4), "x"), P("normalized_shape", (4,), "nshape"),
+                             K("weight", X(4), "x"), K("eps", 1e-5, "eps")], extra=[("eps=None", "size", {"eps": None})]))
     return S

@@ -46,3 +46,20 @@ __all__ += ["Unfold", "Fold", "ParameterList", "ParameterDict"]
 __all__ += ["LPPool1d", "LPPool2d"]
 __all__ += ["CosineSimilarity", "PairwiseDistance"]
 __all__ += ["ConvTranspose1d"]
+from .pooling import AdaptiveMaxPool1d
+__all__ += ["AdaptiveMaxPool1d"]
+from .layers import Bilinear
+__all__ += ["Bilinear"]
+from .conv3d import Conv3d, ConvTranspose3d
+from .pooling3d import AdaptiveAvgPool3d, AdaptiveMaxPool3d, AvgPool3d, MaxPool3d, MaxUnpool3d
+from .norm3d import BatchNorm3d, InstanceNorm3d
+__all__ += ["Conv3d", "ConvTranspose3d", "MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d",
+            "MaxUnpool3d", "BatchNorm3d", "InstanceNorm3d"]
+from .loss_extra import (CosineEmbeddingLoss, GaussianNLLLoss, HingeEmbeddingLoss, MarginRankingLoss,
+                         MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss,
+                         SoftMarginLoss, TripletMarginLoss, TripletMarginWithDistanceLoss)
+__all__ += ["TripletMarginLoss", "TripletMarginWithDistanceLoss", "MarginRankingLoss", "CosineEmbeddingLoss",
+            "HingeEmbeddingLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss", "MultiLabelMarginLoss",
+            "SoftMarginLoss", "PoissonNLLLoss", "GaussianNLLLoss"]
+from .layers_extra import AlphaDropout, ChannelShuffle, Dropout3d, FeatureAlphaDropout, RMSNorm
+__all__ += ["ChannelShuffle", "RMSNorm", "AlphaDropout", "FeatureAlphaDropout", "Dropout3d"]

@@ -1,4 +1,6 @@
 """Elementwise ops: gradients against finite differences (with broadcasting) and against PyTorch."""
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
@@ -259,3 +261,25 @@ def test_sigmoid_then_bce_gradient_matches_torch_in_float32(torch):
         m.nn.functional.binary_cross_entropy(x.sigmoid(), m.tensor(np.full(6, 0.7, np.float32))).backward()
         grads.append(x.grad.numpy() if m is torch else x.grad.data)
     np.testing.assert_allclose(grads[1], grads[0], rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("value, dtype", [(1e10, np.float16), (-1e10, np.float16), (1e300, np.float32),
+                                          (float("nan"), np.float16)])
+def test_a_cast_that_overflows_is_inf_silently_as_in_pytorch(torch, value, dtype):
+    """x.to(float16) of 1e10 is inf in PyTorch, without a warning; so is the float16 gradient of a float32 product."""
+    x = tg.tensor(np.array([value, 1.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = x.to(dtype).data
+    theirs = torch.tensor([value, 1.0], dtype=torch.float64).to(getattr(torch, np.dtype(dtype).name)).numpy()
+    np.testing.assert_array_equal(ours, theirs)
+
+
+def test_a_float16_leaf_receives_an_overflowing_gradient_as_inf_silently():
+    x = tg.tensor(np.array([1.0, -2.0], np.float16), requires_grad=True)
+    y = (x.to(tg.float32) * 1e10).sum()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y.backward()
+    assert x.grad.dtype == np.float16 and np.array_equal(x.grad.data, np.array([np.inf, np.inf], np.float16))

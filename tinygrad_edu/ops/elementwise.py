@@ -293,7 +293,7 @@ class Cast(Function):
     rule_latex = r"\delta_x = \delta"
 
     def forward(ctx, x, dtype):
-        return x.astype(dtype)
+        return backend.quietly(x.astype, dtype)  # 1e10 → float16 is ∞, NaN → int is some integer: silently, as PyTorch
 
     def backward(ctx, g):
         return g.to(ctx.inputs[0].dtype)

@@ -92,8 +92,9 @@ class Div(Function):
 
     def backward(ctx, g):
         a, b = ctx.inputs
+        # δ_b as −δ·(a/b)/b, as PyTorch: b·b overflows float32 once |b| > 1.8·10¹⁹ (a hand-written softmax's Σ eᵘ)
         return (g / b if ctx.needs_input_grad[0] else None,
-                -g * a / (b * b) if ctx.needs_input_grad[1] else None)
+                -g * (a / b) / b if ctx.needs_input_grad[1] else None)
 
 
 class Neg(Function):
@@ -225,16 +226,18 @@ class Tanh(Function):
 
 
 class Sigmoid(Function):
-    """1 − σ(u) is taken as σ(−u), not 1 − y: in float32 y rounds to 1 for u > 17 and 1 − y would be 0."""
+    """σ'(u) = y(1 − y) from the output y, as PyTorch: binary_cross_entropy's δ/(p(1 − p)) divides by the same
+    rounded p, so sigmoid → BCELoss gives σ(u) − t (an exact σ(u)σ(−u) gave 0.257 for 0.3 at u = 15 in float32)."""
 
-    rule_unicode = "f'(u) = σ(u)(1 − σ(u)) = σ(u)·σ(−u): δ_u = δ·y·σ(−u)"
-    rule_latex = r"\delta_u = \delta \odot \sigma(u)\,(1 - \sigma(u)) = \delta \odot \sigma(u)\,\sigma(-u)"
+    rule_unicode = "f'(u) = σ(u)(1 − σ(u)): δ_u = δ·y·(1 − y)"
+    rule_latex = r"\delta_u = \delta \odot y\,(1 - y),\quad y = \sigma(u)"
 
     def forward(ctx, x):
         return backend.sigmoid(x)
 
     def backward(ctx, g):
-        return g * ctx.output * Sigmoid.apply(-ctx.inputs[0])
+        y = ctx.output
+        return g * (y * (1 - y))
 
 
 class Relu(Function):

@@ -98,3 +98,21 @@ def test_conv_transpose_output_size_matches_torch(torch, output_size):
             ours(tg.tensor(x), output_size=output_size)
         return
     np.testing.assert_allclose(ours(tg.tensor(x), output_size=output_size).data, expected, rtol=1e-10, atol=1e-12)
+
+
+CONV_REPR_CASES = [
+    ("Conv1d", (4, 2, 3), {}), ("Conv1d", (4, 2, 3), dict(padding="same", bias=False)),
+    ("Conv2d", (1, 6, 5), {}), ("Conv2d", (1, 6, 5), dict(padding=2)),
+    ("Conv2d", (6, 16, (3, 5)), dict(stride=2, padding=1, dilation=2, groups=2, bias=False, padding_mode="reflect")),
+    ("Conv2d", (3, 8, 3), dict(padding="valid")),
+    ("ConvTranspose1d", (4, 2, 3), dict(stride=2, output_padding=1)),
+    ("ConvTranspose2d", (4, 2, 3), {}), ("ConvTranspose2d", (4, 2, 3), dict(stride=2, output_padding=1, groups=2)),
+    ("Conv3d", (2, 4, 3), dict(padding=1, bias=False)), ("ConvTranspose3d", (4, 2, 2), dict(stride=2)),
+]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name, args, kwargs", CONV_REPR_CASES)
+def test_conv_layers_print_as_pytorch_does(torch, name, args, kwargs):
+    """print(model) is the first view a student compares: only what differs from the defaults, as PyTorch."""
+    assert repr(getattr(nn, name)(*args, **kwargs)) == repr(getattr(torch.nn, name)(*args, **kwargs))

@@ -90,9 +90,22 @@ class _ConvNd(Module):
         default_layer_init(self.weight, self.bias)
 
     def extra_repr(self) -> str:
-        mode = "" if self.padding_mode == "zeros" else f", padding_mode={self.padding_mode}"
-        return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
-                f"padding={self.padding}, dilation={self.dilation}, groups={self.groups}{mode}")
+        """PyTorch's _ConvNd.extra_repr: the shape, then only what differs from the defaults."""
+        zeros, ones = (0,) * len(self.kernel_size), (1,) * len(self.kernel_size)
+        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != zeros:
+            s += f", padding={self.padding}"
+        if self.dilation != ones:
+            s += f", dilation={self.dilation}"
+        if getattr(self, "output_padding", zeros) != zeros:
+            s += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
+        return s
 
     def _padded(self, x: Tensor) -> tuple[Tensor, Any]:
         """(input, padding) for the convolution: zeros pad inside it; other modes pad with F.pad first, then none."""

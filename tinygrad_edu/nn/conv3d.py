@@ -21,24 +21,6 @@ def _channel_counts(layer: str, **counts: Any) -> None:
             raise ArgumentTypeError(f"{layer}: {name} must be an int, got {value!r} ({type(value).__name__})")
 
 
-def _torch_repr(layer: _ConvNd, output_padding: tuple = (0, 0, 0)) -> str:
-    """PyTorch's _ConvNd.extra_repr: the defaults (no padding, dilation 1, ...) left out."""
-    s = f"{layer.in_channels}, {layer.out_channels}, kernel_size={layer.kernel_size}, stride={layer.stride}"
-    if layer.padding != (0,) * 3:
-        s += f", padding={layer.padding}"
-    if layer.dilation != (1,) * 3:
-        s += f", dilation={layer.dilation}"
-    if output_padding != (0,) * 3:
-        s += f", output_padding={output_padding}"
-    if layer.groups != 1:
-        s += f", groups={layer.groups}"
-    if layer.bias is None:
-        s += ", bias=False"
-    if layer.padding_mode != "zeros":
-        s += f", padding_mode={layer.padding_mode}"
-    return s
-
-
 class Conv3d(_ConvNd):
     """K filters of shape (C/groups)×kd×kh×kw slid over a volume: u = ⟨W_m, Z_tij⟩ + b_m."""
 
@@ -53,9 +35,6 @@ class Conv3d(_ConvNd):
     def forward(self, x: Tensor) -> Tensor:
         x, padding = self._padded(x)
         return conv3d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
-
-    def extra_repr(self) -> str:
-        return _torch_repr(self)
 
 
 class ConvTranspose3d(_ConvNd):
@@ -97,9 +76,6 @@ class ConvTranspose3d(_ConvNd):
             raise ValueError(f"ConvTranspose3d: requested an output size of {size}, but valid sizes range from "
                              f"{smallest} to {largest} (for an input of {list(shape[-3:])})")
         return tuple(v - lo for v, lo in zip(size, smallest))
-
-    def extra_repr(self) -> str:
-        return _torch_repr(self, self.output_padding)
 
 
 __all__ = ["Conv3d", "ConvTranspose3d"]

@@ -29,3 +29,21 @@ def test_default_init_bounds_and_checks():
         nn.ConvTranspose1d(4, 6, 3, stride=1, output_padding=1)
     with pytest.raises(ValueError, match="ConvTranspose1d.*groups"):
         nn.ConvTranspose1d(4, 6, 3, groups=4)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("output_size", [[8], [9], [2, 4, 9], [10]])
+def test_output_size_picks_the_output_padding_as_pytorch(torch, output_size):
+    """forward(x, output_size=...) as the 2-D and 3-D layers (one shared rule, nn/conv.py's _ConvTransposeNd)."""
+    tg.manual_seed(0)
+    ours = nn.ConvTranspose1d(3, 4, 3, stride=2, padding=1)
+    theirs = torch.nn.ConvTranspose1d(3, 4, 3, stride=2, padding=1)
+    theirs.load_state_dict({k: torch.tensor(v.data) for k, v in ours.state_dict().items()})
+    x = np.random.default_rng(1).standard_normal((2, 3, 4)).astype(np.float32)
+    try:
+        want = theirs(torch.tensor(x), output_size=output_size).detach().numpy()
+    except ValueError:
+        with pytest.raises(ValueError, match="output size|output_size"):
+            ours(tg.tensor(x), output_size=output_size)
+        return
+    np.testing.assert_allclose(ours(tg.tensor(x), output_size=output_size).data, want, rtol=1e-5, atol=1e-6)

@@ -142,43 +142,55 @@ class Conv2d(_ConvNd):
         return F.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
-class ConvTranspose2d(_ConvNd):
+class _ConvTransposeNd(_ConvNd):
+    """What the transposed layers share: output_padding, checked against stride and dilation, and forward's
+    output_size, which picks the output_padding that gives it (PyTorch's rule)."""
+
+    def __init__(self, layer: str, dims: int, in_channels: int, out_channels: int, kernel_size: Size, stride: Size,
+                 padding: Any, output_padding: Size, groups: int, bias: bool, dilation: Size, padding_mode: str,
+                 dtype: Any) -> None:
+        super().__init__(layer, dims, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         dtype, transposed=True, padding_mode=padding_mode)
+        self.output_padding = _tuple(output_padding, dims, layer, "output_padding", minimum=0)
+        if any(e >= max(s, d) for e, s, d in zip(self.output_padding, self.stride, self.dilation)):
+            raise ShapeError(f"{layer}: output_padding {self.output_padding} must be smaller than either "
+                             f"stride {self.stride} or dilation {self.dilation}")
+
+    def _output_padding(self, x: Any, output_size: Any) -> tuple[int, ...]:
+        """output_size − the smallest size the layer gives for x; it must lie in [smallest, smallest + stride − 1]."""
+        if output_size is None:
+            return self.output_padding
+        layer, dims, shape = type(self).__name__, len(self.kernel_size), np.shape(getattr(x, "data", x))
+        size = [int(v) for v in output_size]
+        leading = 2 if len(shape) == dims + 2 else 1
+        if len(size) == leading + dims:
+            size = size[leading:]
+        if len(size) != dims:
+            raise ShapeError(f"{layer}: for {leading + dims}D input, output_size must have {dims} or {leading + dims} "
+                             f"elements (got {len(size)})")
+        spatial = [int(v) for v in shape[-dims:]]
+        smallest = [(n - 1) * s - 2 * p + d * (k - 1) + 1 for n, s, p, d, k in
+                    zip(spatial, self.stride, self.padding, self.dilation, self.kernel_size)]
+        largest = [m + s - 1 for m, s in zip(smallest, self.stride)]
+        if any(not lo <= v <= hi for v, lo, hi in zip(size, smallest, largest)):
+            raise ShapeError(f"{layer}: requested an output size of {size}, but valid sizes range from "
+                             f"{smallest} to {largest} (for an input of {spatial})")
+        return tuple(v - lo for v, lo in zip(size, smallest))
+
+
+class ConvTranspose2d(_ConvTransposeNd):
     """The adjoint of Conv2d (x' = Wᵀy, F32): weight (in_channels, out_channels/groups, kh, kw)."""
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1, padding: Size = 0,
                  output_padding: Size = 0, groups: int = 1, bias: bool = True, dilation: Size = 1,
                  padding_mode: str = "zeros", dtype: Any = None) -> None:
-        super().__init__("ConvTranspose2d", 2, in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, dtype, transposed=True, padding_mode=padding_mode)
-        self.output_padding = _tuple(output_padding, 2, "ConvTranspose2d", "output_padding", minimum=0)
-        for op, s, d in zip(self.output_padding, self.stride, self.dilation):
-            if op >= max(s, d):
-                raise ShapeError(f"ConvTranspose2d: output_padding {self.output_padding} must be smaller than either "
-                                 f"stride {self.stride} or dilation {self.dilation}")
+        super().__init__("ConvTranspose2d", 2, in_channels, out_channels, kernel_size, stride, padding,
+                         output_padding, groups, bias, dilation, padding_mode, dtype)
 
     def forward(self, x: Tensor, output_size: Any = None) -> Tensor:
         """output_size (H, W), or with the leading (N, C), picks the output_padding that gives it (PyTorch's rule)."""
-        output_padding = self.output_padding if output_size is None else self._output_padding(x, output_size)
-        return F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, output_padding,
-                                  self.groups, self.dilation)
-
-    def _output_padding(self, x: Tensor, output_size: Any) -> tuple[int, ...]:
-        """output_size − the smallest size the layer gives for x; it must lie in [smallest, smallest + stride − 1]."""
-        size = [int(v) for v in output_size]
-        spatial = [int(v) for v in np.shape(getattr(x, "data", x))[-2:]]
-        leading = 2 if len(np.shape(getattr(x, "data", x))) == 4 else 1
-        if len(size) == leading + 2:
-            size = size[leading:]
-        if len(size) != 2:
-            raise ShapeError(f"ConvTranspose2d: for {leading + 2}D input, output_size must have 2 or {leading + 2} "
-                             f"elements (got {len(size)})")
-        smallest = [(n - 1) * s - 2 * p + d * (k - 1) + 1 for n, s, p, d, k in
-                    zip(spatial, self.stride, self.padding, self.dilation, self.kernel_size)]
-        largest = [m + s - 1 for m, s in zip(smallest, self.stride)]
-        if any(not lo <= v <= hi for v, lo, hi in zip(size, smallest, largest)):
-            raise ShapeError(f"ConvTranspose2d: requested an output size of {size}, but valid sizes range from "
-                             f"{smallest} to {largest} (for an input of {spatial})")
-        return tuple(v - lo for v, lo in zip(size, smallest))
+        return F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding,
+                                  self._output_padding(x, output_size), self.groups, self.dilation)
 
 
 class LocallyConnected2d(Module):

@@ -6,11 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ArgumentTypeError, ShapeError
+from ..errors import ArgumentTypeError
 from ..ops.conv3d import conv3d, conv_transpose3d
 from ..tensor import Tensor
 from . import validate
-from .conv import Size, _ConvNd, _tuple
+from .conv import Size, _ConvNd, _ConvTransposeNd
 
 
 def _channel_counts(layer: str, **counts: Any) -> None:
@@ -37,7 +37,7 @@ class Conv3d(_ConvNd):
         return conv3d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
-class ConvTranspose3d(_ConvNd):
+class ConvTranspose3d(_ConvTransposeNd):
     """The adjoint of Conv3d: weight (in_channels, out_channels/groups, kd, kh, kw)."""
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1, padding: Size = 0,
@@ -45,37 +45,14 @@ class ConvTranspose3d(_ConvNd):
                  padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
         validate.device("ConvTranspose3d", device)
         _channel_counts("ConvTranspose3d", in_channels=in_channels, out_channels=out_channels, groups=groups)
-        super().__init__("ConvTranspose3d", 3, in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, dtype, transposed=True, padding_mode=padding_mode)
-        self.output_padding = _tuple(output_padding, 3, "ConvTranspose3d", "output_padding", minimum=0)
-        if any(e >= s and e >= d for e, s, d in zip(self.output_padding, self.stride, self.dilation)):
-            raise ShapeError(f"ConvTranspose3d: output_padding {self.output_padding} must be smaller than either "
-                             f"stride {self.stride} or dilation {self.dilation}")
+        super().__init__("ConvTranspose3d", 3, in_channels, out_channels, kernel_size, stride, padding,
+                         output_padding, groups, bias, dilation, padding_mode, dtype)
 
     def forward(self, x: Tensor, output_size: Any = None) -> Tensor:
         """output_size (D, H, W), or with the leading (N, C), picks the output_padding that gives it (PyTorch's
         rule)."""
-        output_padding = self.output_padding if output_size is None else self._output_padding(x, output_size)
-        return conv_transpose3d(x, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups,
-                                self.dilation)
-
-    def _output_padding(self, x: Any, output_size: Any) -> tuple[int, ...]:
-        """output_size − the smallest size the layer gives for x; it must lie in [smallest, smallest + stride − 1]."""
-        shape = tuple(x.shape)
-        size = [int(v) for v in output_size]
-        leading = 2 if len(shape) == 5 else 1
-        if len(size) == leading + 3:
-            size = size[leading:]
-        if len(size) != 3:
-            raise ValueError(f"ConvTranspose3d: for {leading + 3}D input, output_size must have 3 or {leading + 3} "
-                             f"elements (got {len(size)})")
-        smallest = [(n - 1) * s - 2 * p + d * (k - 1) + 1 for n, s, p, d, k in
-                    zip(shape[-3:], self.stride, self.padding, self.dilation, self.kernel_size)]
-        largest = [m + s - 1 for m, s in zip(smallest, self.stride)]
-        if any(not lo <= v <= hi for v, lo, hi in zip(size, smallest, largest)):
-            raise ValueError(f"ConvTranspose3d: requested an output size of {size}, but valid sizes range from "
-                             f"{smallest} to {largest} (for an input of {list(shape[-3:])})")
-        return tuple(v - lo for v, lo in zip(size, smallest))
+        return conv_transpose3d(x, self.weight, self.bias, self.stride, self.padding,
+                                self._output_padding(x, output_size), self.groups, self.dilation)
 
 
 __all__ = ["Conv3d", "ConvTranspose3d"]

@@ -108,8 +108,29 @@ def test_function_forms_equal_the_methods():
 
 
 @pytest.mark.torch
-@pytest.mark.xfail(strict=True, reason="tg.tensor of a list of NumPy float64 scalars gives float32 (the rule for "
-                   "Python floats); PyTorch keeps the NumPy scalars' dtype (float64), as it does for an ndarray")
 def test_list_of_numpy_scalars_keeps_their_dtype(torch):
     for values in ([np.float64(1), np.float64(2)], [np.float32(1), 2.0]):
         assert str(tg.tensor(values).dtype) == str(torch.tensor(values).dtype).replace("torch.", "")
+
+
+# a list entry: a Python number or a NumPy scalar (not np.bool_: torch.tensor([2, np.True_]) is a TypeError there)
+_ENTRY_DTYPES = ["uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
+_ENTRIES = st.one_of(st.sampled_from([True, 2, 2.5]),
+                     st.sampled_from(_ENTRY_DTYPES).map(lambda d: np.dtype(d).type(1)))
+
+
+@pytest.mark.torch
+@given(entries=st.lists(_ENTRIES, min_size=1, max_size=4), nest=st.sampled_from(["flat", "rows", "array rows"]))
+def test_mixed_list_dtype_matches_torch_tensor(torch, entries, nest):
+    """torch.tensor's inference: Python floats float32, ints int64, bools bool; NumPy scalars (and arrays inside the
+    list) keep their own dtype; all entries promoted together (torch.promote_types: int64 with float16 is float16)."""
+    if nest == "rows":
+        entries = [[e] for e in entries]
+    elif nest == "array rows":
+        entries = [np.array([e]) if isinstance(e, np.generic) else [e] for e in entries]
+    with __import__("warnings").catch_warnings():
+        __import__("warnings").simplefilter("ignore")  # torch's "a list of ndarrays is slow"
+        theirs = torch.tensor(entries)
+    ours = tg.tensor(entries)
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", ""), entries
+    np.testing.assert_array_equal(ours.data.astype(np.float64), theirs.double().numpy())

@@ -34,7 +34,7 @@ def as_array(data: Any, dtype: Any = None, infer: bool = False) -> np.ndarray:
         if arr.dtype == object or _holds_sympy(data):
             arr = _object_array(data)
         elif dtype is None and arr.dtype.kind in "biuf":
-            arr = arr.astype(_python_dtype(arr.dtype) if infer else DEFAULT_FLOAT, copy=False)
+            arr = arr.astype(_inferred_dtype(data, arr.dtype) if infer else DEFAULT_FLOAT, copy=False)
     if dtype is not None:
         dtype = np.dtype(dtype)
         if arr.dtype != dtype:
@@ -52,6 +52,43 @@ def _python_dtype(inferred: np.dtype) -> np.dtype:
     return inferred
 
 
+def _inferred_dtype(data: Any, inferred: np.dtype) -> np.dtype:
+    """torch.tensor's dtype for a (nested) list: Python numbers by _python_dtype, NumPy scalars and arrays inside
+    it by their own dtype, all promoted together (torch.promote_types): [np.float64(1), 2.0] is float64."""
+    kinds = _leaf_types(data, set())
+    if not any(issubclass(k, np.generic) or k is np.ndarray for k in kinds):
+        return _python_dtype(inferred)
+    leaves = [np.dtype(k) for k in kinds if issubclass(k, np.generic)]
+    leaves += [_python_dtype(np.dtype(k)) for k in kinds if k in (bool, int, float)]
+    leaves += [d for d in _array_dtypes(data) if d.kind in "biuf"]
+    common = leaves[0]
+    for d in leaves[1:]:
+        common = promote_types(common, d)
+    return common
+
+
+def _leaf_types(data: Any, seen: set) -> set:
+    """The types of the entries of a nested list or tuple (one C-speed pass per innermost list)."""
+    if not isinstance(data, (list, tuple)):
+        seen.add(type(data))
+        return seen
+    types = set(map(type, data))
+    seen.update(types - {list, tuple})
+    if list in types or tuple in types:
+        for item in data:
+            if isinstance(item, (list, tuple)):
+                _leaf_types(item, seen)
+    return seen
+
+
+def _array_dtypes(data: Any) -> list:
+    if isinstance(data, np.ndarray):
+        return [data.dtype]
+    if isinstance(data, (list, tuple)):
+        return [d for item in data if isinstance(item, (list, tuple, np.ndarray)) for d in _array_dtypes(item)]
+    return []
+
+
 def _holds_sympy(data: Any) -> bool:
     if is_sympy(data):
         return True
@@ -65,18 +102,79 @@ def _object_array(data: Any) -> np.ndarray:
     return np.vectorize(sympy.sympify, otypes=[object])(arr) if arr.size else arr
 
 
+#: PyTorch's type categories, the order in which operands decide a result's dtype: bool < integer < floating < complex
+_CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}
+_COMPLEX_OF = {np.dtype(np.float16): np.dtype(np.complex64), np.dtype(np.float32): np.dtype(np.complex64),
+               np.dtype(np.float64): np.dtype(np.complex128)}
+
+
+def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
+    """torch.promote_types: the higher category wins without widening (int64 with float16 is float16, where NumPy
+    gives float64; int64 with complex64 is complex64); within a category the wider dtype (NumPy's rule)."""
+    if a == b:
+        return a
+    if a == object or b == object:
+        return np.dtype(object)
+    ca, cb = _CATEGORY.get(a.kind), _CATEGORY.get(b.kind)
+    if ca is None or cb is None or ca == cb or (ca == 3 and cb == 2) or (cb == 3 and ca == 2):
+        return np.result_type(a, b)  # same category, float meeting complex (float64, complex64: complex128), non-numbers
+    return a if ca > cb else b
+
+
+def combine(stronger: np.dtype, weaker: np.dtype) -> np.dtype:
+    """The dtype of stronger-priority operands meeting weaker ones, as PyTorch: dimensioned tensors over 0-d
+    tensors over Python numbers. The weaker ones count only when their category is higher (float32 tensor with a
+    0-d float64 tensor: float32; int32 tensor with a 0-d float64 tensor: float64; bool tensor with 2: int64)."""
+    if stronger == object or weaker == object:
+        return np.dtype(object)
+    cs, cw = _CATEGORY.get(stronger.kind), _CATEGORY.get(weaker.kind)
+    if cs is None or cw is None:  # not numbers (strings, dates): NumPy's rule, and its error
+        return np.result_type(stronger, weaker)
+    if cs >= cw:
+        return stronger
+    if cw == 3 and cs == 2:  # a complex number meeting a float tensor keeps the tensor's precision
+        return _COMPLEX_OF.get(stronger, weaker)
+    return weaker
+
+
+def result_dtype(*arrays: np.ndarray) -> np.dtype:
+    """The dtype of an elementwise op on `arrays` (of different dtypes), PyTorch's rule in one place: the
+    dimensioned operands' promote_types, which 0-d operands change only by a higher category (combine). Python
+    numbers reach here already as 0-d arrays in their result dtype (scalar_like), so they never widen either."""
+    dim = zero = None
+    for a in arrays:
+        if a.ndim:
+            dim = a.dtype if dim is None else promote_types(dim, a.dtype)
+        else:
+            zero = a.dtype if zero is None else promote_types(zero, a.dtype)
+    if dim is None or zero is None:
+        return zero if dim is None else dim
+    return combine(dim, zero)
+
+
+def _number_dtype(value: Any) -> np.dtype:
+    """A Python (or NumPy) number's own dtype as an operand of PyTorch: bool, int64, the default float or complex64."""
+    if isinstance(value, (bool, np.bool_)):
+        return np.dtype(bool)
+    if isinstance(value, (int, np.integer)):
+        return np.dtype(np.int64)
+    if isinstance(value, complex) or isinstance(value, np.complexfloating):
+        return np.dtype(np.complex64)
+    return DEFAULT_FLOAT
+
+
 def scalar_like(value: Any, like: np.ndarray) -> np.ndarray:
-    """A Python number as a 0-d array of `like`'s kind, so `x64 + 1.0` stays float64 (the one
-    place where a constant's dtype is decided)."""
+    """A Python number as a 0-d array in the dtype of its op with `like` (PyTorch's rule for numbers: they decide
+    only by a higher category), so `x64 + 1.0` stays float64, `bool_t + 2` is int64, `int_t * 0.5` float32. The one
+    place where a constant's dtype is decided; a 0-d constant of the result dtype then promotes as nothing else."""
     if like.dtype == object or is_sympy(value):
         out = np.empty((), dtype=object)
         out[()] = sympy.sympify(value)
         return out
-    if like.dtype.kind == "f":
+    kind = like.dtype.kind
+    if kind == "f" and not isinstance(value, (complex, np.complexfloating)):
         return np.asarray(value, dtype=like.dtype)
-    if isinstance(value, float) or like.dtype.kind == "b":
-        return np.asarray(value, dtype=DEFAULT_FLOAT)
-    return np.asarray(value, dtype=like.dtype)
+    return np.asarray(value, dtype=combine(like.dtype, _number_dtype(value)))
 
 
 class _ErrstateToken:

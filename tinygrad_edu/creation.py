@@ -56,6 +56,27 @@ def _made(op: str, shape: tuple, dtype: Any, make) -> np.ndarray:
     return make(_shape(shape, op, kind), kind)
 
 
+def _is_size(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def legacy_tensor_args(data: Any, requires_grad: Any, dtype: Any, name: Any, sizes: tuple) -> tuple:
+    """Tensor(data, requires_grad, dtype, name, *sizes) with a requires_grad that is not True/False: integer data
+    and integer arguments after it are sizes, as torch.Tensor(2, 3) (zeros for PyTorch's uninitialised memory,
+    float32 or a keyword dtype=); np.bool_ passes; anything else is a TypeError, not a truthy requires_grad."""
+    if isinstance(requires_grad, np.bool_):
+        return data, bool(requires_grad), dtype, name, sizes
+    if not (_is_size(data) and _is_size(requires_grad)):
+        raise TypeError(f"Tensor: argument 'requires_grad' must be a bool, got {type(requires_grad).__name__} "
+                        f"({requires_grad!r}); for sizes write tg.zeros(n, m) or Tensor(n, m) with ints")
+    shape = [data, requires_grad] + [v for v in (dtype, name) if _is_size(v)]
+    if (len(shape) < 4 and sizes) or not all(_is_size(v) for v in sizes):
+        raise TypeError(f"Tensor: sizes must all be integers, got {tuple(shape)} then {sizes}")
+    dtype = None if _is_size(dtype) else dtype
+    made = _made("Tensor", tuple(int(v) for v in shape + list(sizes)), dtype, np.zeros)
+    return made, False, None, None if _is_size(name) else name, ()
+
+
 def zeros(*shape: Any, requires_grad: bool = False, dtype: Any = None, name: Optional[str] = None) -> Tensor:
     return Tensor(_made("zeros", shape, dtype, np.zeros), requires_grad=requires_grad, name=name)
 

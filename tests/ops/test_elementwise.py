@@ -210,7 +210,7 @@ def test_relu_passes_no_gradient_below_zero_even_an_infinite_one(torch):
     np.testing.assert_array_equal(x.grad.data, xt.grad.numpy())
 
 
-# ---- type promotion against PyTorch (differential audit): result dtypes that differ silently -------------------
+# ---- type promotion against PyTorch (differential audit): result dtypes that differed silently ------------------
 PROMOTIONS = [
     ("bool + int scalar", lambda m: m.tensor([True, False]) + 2),
     ("bool * bool scalar", lambda m: m.tensor([True, False]) * True),
@@ -218,20 +218,62 @@ PROMOTIONS = [
     ("where(bool, bool, int scalar)", lambda m: m.where(m.tensor([True, False]), m.tensor([True, True]), 1)),
     ("int ** float scalar", lambda m: m.tensor([1, 4]) ** 0.5),
     ("float32 * 0-d float64", lambda m: m.ones(2) * m.tensor(0.5, dtype=m.float64)),
-    ("float32 + 0-d float64 (where)", lambda m: m.where(m.tensor([True, False]), m.ones(2), m.tensor(0.5, dtype=m.float64))),
+    ("float32 + 0-d float64 (where)",
+     lambda m: m.where(m.tensor([True, False]), m.ones(2), m.tensor(0.5, dtype=m.float64))),
 ]
 
 
 @pytest.mark.torch
-@pytest.mark.xfail(strict=True, reason="backend.scalar_like turns a Python int meeting a bool tensor into float32 "
-                   "(PyTorch: int64, bool for a bool scalar); PowConst keeps NumPy's int**float → float64 (PyTorch: "
-                   "the default float32); _promoted applies NumPy's rule to a 0-d float64 tensor (PyTorch: a 0-d "
-                   "tensor of the same category does not widen a dimensioned one)")
-@pytest.mark.parametrize("name, fn", PROMOTIONS, ids=[p[0] for p in PROMOTIONS])
+@pytest.mark.parametrize("name, fn", PROMOTIONS, ids=[p[0] if len(p) == 2 else p.id for p in PROMOTIONS])
 def test_result_dtype_matches_torch(torch, name, fn):
     ours, theirs = fn(tg), fn(torch)
     assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
     np.testing.assert_allclose(ours.data.astype(np.float64), theirs.double().numpy(), rtol=1e-6)
+
+
+_DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
+# an operand: ("dim", dtype) a (2,)-tensor, ("0d", dtype) a 0-d tensor, ("number", Python type) a Python number
+_OPERANDS = st.one_of(st.tuples(st.sampled_from(["dim", "0d"]), st.sampled_from(_DTYPES)),
+                      st.tuples(st.just("number"), st.sampled_from(["bool", "int", "float"])))
+_BINARY_OPS = {"add": lambda a, b: a + b, "mul": lambda a, b: a * b, "truediv": lambda a, b: a / b}
+
+
+def _operand(m, kind: str, what: str):
+    if kind == "number":
+        return {"bool": True, "int": 2, "float": 0.5}[what]
+    values = [True, True] if what == "bool" else [1, 2]
+    return m.tensor(values if kind == "dim" else values[1], dtype=getattr(m, what))
+
+
+@pytest.mark.torch
+@given(a=_OPERANDS, b=_OPERANDS, op=st.sampled_from(sorted(_BINARY_OPS)))
+def test_binary_result_dtype_matches_torch_for_every_operand_kind(torch, a, b, op):
+    """PyTorch's promotion over categories (bool < integer < floating) and priorities (dimensioned tensors, then
+    0-d tensors, then Python numbers): the dtype and the values of a ∘ b, numbers on either side."""
+    if a[0] == "number" and b[0] == "number":
+        b = ("0d", "float64")
+    fn = _BINARY_OPS[op]
+    ours = fn(_operand(tg, *a), _operand(tg, *b))
+    theirs = fn(_operand(torch, *a), _operand(torch, *b))
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", ""), (a, b, op)
+    np.testing.assert_allclose(ours.data.astype(np.float64), theirs.double().numpy(), rtol=1e-3)
+
+
+@pytest.mark.torch
+@given(base=st.sampled_from(_DTYPES), exponent=st.sampled_from([2, 0.5, True]))
+def test_power_by_a_number_has_torch_dtype(torch, base, exponent):
+    """x ** p for a Python number p (PowConst): int ** 0.5 is the default float32, not NumPy's float64."""
+    ours, theirs = (_operand(m, "dim", base) ** exponent for m in (tg, torch))
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_allclose(ours.data.astype(np.float64), theirs.double().numpy(), rtol=1e-3)
+
+
+def test_promotion_leaves_equal_dtypes_and_sympy_alone():
+    """The common case (equal dtypes) is not converted; SymPy operands mix with numbers exactly."""
+    x = tg.ones(3)
+    assert (x * 1.0).dtype == np.float32 and (x * x).dtype == np.float32
+    s = tg.Tensor(np.array([__import__("sympy").Rational(1, 3)], dtype=object))
+    assert (s * tg.tensor([3])).data[0] == 1 and (s * tg.tensor([3])).dtype == object
 
 
 @pytest.mark.torch

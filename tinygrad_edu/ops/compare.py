@@ -13,7 +13,7 @@ from ..lazy_sympy import is_sympy, sympy
 from .. import backend
 from ..autograd import Function
 from ..errors import ArgumentTypeError, DtypeError, ShapeError
-from .args import flag, result_type, tensor_arg
+from .args import flag, tensor_arg
 
 
 _NUMERIC: dict[str, Callable] = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal,
@@ -251,8 +251,9 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, (bool, int, float)) or is_sympy(x)
 
 def _promoted(*tensors: Any) -> list:
-    """The operands in PyTorch's common dtype (int64 with float32 is float32, not NumPy's float64)."""
-    common = result_type(*(t.dtype for t in tensors))
+    """The operands in PyTorch's common dtype (int64 with float32 is float32, not NumPy's float64; a 0-d tensor
+    or a number does not widen a dimensioned tensor of its category: backend.result_dtype)."""
+    common = backend.result_dtype(*(t.data for t in tensors))
     return [t if t.dtype == common else t.to(common) for t in tensors]
 
 

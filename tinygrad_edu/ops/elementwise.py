@@ -19,14 +19,13 @@ def _broadcast_error(name: str, a: np.ndarray, b: np.ndarray) -> ValueError:
 
 
 def _promoted(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """PyTorch's category rule, the one place it is applied: an integer or bool operand meeting a
-    floating one takes the floating dtype (NumPy would widen int64 + float32 to float64)."""
-    ka, kb = a.dtype.kind, b.dtype.kind
-    if ka in "biu" and kb == "f":
-        return a.astype(b.dtype), b
-    if kb in "biu" and ka == "f":
-        return a, b.astype(a.dtype)
-    return a, b
+    """a and b (of different dtypes) in their common dtype by PyTorch's rule (backend.result_dtype, the one place
+    it is decided): int64 with float32 is float32 (NumPy: float64), a dimensioned float32 with a 0-d float64 stays
+    float32. SymPy (object) operands are left to NumPy, which mixes them with numbers exactly."""
+    if a.dtype == object or b.dtype == object:
+        return a, b
+    common = backend.result_dtype(a, b)
+    return (a if a.dtype == common else a.astype(common)), (b if b.dtype == common else b.astype(common))
 
 
 def _broadcasting(name: str, fn: Any, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -115,11 +114,15 @@ class PowConst(Function):
     def forward(ctx, x, exponent):
         if x.dtype == object:
             return x ** backend.scalar_like(exponent, x)[()]
+        p = backend.scalar_like(exponent, x)  # the result's dtype by PyTorch's rule: int ** 0.5 is float32
+        if p.dtype != x.dtype:
+            x = x.astype(p.dtype)
         token = quiet_on()  # (−1)^0.5 = NaN, 0^−1 = ∞, overflow to ∞: values, as in PyTorch
         try:
-            return np.power(x, np.asarray(exponent, dtype=x.dtype) if x.dtype.kind == "f" else exponent)
+            out = np.power(x, p)
         finally:
             quiet_off(token)
+        return out if out.dtype == p.dtype else out.astype(p.dtype)  # NumPy's bool ** bool is int8; PyTorch's bool
 
     def backward(ctx, g):
         (x,) = ctx.inputs

@@ -88,6 +88,12 @@ def _cast(x, op: str, dtype: Any):
     return x.to(dtype)
 
 
+def _in_dtype(out, x, dtype: Any):
+    """A sum's, product's or cumsum's result in an explicit integer or bool dtype= (x is already in it): the int64
+    accumulator of integers is the dtype only when none is given, as PyTorch (sum(dtype=int32) is int32)."""
+    return out if dtype is None or out.dtype == x.dtype else out.to(x.dtype)
+
+
 def _floating(x: Any, op: str, dtype: Any = None):
     """The input as a Tensor, cast to `dtype` when given; integers without a dtype are an error (as PyTorch)."""
     x = tensor_arg(x, op)
@@ -224,7 +230,7 @@ class CumSum(Function):
 def sum(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None):
     """Σ over `dim` (one, several, or all dims). Integer and bool inputs sum to int64, as PyTorch."""
     x = _cast(tensor_arg(input, "sum"), "sum", dtype)
-    return Sum.apply(x, axes=_axes(dim, x.ndim, "sum"), keepdims=flag("sum", "keepdim", keepdim))
+    return _in_dtype(Sum.apply(x, axes=_axes(dim, x.ndim, "sum"), keepdims=flag("sum", "keepdim", keepdim)), x, dtype)
 
 
 def mean(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None):
@@ -245,7 +251,7 @@ def prod(input: Any, dim: Optional[int] = None, keepdim: bool = False, *, dtype:
     axis = None if dim is None else _dim(dim, x.ndim, "prod")
     if axis is not None and x.ndim == 0:
         axis = None
-    return Prod.apply(x, axis=axis, keepdims=keepdim)
+    return _in_dtype(Prod.apply(x, axis=axis, keepdims=keepdim), x, dtype)
 
 
 def cumsum(input: Any, dim: int, *, dtype: Any = None):
@@ -255,8 +261,8 @@ def cumsum(input: Any, dim: int, *, dtype: Any = None):
     x = _cast(tensor_arg(input, "cumsum"), "cumsum", dtype)
     axis = _dim(dim, x.ndim, "cumsum")
     if x.ndim == 0:
-        return reshape(CumSum.apply(reshape(x, 1), axis=0), ())
-    return CumSum.apply(x, axis=axis)
+        return _in_dtype(reshape(CumSum.apply(reshape(x, 1), axis=0), ()), x, dtype)
+    return _in_dtype(CumSum.apply(x, axis=axis), x, dtype)
 
 
 def _extreme(op: str, fn: type, input: Any, dim: Dims, keepdim: bool, route_nan: bool):

@@ -110,10 +110,6 @@ def test_the_cpu_is_the_only_device():
 
 
 @pytest.mark.torch
-@pytest.mark.xfail(strict=True, reason="Tensor._inplace on a tensor recorded in the graph rebinds the view's data "
-                   "(a new node) instead of writing through to its base: y[0].mul_(2) leaves y unchanged when y "
-                   "requires grad (without grad it writes through). Fix: write through when the target shares "
-                   "memory with a graph input (np.shares_memory) and re-record the base, or raise")
 def test_in_place_on_a_view_of_a_graph_tensor_changes_the_base(torch):
     x0 = np.arange(6.0).reshape(2, 3)
     results = []
@@ -128,10 +124,38 @@ def test_in_place_on_a_view_of_a_graph_tensor_changes_the_base(torch):
 
 
 @pytest.mark.torch
-@pytest.mark.xfail(strict=True, reason="Tensor(data, requires_grad, dtype, name) takes tg.Tensor(2, 3) as the value 2 "
-                   "with requires_grad=3 (truthy): a 0-d tensor that requires grad, silently; PyTorch's Tensor(*sizes) "
-                   "makes an uninitialised (2, 3) tensor (old tutorials build weights as torch.Tensor(out, in)). Fix: "
-                   "integer positional arguments after an integer `data` are sizes (or refuse a non-bool "
-                   "requires_grad)")
 def test_legacy_tensor_constructor_with_sizes_matches_torch(torch):
     assert tuple(tg.Tensor(2, 3).shape) == tuple(torch.Tensor(2, 3).shape)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("sizes", [(2, 3), (4, 1, 2), (2, 3, 4, 5, 6), (0, 3), (np.int64(2), 3)])
+def test_integer_arguments_after_integer_data_are_sizes_as_torch_tensor(torch, sizes):
+    """torch.Tensor(out, in) of old tutorials: a float32 tensor of that shape (zeros for PyTorch's uninitialised
+    memory), not requiring grad."""
+    ours, theirs = tg.Tensor(*sizes), torch.Tensor(*(int(s) for s in sizes))
+    assert ours.shape == tuple(theirs.shape) and ours.dtype == np.float32 and not ours.requires_grad
+    assert not ours.data.any()
+    assert tg.Tensor(2, 3, dtype=np.float64).dtype == np.float64
+
+
+def test_one_integer_stays_a_0d_value_and_a_bool_second_argument_is_requires_grad():
+    """Tensor(5) is the value 5 (torch: a size-5 vector), kept for the library's own Tensor(number) calls;
+    Tensor(2, True) is the value 2 requiring grad."""
+    assert tg.Tensor(5).shape == () and float(tg.Tensor(5)) == 5.0
+    t = tg.Tensor(2, True)
+    assert t.shape == () and t.requires_grad
+    assert tg.Tensor([1.0], np.bool_(True)).requires_grad
+
+
+@pytest.mark.parametrize("args", [([1.0, 2.0], 3), (2.0, 3), ([1.0], "yes"), ([1.0], None), (np.ones(2), 1)])
+def test_non_bool_requires_grad_is_refused(args):
+    with pytest.raises(TypeError, match=r"Tensor: argument 'requires_grad' must be a bool"):
+        tg.Tensor(*args)
+
+
+def test_bad_legacy_sizes_are_refused():
+    with pytest.raises(ValueError, match="negative dimension"):
+        tg.Tensor(2, -3)
+    with pytest.raises(TypeError, match="sizes must all be integers"):
+        tg.Tensor(2, 3, None, None, 4)

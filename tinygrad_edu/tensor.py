@@ -25,7 +25,16 @@ class Tensor:
     __array_priority__ = 1000  # so `ndarray + Tensor` defers to Tensor.__radd__
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
-                 name: Optional[str] = None, _infer_dtype: bool = False) -> None:
+                 name: Optional[str] = None, *sizes: int, _infer_dtype: bool = False) -> None:
+        # ---- legacy sizes and requires_grad's type (torch.Tensor(2, 3) is an uninitialised 2×3 tensor) ----
+        if requires_grad is not False and requires_grad is not True:  # rare: checked in creation.py
+            from .creation import legacy_tensor_args
+
+            data, requires_grad, dtype, name, sizes = legacy_tensor_args(data, requires_grad, dtype, name, sizes)
+        if sizes:
+            raise TypeError(f"Tensor: takes data, requires_grad, dtype, name; {len(sizes)} more positional "
+                            f"arguments {sizes} are sizes only after integer data and an integer second argument")
+        # ---- end legacy sizes ----
         if isinstance(data, Tensor):
             data = data.data
         self.data: np.ndarray = backend.as_array(data, dtype, infer=_infer_dtype)
@@ -210,15 +219,32 @@ class Tensor:
 
     def _inplace(self, op: str, compute: Callable[["Tensor"], "Tensor"], reshapes: bool = False) -> "Tensor":
         """Replace this tensor's values by compute(self), as PyTorch's in-place ops: a leaf that requires
-        grad refuses (outside no_grad); a non-leaf takes the new node's place in the graph. With `reshapes`
-        (squeeze_, t_, ...) the result's shape becomes this tensor's."""
+        grad refuses (outside no_grad); a non-leaf takes the new node's place in the graph, its memory written
+        (a view of another graph tensor writes through to it and re-records it: tensor_inplace.inplace_on_view);
+        a tensor outside the graph joins it when an operand requires grad. With `reshapes` (squeeze_, t_, ...)
+        the result's shape becomes this tensor's."""
         recording = _autograd.is_grad_enabled() and self.requires_grad
         if recording and self._ctx is None:
             raise RuntimeError(f"{op}: a leaf tensor that requires grad (shape {self.shape}) is being used in an "
                                "in-place operation; do it under tg.no_grad() or on a copy (x = x + ...)")
         if not recording:
-            with _autograd.no_grad():
+            # ---- an operand that requires grad: self joins the graph, as PyTorch (z = zeros(2); z.add_(s)) ----
+            joins = _autograd.is_grad_enabled() and self.dtype.kind in "fcO"
+            if joins:
                 result = compute(self.detach())
+                joins = result.requires_grad
+                if joins and self.data.base is not None:
+                    raise RuntimeError(
+                        f"{op}: an operand requires grad, so this tensor (shape {self.shape}) would join the graph, "
+                        "but its memory belongs to another array (it is a view, e.g. y[0] of a y outside the graph): "
+                        "that tensor's values would change without its gradient; write into the tensor that owns "
+                        "the memory (y[0] = s) or clone() first")
+                if joins:  # again on a copy of self: the graph must not read self's values after they change
+                    result = compute(Tensor._make(self.data.copy(), False))
+            else:
+                with _autograd.no_grad():
+                    result = compute(self.detach())
+            # ---- end of joining the graph ----
             if reshapes:
                 self.data = result.data
             elif result.shape != self.shape:
@@ -231,15 +257,37 @@ class Tensor:
                 self.data[...] = result.data
             else:  # a read-only view (e.g. an expanded gradient): nothing else writes through it
                 self.data = np.array(np.broadcast_to(result.data, self.shape), dtype=self.dtype)
+            if joins:
+                if result.dtype != self.dtype:
+                    result = result.to(self.dtype)
+                self._ctx, self.requires_grad = result._ctx, True
+                self._ctx._output = weakref.ref(self)
         else:
-            before = Tensor._make(self.data, True)
+            # ---- in place on a view of a graph tensor: written through to the base (tensor_inplace.py) ----
+            from . import tensor_inplace
+            base = None if reshapes else tensor_inplace.view_base(self)
+            if base is not None:
+                return tensor_inplace.inplace_on_view(self, op, compute, base)
+            # ---- end of in place on a view ----
+            # written into self's memory (views of self see it), the old values kept for the old node
+            writes = not reshapes and self.data.flags.writeable
+            before = Tensor._make(self.data.copy() if writes else self.data, True)
             before._ctx, before._version = self._ctx, self._version
             self._ctx._output = weakref.ref(before)
             result = compute(before)
             if result.shape != self.shape and not reshapes:
                 raise RuntimeError(f"{op}: the result has shape {result.shape} but the tensor being changed in "
                                    f"place has shape {self.shape}; an in-place op cannot broadcast its target")
-            self.data, self._ctx = result.data, result._ctx
+            if writes:
+                if result.dtype != self.dtype:
+                    if not np.can_cast(result.dtype, self.dtype, "same_kind"):
+                        raise RuntimeError(f"{op}: result type {result.dtype} can't be cast to the desired output "
+                                           f"type {self.dtype} (as PyTorch); cast the tensor first, e.g. x = x.float()")
+                    result = result.to(self.dtype)
+                self.data[...] = result.data
+                self._ctx = result._ctx
+            else:
+                self.data, self._ctx = result.data, result._ctx
             self._ctx._output = weakref.ref(self)
         self._bump_version()
         return self
@@ -622,6 +670,11 @@ class Tensor:
 
     # ---- indexing and shape ops (ops/movement.py, ops/shape.py, ops/einsum.py) --------------------------
     def __setitem__(self, key: Any, value: Any) -> None:
+        if (isinstance(value, Tensor) and value.requires_grad and not self.requires_grad
+                and _autograd.is_grad_enabled()):  # written into self's memory (a view's base sees it), self joins
+            from .ops.shape import _put
+            self._inplace("setitem", lambda before: _put(before, key, value, False))
+            return
         ops.setitem(self, key, value)
 
     def index_put(self, indices: Any, values: Any, accumulate: bool = False) -> "Tensor":

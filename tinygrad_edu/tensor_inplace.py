@@ -3,6 +3,7 @@ exp_, ge_, ...) and the logical/bitwise ops: each a composition of differentiabl
 (returns self, bumps the version counter, refuses a leaf that requires grad outside no_grad)."""
 from __future__ import annotations
 
+import weakref
 from typing import Any, Callable
 
 import numpy as np
@@ -303,6 +304,85 @@ def t_(self) -> Any:
 
 def transpose_(self, dim0: int, dim1: int) -> Any:
     return self._inplace("transpose_", lambda t: _ops().transpose(t, dim0, dim1), reshapes=True)
+
+
+
+# ---- in place on a view of a graph tensor (PyTorch's CopySlices) ---------------------------------------------
+def _owner(array: np.ndarray) -> Any:
+    """The object whose memory `array` uses (NumPy points every view at the array that owns the memory)."""
+    return array if array.base is None else array.base
+
+
+def view_base(self) -> Any:
+    """The graph tensor whose memory self (a tensor recorded in the graph) is a view of, found by walking back
+    through the ops whose output shares its input's memory; None when self owns its memory."""
+    owner, cur = _owner(self.data), self
+    while cur._ctx is not None:
+        shared = [t for t in cur._ctx.inputs
+                  if isinstance(t, _T()) and t.data.size and _owner(t.data) is owner]
+        if not shared:
+            break
+        cur = shared[0]
+    return None if cur is self else cur
+
+
+def _positions(op: str, view: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """The flat (C-order) indices in `base` of view's entries, from their memory addresses; a view of a layout
+    this cannot map (base not contiguous, another dtype) or one that repeats an entry (expand) raises."""
+    item = base.itemsize
+    offset = view.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+    if (not base.flags.c_contiguous or view.itemsize != item or offset % item
+            or any(s % item for s in view.strides)):
+        raise RuntimeError(f"{op}: in-place change of a view (shape {view.shape}) of a tensor that requires grad "
+                           f"(shape {base.shape}) is not supported here for this memory layout; write "
+                           "y = y.clone(); y[...] = ... or use index_put/where instead")
+    positions = np.full(view.shape, offset // item, dtype=np.int64)
+    for d, (n, s) in enumerate(zip(view.shape, view.strides)):
+        positions += (np.arange(n, dtype=np.int64) * (s // item)).reshape((n,) + (1,) * (view.ndim - d - 1))
+    if positions.size and (positions.min() < 0 or positions.max() >= base.size):
+        raise RuntimeError(f"{op}: the view of shape {view.shape} lies outside its base of shape {base.shape}")
+    if np.unique(positions).size != positions.size:
+        raise RuntimeError(f"{op}: unsupported operation: more than one element of the written-to tensor (shape "
+                           f"{view.shape}) refers to a single memory location; clone() it before the in-place op")
+    return positions
+
+
+def inplace_on_view(self, op: str, compute: Callable, base: Any) -> Any:
+    """compute(self) written through to base's memory, as PyTorch: base's node becomes base_before with the
+    view's entries replaced (index_put: δ_base_before = δ with those entries zeroed, δ_result = δ at them),
+    and self's node becomes the same entries of the new base. A view of a leaf that requires grad refuses."""
+    T, ops = _T(), _ops()
+    if base._ctx is None:
+        raise RuntimeError(f"{op}: a view (shape {self.shape}) of a leaf tensor that requires grad (shape "
+                           f"{base.shape}) is being used in an in-place operation; do it under tg.no_grad() or "
+                           "on a copy (y = x.clone())")
+    positions = _positions(op, self.data, base.data)
+    if not base.data.flags.writeable:
+        raise RuntimeError(f"{op}: the base tensor (shape {base.shape}) of this view is read-only; clone() it first")
+    index = T._make(positions.reshape(-1), False)
+    before = T._make(base.data.copy(), True)  # base's values before the change, for the backward of its op
+    before._ctx, before._version = base._ctx, base._version
+    base._ctx._output = weakref.ref(before)
+    result = compute(ops.reshape(ops.reshape(before, -1)[index], self.shape))
+    if result.shape != self.shape:
+        raise RuntimeError(f"{op}: the result has shape {result.shape} but the tensor being changed in "
+                           f"place has shape {self.shape}; an in-place op cannot broadcast its target")
+    if result.dtype != self.dtype:
+        if not np.can_cast(result.dtype, self.dtype, "same_kind"):
+            raise RuntimeError(f"{op}: result type {result.dtype} can't be cast to the desired output type "
+                               f"{self.dtype} (as PyTorch); cast the tensor first, e.g. x = x.float()")
+        result = result.to(self.dtype)
+    flat_result = ops.reshape(result, -1)
+    new_base = ops.reshape(ops.index_put(ops.reshape(before, -1), (index,), flat_result), base.shape)
+    base.data.reshape(-1)[positions.reshape(-1)] = flat_result.data
+    base._ctx = new_base._ctx
+    base._ctx._output = weakref.ref(base)
+    base._bump_version()
+    node = ops.reshape(ops.reshape(base, -1)[index], self.shape)
+    self._ctx = node._ctx
+    self._ctx._output = weakref.ref(self)
+    self._bump_version()
+    return self
 
 
 PUBLIC = ("logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor",

@@ -131,11 +131,52 @@ def test_iterable_dataset_is_abstract_and_counts_as_a_dataset():
 
 
 @pytest.mark.torch
-@pytest.mark.xfail(strict=True, reason="TensorDataset.__getitem__ returns the stored NumPy rows (ndarray, np.int64); "
-                   "torch's returns Tensors, so ported code calling ds[i][0].unsqueeze(0) or .item() breaks")
 def test_tensor_dataset_items_are_tensors_as_torch(torch):
     x = np.arange(6.0, dtype=np.float32).reshape(3, 2)
     ours = TensorDataset(tg.tensor(x), tg.tensor([1, 2, 3]))[1]
     theirs = torch.utils.data.TensorDataset(torch.tensor(x), torch.tensor([1, 2, 3]))[1]
     assert [type(v).__name__ for v in ours] == [type(v).__name__ for v in theirs]
     assert [str(v.dtype) for v in ours] == [str(v.dtype).replace("torch.", "") for v in theirs]
+
+
+def _item_signature(item):
+    """(type name, dtype, shape, values) of each field of a sample, ours or torch's."""
+    return [(type(v).__name__, str(v.dtype).replace("torch.", ""), tuple(v.shape), np.asarray(v).tolist())
+            for v in item]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("dtype", [np.uint8, np.int32, np.float32, np.float64])
+def test_tensor_dataset_and_its_combinations_give_tensors_as_torch(torch, dtype):
+    """ds[i] of a TensorDataset, a Subset of it, a ConcatDataset and random_split's parts: a tuple of Tensors
+    with torch's types, dtypes, shapes and values (rows of the stored arrays)."""
+    from tinygrad_edu.data import ConcatDataset, Subset, random_split
+
+    x, y = (np.arange(24) % 7).astype(dtype).reshape(6, 2, 2), np.arange(6)
+    ours, theirs = TensorDataset(x, y), torch.utils.data.TensorDataset(torch.tensor(x), torch.tensor(y))
+    assert [_item_signature(ours[i]) for i in range(-6, 6)] == [_item_signature(theirs[i]) for i in range(-6, 6)]
+    assert type(ours[0]) is type(theirs[0]) is tuple
+    pairs = [(Subset(ours, [4, 0, 2]), torch.utils.data.Subset(theirs, [4, 0, 2])),
+             (ConcatDataset([ours, ours]), torch.utils.data.ConcatDataset([theirs, theirs])),
+             (ours + Subset(ours, [1]), theirs + torch.utils.data.Subset(theirs, [1]))]
+    for a, b in pairs:
+        assert [_item_signature(a[i]) for i in range(len(a))] == [_item_signature(b[i]) for i in range(len(b))]
+    for part in random_split(ours, [4, 2], generator=0):
+        for i in range(len(part)):
+            assert _item_signature(part[i]) == _item_signature(ours[int(part.indices[i])])
+            assert all(isinstance(v, tg.Tensor) for v in part[i])
+
+
+@pytest.mark.torch
+def test_tensor_dataset_items_work_as_torch_tensors(torch):
+    """Ported code: ds[i][0].unsqueeze(0), .item(), a slice or a Tensor index, and ds.tensors."""
+    x = np.arange(6.0, dtype=np.float32).reshape(3, 2)
+    ours, theirs = TensorDataset(tg.tensor(x), tg.tensor([1, 2, 3])), torch.utils.data.TensorDataset(
+        torch.tensor(x), torch.tensor([1, 2, 3]))
+    assert ours[1][0].unsqueeze(0).shape == tuple(theirs[1][0].unsqueeze(0).shape) == (1, 2)
+    assert ours[2][1].item() == theirs[2][1].item() == 3
+    assert _item_signature(ours[1:]) == _item_signature(theirs[1:])
+    assert _item_signature(ours[tg.tensor([2, 0])]) == _item_signature(theirs[torch.tensor([2, 0])])
+    assert [type(t).__name__ for t in ours.tensors] == ["Tensor", "Tensor"]
+    assert [t.dtype for t in ours.tensors] == [np.float32, np.int64]
+    np.testing.assert_array_equal(ours.tensors[0].data, theirs.tensors[0].numpy())

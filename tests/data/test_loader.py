@@ -41,11 +41,14 @@ def test_every_item_once_per_epoch(n, batch_size, drop_last, shuffle, seed):
             assert seen == list(range(len(seen)))
 
 
-def test_yields_float_images_and_int64_labels():
-    images, labels = next(iter(DataLoader(_dataset(10), batch_size=4)))
+def test_batches_keep_the_datasets_dtypes_as_torch():
+    """PyTorch's default_collate stacks the fields as they are: uint8 images stay uint8, int32 labels int32."""
+    batch = next(iter(DataLoader(_dataset(10), batch_size=4)))
+    assert isinstance(batch, list) and len(batch) == 2
+    images, labels = batch
     assert isinstance(images, tg.Tensor) and isinstance(labels, tg.Tensor)
-    assert images.dtype == np.float32 and images.shape == (4, 1, 2, 2)
-    assert labels.dtype == np.int64 and labels.shape == (4,)
+    assert images.dtype == np.uint8 and images.shape == (4, 1, 2, 2)
+    assert labels.dtype == np.int32 and labels.shape == (4,)
     assert not images.requires_grad
 
 
@@ -110,8 +113,8 @@ def test_generic_dataset_stacks_items():
 
 def test_single_field_dataset():
     batches = list(DataLoader(TensorDataset(np.arange(5)), batch_size=2))
-    assert all(len(batch) == 1 for batch in batches)
-    assert batches[0][0].dtype == np.float32
+    assert all(isinstance(batch, list) and len(batch) == 1 for batch in batches)
+    assert batches[0][0].dtype == np.int64
 
 
 def test_empty_dataset_yields_nothing():
@@ -145,7 +148,8 @@ class _Ragged(Dataset):
 
 
 def test_generic_dataset_with_ragged_items_names_the_shapes():
-    with pytest.raises(ValueError, match=r"DataLoader: field 0 .* different shapes \[\(1,\), \(2,\)\]"):
+    with pytest.raises(RuntimeError, match=r"stack expects each tensor to be equal size, but got \(1,\) at entry 0 "
+                                           r"and \(2,\) at entry 1"):
         next(iter(DataLoader(_Ragged(), batch_size=2)))
 
 
@@ -334,9 +338,6 @@ def test_dict_samples_are_collated_by_default_collate():
 
 
 @pytest.mark.torch
-@pytest.mark.xfail(strict=True, reason="DataLoader's default path (_finish) makes field 0 float32 and wraps a "
-                   "non-tuple sample in a 1-tuple; torch's default_collate keeps int64 (uint8 stays uint8) and "
-                   "yields the Tensor itself. Fix: use default_collate's dtype rules for every field")
 def test_batches_of_plain_samples_match_torch(torch):
     ours = next(iter(DataLoader(list(range(10)), batch_size=4)))
     theirs = next(iter(torch.utils.data.DataLoader(list(range(10)), batch_size=4)))
@@ -345,3 +346,86 @@ def test_batches_of_plain_samples_match_torch(torch):
     ours = next(iter(DataLoader([(im, 1) for im in images], batch_size=4)))
     theirs = next(iter(torch.utils.data.DataLoader([(im, 1) for im in images], batch_size=4)))
     assert str(ours[0].dtype) == str(theirs[0].dtype).replace("torch.", "")
+
+
+# ---- every batch as torch's DataLoader (default_collate) makes it ---------------------------------------------------
+def _same_batch(ours, theirs, torch):
+    """Same nesting, container types, values and dtypes (Tensors vs torch tensors)."""
+    if isinstance(theirs, torch.Tensor):
+        assert isinstance(ours, tg.Tensor), type(ours)
+        assert str(ours.dtype) == str(theirs.dtype).replace("torch.", ""), (ours.dtype, theirs.dtype)
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
+    elif isinstance(theirs, (dict, list, tuple)):
+        assert type(ours) is type(theirs), (type(ours), type(theirs))
+        assert len(ours) == len(theirs)
+        pairs = [(ours[k], theirs[k]) for k in theirs] if isinstance(theirs, dict) else zip(ours, theirs)
+        for o, t in pairs:
+            _same_batch(o, t, torch)
+    else:
+        assert ours == theirs
+
+
+_Pair = __import__("collections").namedtuple("Pair", "image label")
+_IMAGES = np.arange(40, dtype=np.uint8).reshape(5, 2, 4)
+SAMPLE_LISTS = {
+    "ints": list(range(5)),
+    "floats": [0.5 * i for i in range(5)],
+    "bools": [True, False, True, True, False],
+    "numpy int16": [np.int16(i) for i in range(5)],
+    "numpy float32": [np.float32(i) / 3 for i in range(5)],
+    "uint8 images": list(_IMAGES),
+    "(uint8 image, int)": [(im, i) for i, im in enumerate(_IMAGES)],
+    "(float64 array, float, str)": [(np.full(3, i / 7), i / 2, f"s{i}") for i in range(5)],
+    "[int, float]": [[i, i * 1.5] for i in range(5)],
+    "dicts": [{"image": im, "label": i, "name": str(i)} for i, im in enumerate(_IMAGES)],
+    "namedtuples": [_Pair(im.astype(np.float32), i) for i, im in enumerate(_IMAGES)],
+    "strings": ["a", "b", "c", "d", "e"],
+    "nested": [{"pair": (i, [i * 2.0, np.int32(i)])} for i in range(5)],
+}
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("batch_size", [2, 5])
+@pytest.mark.parametrize("name", SAMPLE_LISTS, ids=list(SAMPLE_LISTS))
+def test_batches_of_every_sample_kind_equal_torchs(torch, name, batch_size):
+    samples = SAMPLE_LISTS[name]
+    ours = list(DataLoader(samples, batch_size=batch_size))
+    theirs = list(torch.utils.data.DataLoader(samples, batch_size=batch_size))
+    assert len(ours) == len(theirs)
+    for o, t in zip(ours, theirs):
+        _same_batch(o, t, torch)
+
+
+@pytest.mark.torch
+@given(dtype=st.sampled_from([np.uint8, np.int16, np.int32, np.int64, np.float32, np.float64, np.bool_]),
+       n=st.integers(1, 9), batch_size=st.integers(1, 4), fields=st.integers(1, 3))
+def test_tensor_datasets_and_subsets_batch_as_torch(torch, dtype, n, batch_size, fields):
+    """The vectorised path (TensorDataset, Subset of one) gives what torch's per-sample collation gives."""
+    from tinygrad_edu.data import Subset
+
+    arrays = [(np.arange(n * 3 * (k + 1)) % 5).astype(dtype).reshape(n, 3, k + 1) for k in range(fields)]
+    ours = TensorDataset(*arrays)
+    theirs = torch.utils.data.TensorDataset(*(torch.tensor(a) for a in arrays))
+    indices = list(range(n - 1, -1, -2))
+    for a, b in ((ours, theirs), (Subset(ours, indices), torch.utils.data.Subset(theirs, indices))):
+        got = list(DataLoader(a, batch_size=batch_size))
+        expected = list(torch.utils.data.DataLoader(b, batch_size=batch_size))
+        assert len(got) == len(expected)
+        for o, t in zip(got, expected):
+            _same_batch(o, t, torch)
+
+
+def test_transform_applies_to_plain_sample_batches_and_refuses_dict_batches():
+    batches = list(DataLoader(list(_IMAGES), batch_size=5, transform=lambda b: b.astype(np.float32) / 2))
+    assert isinstance(batches[0], tg.Tensor) and batches[0].dtype == np.float32
+    np.testing.assert_array_equal(batches[0].data, _IMAGES / 2)
+    with pytest.raises(TypeError, match="transform applies to the inputs"):
+        next(iter(DataLoader(SAMPLE_LISTS["dicts"], batch_size=2, transform=lambda b: b)))
+
+
+def test_collated_batches_do_not_share_memory_with_the_dataset():
+    images = np.zeros((4, 2), dtype=np.float32)
+    for loader in (DataLoader(TensorDataset(images), batch_size=4), DataLoader(list(images), batch_size=4)):
+        batch = next(iter(loader))
+        (batch[0] if isinstance(batch, list) else batch).data[...] = 1
+        assert not images.any()

@@ -11,6 +11,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..errors import ArgumentTypeError, ShapeError
+from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 
 _STRING_OR_OBJECT = re.compile(r"[SaUO]")
@@ -47,13 +48,15 @@ def default_collate(batch: Sequence[Any]) -> Any:
     list) and lists collated field by field. Fields must agree in shape (ShapeError) and in length."""
     elem = batch[0]
     if isinstance(elem, Tensor):
-        from ..ops import stack
+        if is_grad_enabled() and any(isinstance(b, Tensor) and b.requires_grad for b in batch):
+            from ..ops import stack
 
-        return stack(list(batch), 0)
+            return stack(list(batch), 0)
+        return Tensor._make(_stacked([b.data if isinstance(b, Tensor) else np.asarray(b) for b in batch]), False)
     if isinstance(elem, np.ndarray):
         if not _numeric_array(elem):
             raise ArgumentTypeError(_COLLATE_ERROR.format(elem.dtype))
-        return default_collate([Tensor(np.asarray(b)) for b in batch])
+        return Tensor._make(_stacked([np.asarray(b) for b in batch]), False)
     if isinstance(elem, (np.bool_, np.number)):
         return Tensor(np.asarray(batch))
     if isinstance(elem, float):
@@ -76,6 +79,16 @@ def default_collate(batch: Sequence[Any]) -> Any:
         fields = [default_collate(samples) for samples in zip(*batch)]
         return fields if isinstance(elem, tuple) else _same_sequence(elem, fields)
     raise ArgumentTypeError(_COLLATE_ERROR.format(type(elem)))
+
+
+def _stacked(arrays: list[np.ndarray]) -> np.ndarray:
+    """The samples' arrays stacked along a new first dimension (one np.stack); unequal shapes raise as torch.stack."""
+    shapes = [a.shape for a in arrays]
+    if len(set(shapes)) != 1:
+        first = next(k for k, shape in enumerate(shapes) if shape != shapes[0])
+        raise ShapeError(f"default_collate: stack expects each tensor to be equal size, but got {shapes[0]} at entry "
+                         f"0 and {shapes[first]} at entry {first}")
+    return np.stack(arrays)
 
 
 def _same_mapping(template: Any, values: dict[Any, Any]) -> Any:

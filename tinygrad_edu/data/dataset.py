@@ -42,7 +42,8 @@ Dataset.register(IterableDataset)
 
 
 class TensorDataset(Dataset):
-    """Sample i is `(arrays[0][i], arrays[1][i], ...)`; every array (NumPy or Tensor) has the same first size."""
+    """Sample i is the tuple of Tensors `(arrays[0][i], arrays[1][i], ...)` as PyTorch; every array (NumPy or
+    Tensor, stored as NumPy in `arrays`) has the same first size."""
 
     def __init__(self, *arrays: Any) -> None:
         if not arrays:
@@ -59,8 +60,16 @@ class TensorDataset(Dataset):
     def __len__(self) -> int:
         return self.arrays[0].shape[0]
 
-    def __getitem__(self, index: int) -> tuple[np.ndarray, ...]:
-        return tuple(a[index] for a in self.arrays)
+    @property
+    def tensors(self) -> tuple[Tensor, ...]:
+        """The stored arrays as Tensors (sharing their memory), PyTorch's attribute."""
+        return tuple(Tensor._make(a, False) for a in self.arrays)
+
+    def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
+        """`(tensors[0][index], tensors[1][index], ...)` as Tensors, as PyTorch (a row of each array)."""
+        if isinstance(index, Tensor):
+            index = index.data
+        return tuple(Tensor._make(np.asarray(a[index]), False) for a in self.arrays)
 
     def take(self, indices: np.ndarray) -> tuple[np.ndarray, ...]:
         """The samples at `indices` as one array per field, by fancy indexing (no loop over samples)."""

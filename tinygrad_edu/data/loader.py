@@ -1,9 +1,9 @@
 """DataLoader: walks a Dataset in mini-batches (optionally in a seeded random order, new each epoch) and
-yields each batch as Tensors: the inputs (float, after an optional vectorised transform) and the labels."""
+yields each batch as default_collate makes it (PyTorch's structure and dtypes), the inputs after an optional
+vectorised transform."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import Any, Callable, Iterator, Optional
 
 import numpy as np
@@ -19,9 +19,11 @@ Transform = Callable[[np.ndarray], np.ndarray]
 
 
 class DataLoader:
-    """Batches of `dataset` as tuples of Tensors: field 0 (inputs) as float (float32 unless already floating),
-    transformed by `transform`; integer fields (labels) as int64. Shuffling uses the loader's own NumPy
-    Generator seeded by `seed`: the same seed gives the same sequence of epochs, and each epoch a new order.
+    """Batches of `dataset` as PyTorch's default_collate makes them: a list of Tensors for tuple samples (dtypes
+    kept: uint8 images stay uint8, Python ints int64, floats float64), a Tensor for plain samples, a dict for dict
+    samples; `transform` (an array function) changes the inputs (field 0) of each batch. Shuffling uses the
+    loader's own NumPy Generator seeded by `seed`: the same seed gives the same sequence of epochs, and each epoch
+    a new order.
     A `sampler` (indices) or `batch_sampler` (lists of indices) chooses the order instead, with PyTorch's rules."""
 
     def __init__(self, dataset: Dataset, batch_size: int = 1, shuffle: bool = False, sampler: Any = None,
@@ -102,7 +104,7 @@ class DataLoader:
         n = len(self.dataset)
         return self._rng.permutation(n) if self.shuffle else np.arange(n)
 
-    def __iter__(self) -> Iterator[tuple[Tensor, ...]]:
+    def __iter__(self) -> Iterator[Any]:
         if self._iterable:
             yield from self._stream_batches()
             return
@@ -139,25 +141,26 @@ class DataLoader:
     def _batch(self, indices: np.ndarray) -> Any:
         if self.collate_fn is None and (isinstance(self.dataset, TensorDataset)
                                         or (isinstance(self.dataset, Subset) and _takes(self.dataset))):
-            return self._finish(self.dataset.take(indices))
+            fields = [Tensor._make(f, False) for f in self.dataset.take(indices)]  # what default_collate gives
+            return self._transformed(fields)
         return self._collate([self.dataset[int(i)] for i in indices])
 
     def _collate(self, samples: list[Any]) -> Any:
-        """collate_fn if given; dict samples by default_collate; else the fields stacked and typed by _finish."""
+        """collate_fn if given, else default_collate (PyTorch's structure and dtypes) and the transform."""
         if self.collate_fn is not None:
             return self.collate_fn(samples)
-        if samples and isinstance(samples[0], Mapping):
-            return default_collate(samples)
-        return self._finish(_stack_samples(samples))
+        return self._transformed(default_collate(samples))
 
-    def _finish(self, fields: tuple[np.ndarray, ...]) -> tuple[Tensor, ...]:
-        """Field 0 transformed and floating (float32 unless already floating); integer fields int64."""
-        inputs = fields[0]
-        if self.transform is not None:
-            inputs = self._apply_transform(inputs)
-        inputs = inputs if inputs.dtype.kind == "f" else inputs.astype(np.float32)
-        rest = tuple(f.astype(np.int64) if f.dtype.kind in "biu" else f for f in fields[1:])
-        return tuple(Tensor(f) for f in (inputs, *rest))
+    def _transformed(self, batch: Any) -> Any:
+        """The batch with `transform` applied to its inputs: field 0 of a list of fields, or the batch Tensor."""
+        if self.transform is None:
+            return batch
+        if isinstance(batch, Tensor):
+            return Tensor._make(self._apply_transform(batch.data), False)
+        if isinstance(batch, list) and batch and isinstance(batch[0], Tensor):
+            return [Tensor._make(self._apply_transform(batch[0].data), False), *batch[1:]]
+        raise TypeError(f"DataLoader: transform applies to the inputs of a batch (a Tensor, or field 0 of tuple "
+                        f"samples), got a batch of type {type(batch).__name__}; transform inside the dataset instead")
 
     def _apply_transform(self, inputs: np.ndarray) -> np.ndarray:
         out = self.transform(inputs)
@@ -168,23 +171,6 @@ class DataLoader:
             raise ValueError(f"DataLoader: transform must return an array with one row per sample; got {found} "
                              f"for a batch of shape {inputs.shape}")
         return out
-
-
-def _stack_samples(samples: list[Any]) -> tuple[np.ndarray, ...]:
-    """Per-item fallback for a generic Dataset: stack the i-th field of every sample into one array."""
-    as_tuples = [s if isinstance(s, tuple) else (s,) for s in samples]
-    widths = {len(s) for s in as_tuples}
-    if len(widths) != 1:
-        raise ValueError(f"DataLoader: samples in one batch have different numbers of fields {sorted(widths)}")
-    stacked = []
-    for position, column in enumerate(zip(*as_tuples)):
-        arrays = [f.data if isinstance(f, Tensor) else np.asarray(f) for f in column]
-        shapes = {a.shape for a in arrays}
-        if len(shapes) != 1:
-            raise ValueError(f"DataLoader: field {position} of the samples in one batch has different shapes "
-                             f"{sorted(shapes)}; a batch stacks equal shapes")
-        stacked.append(np.stack(arrays))
-    return tuple(stacked)
 
 
 def _takes(subset: Subset) -> bool:

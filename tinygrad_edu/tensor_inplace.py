@@ -306,7 +306,6 @@ def transpose_(self, dim0: int, dim1: int) -> Any:
     return self._inplace("transpose_", lambda t: _ops().transpose(t, dim0, dim1), reshapes=True)
 
 
-
 # ---- in place on a view of a graph tensor (PyTorch's CopySlices) ---------------------------------------------
 def _owner(array: np.ndarray) -> Any:
     """The object whose memory `array` uses (NumPy points every view at the array that owns the memory)."""

@@ -209,3 +209,42 @@ def test_bad_inputs_raise_pytorchs_classes(torch):
             call(torch)
         with pytest.raises(cls):
             call(tg)
+
+
+DIAGONAL_CASES = [((3, 3), 0, 0, 1), ((3, 4), 1, 0, 1), ((4, 3), -1, 0, 1), ((2, 3, 4), 0, 1, 2), ((2, 3, 4), 1, 2, 0)]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("shape, offset, dim1, dim2", DIAGONAL_CASES)
+def test_in_place_on_a_diagonal_changes_the_tensor_as_torch(torch, shape, offset, dim1, dim2):
+    """diagonal() is a view in PyTorch: x.diagonal().zero_() zeroes x's diagonal (here it changed a copy)."""
+    values = np.arange(float(np.prod(shape))).reshape(shape)
+    x, xt = tg.tensor(values), torch.tensor(values)
+    x.diagonal(offset, dim1, dim2).mul_(-1)
+    xt.diagonal(offset, dim1, dim2).mul_(-1)
+    np.testing.assert_array_equal(x.data, xt.numpy())
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("shape, offset, dim1, dim2", DIAGONAL_CASES)
+def test_in_place_on_a_diagonal_of_a_graph_tensor_reaches_its_gradient_as_torch(torch, shape, offset, dim1, dim2):
+    values = np.arange(float(np.prod(shape))).reshape(shape) / 7
+    results = []
+    for m in (torch, tg):
+        x = m.tensor(values, requires_grad=True)
+        y = x * 1
+        y.diagonal(offset, dim1, dim2).mul_(3)
+        (y * y).sum().backward()
+        results.append((y.detach().numpy() if m is torch else y.data, x.grad.numpy() if m is torch else x.grad.data))
+    for theirs, ours in zip(results[0], results[1]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+@pytest.mark.torch
+def test_diag_of_a_matrix_is_a_copy_as_torch(torch):
+    """torch.diag is not a view (unlike diagonal): zeroing it leaves the matrix."""
+    x, xt = tg.arange(9.0).reshape(3, 3), torch.arange(9.0).reshape(3, 3)
+    tg.diag(x).zero_()
+    x.diag().zero_()
+    torch.diag(xt).zero_()
+    np.testing.assert_array_equal(x.data, xt.numpy())

@@ -193,6 +193,18 @@ def diagonal(input: Any, offset: int = 0, dim1: int = 0, dim2: int = 1):
     if d1 == d2:
         raise ShapeError(f"diagonal: dim1 and dim2 cannot be the same dimension ({dim1}, {dim2})")
     moved = x.movedim((d1, d2), (-2, -1))
+    out = _diagonal_entries(moved, offset)
+    # a view of x's memory, as PyTorch's: x.diagonal().zero_() changes x (in place on a view of a graph tensor
+    # re-records it: tensor_inplace.py); the gathered copy stays the graph's node, its values the same
+    if out.dtype != object and out.size and -moved.shape[-2] < offset < moved.shape[-1]:
+        view = np.diagonal(moved.data, offset, -2, -1)
+        view.flags.writeable = moved.data.flags.writeable
+        out.data = view
+    return out
+
+
+def _diagonal_entries(moved: Any, offset: int) -> Any:
+    """The entries (…, i, i + offset) of the last two axes, gathered (a copy)."""
     i, j = _diagonal_positions(moved.shape[-2], moved.shape[-1], offset)
     return moved[(Ellipsis, i, j)]
 
@@ -203,7 +215,7 @@ def diag(input: Any, diagonal: int = 0):
     k = integer("diag", "diagonal", diagonal)
     _rank("diag", "input", x, (1, 2))
     if x.ndim == 2:
-        return globals()["diagonal"](x, k)
+        return _diagonal_entries(x, k)  # a copy, as torch.diag (unlike diagonal, a view)
     return diag_embed(x, k)
 
 

@@ -277,3 +277,17 @@ def test_bad_inputs_raise_pytorchs_classes(torch):
             call(torch, torch.tensor(x.data))
         with pytest.raises(cls):
             call(tg, x)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name", ["addcmul", "addcdiv"])
+def test_addcmul_and_addcdiv_compute_in_the_common_dtype_as_torch(torch, name):
+    """float64 input with float32 factors: PyTorch multiplies (divides) in float64; the float32 product differed
+    in the 8th digit."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((50,))
+    t1, t2 = (rng.standard_normal((50,)).astype(np.float32) for _ in range(2))
+    ours = getattr(tg, name)(tg.tensor(x), tg.tensor(t1), tg.tensor(t2), value=0.5)
+    theirs = getattr(torch, name)(torch.tensor(x), torch.tensor(t1), torch.tensor(t2), value=0.5)
+    assert ours.dtype == np.float64
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-15, atol=0)

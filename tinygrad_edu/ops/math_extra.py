@@ -512,8 +512,15 @@ def addcmul(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1):
     """input + value·tensor1·tensor2."""
     x, t1, t2 = (tensor_arg(t, "addcmul") for t in (input, tensor1, tensor2))
     broadcastable("addcmul", x, t1, t2)
-    prod = t1 * t2
-    return x + _scaled(prod, value, "addcmul")
+    t1, t2 = _in_common_dtype(x, t1, t2)
+    return x + _scaled(t1 * t2, value, "addcmul")
+
+
+def _in_common_dtype(x: Any, *factors: Any) -> tuple:
+    """The factors in the dtype of the whole expression, as PyTorch computes addcmul/addcdiv (a float32 product
+    added to a float64 input would round in float32 first)."""
+    common = backend.result_dtype(x.data, *(t.data for t in factors))
+    return tuple(t if t.dtype == common or t.dtype == object else t.to(common) for t in factors)
 
 
 def addcdiv(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1):
@@ -523,6 +530,7 @@ def addcdiv(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1):
     if t1.dtype.kind in "biu" and t2.dtype.kind in "biu":
         raise RuntimeError("addcdiv: integer division with addcdiv is no longer supported (as PyTorch); "
                            "cast tensor1 or tensor2 to a float dtype")
+    t1, t2 = _in_common_dtype(x, t1, t2)
     return x + _scaled(t1 / t2, value, "addcdiv")
 
 

@@ -304,3 +304,22 @@ def test_sympy_values_pass_through_the_compositions():
     out = x.index_add(1, tg.tensor([0, 0]), symbols("s", (2, 2)))
     assert str(out.data[0, 0]) == "s_11 + s_12 + x_11"
     assert x.unfold(1, 2, 1).shape == (2, 2, 2) and str(x.unfold(1, 2, 1).data[1, 1, 0]) == "x_22"
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("shape, dim, size, step", [((8,), 0, 2, 2), ((3, 9), 1, 3, 3), ((6, 4), 0, 2, 3), ((4, 5, 6), 2, 2, 4)])
+def test_in_place_on_non_overlapping_unfolded_windows_changes_the_tensor_as_torch(torch, shape, dim, size, step):
+    """unfold is a view in PyTorch: x.unfold(0, 2, 2).mul_(-1) negates x's windows (here it changed a copy)."""
+    values = np.arange(float(np.prod(shape))).reshape(shape)
+    results = []
+    for m in (torch, tg):
+        x = m.tensor(values)
+        x.unfold(dim, size, step).mul_(-1)
+        w = m.tensor(values, requires_grad=True)
+        y = w * 1
+        y.unfold(dim, size, step).mul_(3)
+        (y * y).sum().backward()
+        results.append([np.asarray(x.numpy() if m is torch else x.data), np.asarray(w.grad.numpy() if m is torch
+                                                                                    else w.grad.data)])
+    for theirs, ours in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)

@@ -308,8 +308,11 @@ def transpose_(self, dim0: int, dim1: int) -> Any:
 
 # ---- in place on a view of a graph tensor (PyTorch's CopySlices) ---------------------------------------------
 def _owner(array: np.ndarray) -> Any:
-    """The object whose memory `array` uses (NumPy points every view at the array that owns the memory)."""
-    return array if array.base is None else array.base
+    """The object whose memory `array` uses: NumPy points a view at the array that owns the memory, as_strided's
+    at a wrapper whose own base is that array (followed to the end)."""
+    while getattr(array, "base", None) is not None:
+        array = array.base
+    return array
 
 
 def view_base(self) -> Any:

@@ -264,8 +264,17 @@ def unfold(self, dimension: int, size: int, step: int) -> Any:
     if step <= 0 or size < 0 or size > n:
         raise ShapeError(f"unfold: need 0 ≤ size ({size}) ≤ {n} (the size of dim {d}) and step ({step}) > 0")
     x = self if self.ndim else _ops().reshape(self, 1)
-    windows = np.arange((n - size) // step + 1)[:, None] * step + np.arange(size)[None, :]
-    out = _ops().movedim(_ops().getitem(x, (slice(None),) * d + (windows,)), d + 1, -1)
+    count = (n - size) // step + 1
+    windows = np.arange(count)[:, None] * step + np.arange(size)[None, :]
+    gathered = _ops().getitem(x, (slice(None),) * d + (windows,))
+    if self.ndim and gathered.size and step >= size and gathered.dtype != object:
+        # windows that do not overlap are a view of x's memory, as PyTorch's (x.unfold(0, 2, 2).zero_() changes x;
+        # in place on such a view of a graph tensor re-records it: tensor_inplace.py); the nodes stay the gather
+        strides = x.data.strides
+        gathered.data = np.lib.stride_tricks.as_strided(
+            x.data, gathered.shape, strides[:d] + (strides[d] * step, strides[d]) + strides[d + 1:],
+            writeable=x.data.flags.writeable)
+    out = _ops().movedim(gathered, d + 1, -1)
     return out if self.ndim else _ops().reshape(out, (size,))
 
 

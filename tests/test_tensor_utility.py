@@ -307,7 +307,8 @@ def test_sympy_values_pass_through_the_compositions():
 
 
 @pytest.mark.torch
-@pytest.mark.parametrize("shape, dim, size, step", [((8,), 0, 2, 2), ((3, 9), 1, 3, 3), ((6, 4), 0, 2, 3), ((4, 5, 6), 2, 2, 4)])
+@pytest.mark.parametrize("shape, dim, size, step",
+                         [((8,), 0, 2, 2), ((3, 9), 1, 3, 3), ((6, 4), 0, 2, 3), ((4, 5, 6), 2, 2, 4)])
 def test_in_place_on_non_overlapping_unfolded_windows_changes_the_tensor_as_torch(torch, shape, dim, size, step):
     """unfold is a view in PyTorch: x.unfold(0, 2, 2).mul_(-1) negates x's windows (here it changed a copy)."""
     values = np.arange(float(np.prod(shape))).reshape(shape)

@@ -211,3 +211,14 @@ def test_in_place_on_a_graph_tensor_writes_its_memory_and_keeps_its_dtype_as_tor
         results.append(x.grad)
     for ours, theirs in zip(results[2:], results[:2]):
         assert_close(ours, theirs, rtol=1e-6)
+
+
+@pytest.mark.torch
+def test_in_place_on_an_expanded_view_refuses_as_torch(torch):
+    """x.expand(2, 3).add_(1): PyTorch refuses (one memory location, several elements); it changed a copy here."""
+    with pytest.raises(RuntimeError, match="single memory location"):
+        torch.arange(3.0).expand(2, 3).add_(1)
+    x = tg.arange(3.0)
+    with pytest.raises(RuntimeError, match="single memory location"):
+        x.expand(2, 3).add_(1)
+    assert x.tolist() == [0.0, 1.0, 2.0]

@@ -255,7 +255,11 @@ class Tensor:
                                    f"{self.dtype} (as PyTorch); cast the tensor first, e.g. x = x.float()")
             elif self.data.flags.writeable:
                 self.data[...] = result.data
-            else:  # a read-only view (e.g. an expanded gradient): nothing else writes through it
+            else:  # read-only: a constant (a shared Python-number array) gets its own, an expand's view refuses
+                if self.data.size > 1 and 0 in self.data.strides:
+                    raise RuntimeError(f"{op}: unsupported operation: more than one element of the tensor being "
+                                       f"changed in place (shape {self.shape}, an expand's view) refers to a single "
+                                       "memory location; clone() it first, as PyTorch asks")
                 self.data = np.array(np.broadcast_to(result.data, self.shape), dtype=self.dtype)
             if joins:
                 if result.dtype != self.dtype:

@@ -1,7 +1,10 @@
 """Run one of our optimisers and PyTorch's side by side on the same float64 parameters and gradients."""
 import numpy as np
+import pytest
 
 import tinygrad_edu as tg
+
+from .quadratic import run_on_quadratic
 
 SHAPES = [(3, 4), (5,), ()]
 
@@ -73,3 +76,26 @@ def run_against_torch(torch, name, kwargs, group_options=None, steps=6, seed=0, 
                                        err_msg=f"{name}({kwargs}) step {step + 1}")
     assert_same_state(opt, opt_t, rtol=rtol)
     return opt, opt_t, ours, theirs
+
+
+def torch_parity_tests(name: str, configs: list) -> tuple:
+    """The three tests every optimiser file runs against PyTorch, for the optimiser `name`: its steps under each of
+    `configs`, its trajectory on a quadratic loss in float64 and float32, and two param groups with their own
+    options (configs[1] and lr=0.03, maximize=True). Assign them to test_* names at a test module's top level."""
+    @pytest.mark.torch
+    @pytest.mark.parametrize("kwargs", configs)
+    def test_steps_match_torch(torch, kwargs):
+        run_against_torch(torch, name, kwargs, steps=10)
+
+    @pytest.mark.torch
+    @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+    @pytest.mark.parametrize("kwargs", configs)
+    def test_trajectory_on_a_loss_matches_torch(torch, kwargs, dtype):
+        run_on_quadratic(torch, name, kwargs, dtype=dtype, steps=12)
+
+    @pytest.mark.torch
+    def test_param_groups_with_their_own_options_match_torch(torch):
+        run_against_torch(torch, name, configs[1], group_options=dict(lr=0.03, maximize=True), steps=10)
+
+    return (test_steps_match_torch, test_trajectory_on_a_loss_matches_torch,
+            test_param_groups_with_their_own_options_match_torch)

@@ -1,14 +1,12 @@
 """RAdam takes PyTorch's steps (float64 exactly, float32 to 1e-4) on both sides of ρ_t = 5: betas, weight
 decay (coupled and decoupled), maximize, groups."""
-import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import tinygrad_edu as tg
 
-from .quadratic import run_on_quadratic
-from .reference import run_against_torch
+from .reference import run_against_torch, torch_parity_tests
 
 NAME = "RAdam"
 CONFIGS = [
@@ -20,22 +18,8 @@ CONFIGS = [
 ]
 
 
-@pytest.mark.torch
-@pytest.mark.parametrize("kwargs", CONFIGS)
-def test_steps_match_torch(torch, kwargs):
-    run_against_torch(torch, NAME, kwargs, steps=10)
-
-
-@pytest.mark.torch
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("kwargs", CONFIGS)
-def test_trajectory_on_a_loss_matches_torch(torch, kwargs, dtype):
-    run_on_quadratic(torch, NAME, kwargs, dtype=dtype, steps=12)
-
-
-@pytest.mark.torch
-def test_param_groups_with_their_own_options_match_torch(torch):
-    run_against_torch(torch, NAME, CONFIGS[1], group_options=dict(lr=0.03, maximize=True), steps=10)
+(test_steps_match_torch, test_trajectory_on_a_loss_matches_torch,
+ test_param_groups_with_their_own_options_match_torch) = torch_parity_tests(NAME, CONFIGS)
 
 
 @pytest.mark.torch

@@ -21,7 +21,8 @@ from ..errors import ArgumentTypeError, ShapeError
 from ..tensor import Tensor
 from .args import check_size
 from .conv import Conv2d, ConvTranspose2d
-from .conv_shapes import _groups, check_columns, check_dtypes, check_kernel, conv_out_size
+from .conv_shapes import (_groups, check_columns, check_dtypes, check_kernel, conv_out_size,
+                          transposed_output_size)
 from .movement import IndexAdd, getitem, permute, reshape, squeeze, stack, unsqueeze
 from .pool_shapes import int_tuple
 
@@ -157,29 +158,9 @@ def conv_transpose3d_attrs(op: str, y_shape: tuple, w_shape: tuple, bias_shape: 
     pad, extra = int_tuple(op, "padding", padding, 3), int_tuple(op, "output_padding", output_padding, 3)
     if min(pad) < 0 or min(extra) < 0:
         raise ShapeError(f"{op}: padding {pad} and output_padding {extra} must be non-negative")
-    check_kernel(op, w_shape, "in_channels, out_channels/groups, kd, kh, kw")
-    c_in, c_out_g = w_shape[:2]
-    if y_shape[1] != c_in:
-        raise ShapeError(f"{op}: weight {w_shape} expects in_channels = {c_in}, but the input {y_shape} has "
-                         f"C = {y_shape[1]}")
-    if c_in % groups:
-        raise ShapeError(f"{op}: input channels C = {c_in} are not divisible by groups = {groups} (input {y_shape})")
-    if bias_shape is not None and tuple(bias_shape) != (c_out_g * groups,):
-        raise ShapeError(f"{op}: bias shape {tuple(bias_shape)} must be (out_channels,) = ({c_out_g * groups},) "
-                         f"for weight {w_shape} and groups {groups}")
-    size = []
-    for axis, n, k, s, p, d, e in zip(AXES, y_shape[2:], w_shape[2:], stride, pad, dilation, extra):
-        if e >= s and e >= d:
-            raise ShapeError(f"{op}: output_padding {extra} must be smaller than stride {stride} or dilation "
-                             f"{dilation} ({axis}: output_padding {e}, stride {s}, dilation {d})")
-        n_out = (n - 1) * s - 2 * p + d * (k - 1) + e + 1
-        if n_out <= 0:
-            shown = str(n_out).replace("-", "−")
-            raise ShapeError(f"{op}: output {axis} ({n} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {e} + 1 = {shown} is not "
-                             f"positive (input {n}, kernel {k}, padding {p}, stride {s}, dilation {d}, "
-                             f"output_padding {e})")
-        size.append(n_out)
-    return dict(stride=stride, padding=pad, dilation=dilation, groups=groups, size=tuple(size))
+    size = transposed_output_size(op, y_shape, w_shape, bias_shape, groups, stride, pad, dilation, extra, AXES,
+                                  "kd, kh, kw")
+    return dict(stride=stride, padding=pad, dilation=dilation, groups=groups, size=size)
 
 
 @composite("conv_transpose3d", "x = Wᵀ ⋆ y + b over (d, h, w): x[s_d·t + d_d·r − p_d] += conv_transpose2d(y_t, "

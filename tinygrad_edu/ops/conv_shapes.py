@@ -179,8 +179,19 @@ def conv_transpose2d_attrs(op: str, y_shape: tuple, w_shape: tuple, bias_shape: 
     extra = pair(output_padding, op, "output_padding")
     if min(pad) < 0 or min(extra) < 0:
         raise ShapeError(f"{op}: padding {pad} and output_padding {extra} must be non-negative")
-    check_kernel(op, w_shape, "in_channels, out_channels/groups, kh, kw")
-    c_in, c_out_g, kh, kw = w_shape
+    size = transposed_output_size(op, y_shape, w_shape, bias_shape, groups, stride, pad, dilation, extra,
+                                  ("height", "width"), "kh, kw")
+    return dict(stride=stride, padding=((pad[0], pad[0]), (pad[1], pad[1])), dilation=dilation, groups=groups,
+                size=size)
+
+
+def transposed_output_size(op: str, y_shape: tuple, w_shape: tuple, bias_shape: Optional[tuple], groups: int,
+                           stride: tuple, pad: tuple, dilation: tuple, extra: tuple, axes: tuple,
+                           kernel_names: str) -> tuple:
+    """The checks a transposed convolution of any dimension shares (weight, channels, groups, bias,
+    output_padding < stride or dilation) and its output size per axis, n_out = (n − 1)·s − 2p + d(k − 1) + e + 1."""
+    check_kernel(op, w_shape, f"in_channels, out_channels/groups, {kernel_names}")
+    c_in, c_out_g = w_shape[:2]
     if y_shape[1] != c_in:
         raise ShapeError(f"{op}: weight {w_shape} expects in_channels = {c_in}, but the input {y_shape} has "
                          f"C = {y_shape[1]}")
@@ -190,10 +201,10 @@ def conv_transpose2d_attrs(op: str, y_shape: tuple, w_shape: tuple, bias_shape: 
         raise ShapeError(f"{op}: bias shape {tuple(bias_shape)} must be (out_channels,) = ({c_out_g * groups},) "
                          f"for weight {w_shape} and groups {groups}")
     size = []
-    for axis, n, k, s, p, d, e in zip(("height", "width"), y_shape[2:], (kh, kw), stride, pad, dilation, extra):
+    for axis, n, k, s, p, d, e in zip(axes, y_shape[2:], w_shape[2:], stride, pad, dilation, extra):
         if e >= s and e >= d:
             raise ShapeError(f"{op}: output_padding {extra} must be smaller than stride {stride} or dilation "
-                             f"{dilation} (it only chooses among the input sizes a stride-{s} conv2d maps to "
+                             f"{dilation} (it only chooses among the input sizes a stride-{s} convolution maps to "
                              f"{n}; {axis}: output_padding {e}, stride {s}, dilation {d})")
         n_out = (n - 1) * s - 2 * p + d * (k - 1) + e + 1
         if n_out <= 0:
@@ -202,8 +213,7 @@ def conv_transpose2d_attrs(op: str, y_shape: tuple, w_shape: tuple, bias_shape: 
                              f"positive (input {n}, kernel {k}, padding {p}, stride {s}, dilation {d}, "
                              f"output_padding {e})")
         size.append(n_out)
-    return dict(stride=stride, padding=((pad[0], pad[0]), (pad[1], pad[1])), dilation=dilation, groups=groups,
-                size=tuple(size))
+    return tuple(size)
 
 
 def conv2d_weight_attrs(op: str, x_shape: tuple, dy_shape: tuple, kernel_size: Any, stride: Any, padding: Any,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Sequence, Union
 
-import weakref
 
 import numpy as np
 
@@ -218,83 +217,12 @@ class Tensor:
             self._modified_at = _autograd.user_site()
 
     def _inplace(self, op: str, compute: Callable[["Tensor"], "Tensor"], reshapes: bool = False) -> "Tensor":
-        """Replace this tensor's values by compute(self), as PyTorch's in-place ops: a leaf that requires
-        grad refuses (outside no_grad); a non-leaf takes the new node's place in the graph, its memory written
-        (a view of another graph tensor writes through to it and re-records it: tensor_inplace.inplace_on_view);
-        a tensor outside the graph joins it when an operand requires grad. With `reshapes` (squeeze_, t_, ...)
-        the result's shape becomes this tensor's."""
-        recording = _autograd.is_grad_enabled() and self.requires_grad
-        if recording and self._ctx is None:
-            raise RuntimeError(f"{op}: a leaf tensor that requires grad (shape {self.shape}) is being used in an "
-                               "in-place operation; do it under tg.no_grad() or on a copy (x = x + ...)")
-        if not recording:
-            # ---- an operand that requires grad: self joins the graph, as PyTorch (z = zeros(2); z.add_(s)) ----
-            joins = _autograd.is_grad_enabled() and self.dtype.kind in "fcO"
-            if joins:
-                result = compute(self.detach())
-                joins = result.requires_grad
-                if joins and self.data.base is not None:
-                    raise RuntimeError(
-                        f"{op}: an operand requires grad, so this tensor (shape {self.shape}) would join the graph, "
-                        "but its memory belongs to another array (it is a view, e.g. y[0] of a y outside the graph): "
-                        "that tensor's values would change without its gradient; write into the tensor that owns "
-                        "the memory (y[0] = s) or clone() first")
-                if joins:  # again on a copy of self: the graph must not read self's values after they change
-                    result = compute(Tensor._make(self.data.copy(), False))
-            else:
-                with _autograd.no_grad():
-                    result = compute(self.detach())
-            # ---- end of joining the graph ----
-            if reshapes:
-                self.data = result.data
-            elif result.shape != self.shape:
-                raise RuntimeError(f"{op}: the result has shape {result.shape} but the tensor being changed in "
-                                   f"place has shape {self.shape}; an in-place op cannot broadcast its target")
-            elif self.dtype != result.dtype and not np.can_cast(result.dtype, self.dtype, "same_kind"):
-                raise RuntimeError(f"{op}: result type {result.dtype} can't be cast to the desired output type "
-                                   f"{self.dtype} (as PyTorch); cast the tensor first, e.g. x = x.float()")
-            elif self.data.flags.writeable:
-                self.data[...] = result.data
-            else:  # read-only: a constant (a shared Python-number array) gets its own, an expand's view refuses
-                if self.data.size > 1 and 0 in self.data.strides:
-                    raise RuntimeError(f"{op}: unsupported operation: more than one element of the tensor being "
-                                       f"changed in place (shape {self.shape}, an expand's view) refers to a single "
-                                       "memory location; clone() it first, as PyTorch asks")
-                self.data = np.array(np.broadcast_to(result.data, self.shape), dtype=self.dtype)
-            if joins:
-                if result.dtype != self.dtype:
-                    result = result.to(self.dtype)
-                self._ctx, self.requires_grad = result._ctx, True
-                self._ctx._output = weakref.ref(self)
-        else:
-            # ---- in place on a view of a graph tensor: written through to the base (tensor_inplace.py) ----
-            from . import tensor_inplace
-            base = None if reshapes else tensor_inplace.view_base(self)
-            if base is not None:
-                return tensor_inplace.inplace_on_view(self, op, compute, base)
-            # ---- end of in place on a view ----
-            # written into self's memory (views of self see it), the old values kept for the old node
-            writes = not reshapes and self.data.flags.writeable
-            before = Tensor._make(self.data.copy() if writes else self.data, True)
-            before._ctx, before._version = self._ctx, self._version
-            self._ctx._output = weakref.ref(before)
-            result = compute(before)
-            if result.shape != self.shape and not reshapes:
-                raise RuntimeError(f"{op}: the result has shape {result.shape} but the tensor being changed in "
-                                   f"place has shape {self.shape}; an in-place op cannot broadcast its target")
-            if writes:
-                if result.dtype != self.dtype:
-                    if not np.can_cast(result.dtype, self.dtype, "same_kind"):
-                        raise RuntimeError(f"{op}: result type {result.dtype} can't be cast to the desired output "
-                                           f"type {self.dtype} (as PyTorch); cast the tensor first, e.g. x = x.float()")
-                    result = result.to(self.dtype)
-                self.data[...] = result.data
-                self._ctx = result._ctx
-            else:
-                self.data, self._ctx = result.data, result._ctx
-            self._ctx._output = weakref.ref(self)
-        self._bump_version()
-        return self
+        """Replace this tensor's values by compute(self), as PyTorch's in-place ops (tensor_inplace.replace_in_place:
+        a leaf that requires grad refuses, a graph tensor or a view of one is re-recorded, an outsider may join the
+        graph); with `reshapes` (squeeze_, t_, ...) the result's shape becomes this tensor's."""
+        from .tensor_inplace import replace_in_place
+
+        return replace_in_place(self, op, compute, reshapes)
 
     def add_(self, other: Any, alpha: Scalar = 1) -> "Tensor":
         return self._inplace("add_", lambda t: t + (other if alpha == 1 else self._lift(other) * alpha))

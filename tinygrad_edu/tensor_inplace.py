@@ -10,6 +10,7 @@ import numpy as np
 
 from . import tensor as _tensor
 from .autograd import Function
+from .grad_mode import is_grad_enabled, no_grad
 from .errors import DtypeError, IndexRangeError, ShapeError
 from .tensor_utility import _dim, _index_array, named, tensor_arg, truth
 
@@ -306,6 +307,96 @@ def transpose_(self, dim0: int, dim1: int) -> Any:
     return self._inplace("transpose_", lambda t: _ops().transpose(t, dim0, dim1), reshapes=True)
 
 
+# ---- the in-place mechanism (Tensor._inplace) -------------------------------------------------------------------
+def replace_in_place(self, op: str, compute: Callable, reshapes: bool = False) -> Any:
+    """self's values replaced by compute(self), as PyTorch's in-place ops: a leaf that requires grad refuses
+    (outside no_grad); a graph tensor's memory is written and its node replaced (a view of another graph tensor
+    writes through to it and re-records it: inplace_on_view); a tensor outside the graph joins it when an operand
+    requires grad. With `reshapes` (squeeze_, t_, ...) the result's shape becomes self's."""
+    recording = is_grad_enabled() and self.requires_grad
+    if recording and self._ctx is None:
+        raise RuntimeError(f"{op}: a leaf tensor that requires grad (shape {self.shape}) is being used in an "
+                           "in-place operation; do it under tg.no_grad() or on a copy (x = x + ...)")
+    if not recording:
+        _outside_the_graph(self, op, compute, reshapes)
+    else:
+        base = None if reshapes else view_base(self)
+        if base is not None:
+            return inplace_on_view(self, op, compute, base)
+        _in_the_graph(self, op, compute, reshapes)
+    self._bump_version()
+    return self
+
+
+def _fitted(op: str, result: Any, target: Any) -> Any:
+    """result in target's shape and dtype: an in-place op neither broadcasts its target nor changes its dtype
+    (float64 into float32 rounds, as PyTorch; float into int refuses)."""
+    if result.shape != target.shape:
+        raise RuntimeError(f"{op}: the result has shape {result.shape} but the tensor being changed in "
+                           f"place has shape {target.shape}; an in-place op cannot broadcast its target")
+    if result.dtype != target.dtype:
+        if not np.can_cast(result.dtype, target.dtype, "same_kind"):
+            raise RuntimeError(f"{op}: result type {result.dtype} can't be cast to the desired output type "
+                               f"{target.dtype} (as PyTorch); cast the tensor first, e.g. x = x.float()")
+        result = result.to(target.dtype)
+    return result
+
+
+def _outside_the_graph(self, op: str, compute: Callable, reshapes: bool) -> None:
+    """self not recorded: its memory written; it joins the graph when an operand requires grad (z = zeros(2);
+    z.add_(s), as PyTorch), unless it is a view, whose owner would change without its gradient."""
+    joins = is_grad_enabled() and self.dtype.kind in "fcO"
+    if joins:
+        result = compute(self.detach())
+        joins = result.requires_grad
+        if joins and self.data.base is not None:
+            raise RuntimeError(
+                f"{op}: an operand requires grad, so this tensor (shape {self.shape}) would join the graph, "
+                "but its memory belongs to another array (it is a view, e.g. y[0] of a y outside the graph): "
+                "that tensor's values would change without its gradient; write into the tensor that owns "
+                "the memory (y[0] = s) or clone() first")
+        if joins:  # again on a copy of self: the graph must not read self's values after they change
+            result = compute(_T()._make(self.data.copy(), False))
+    else:
+        with no_grad():
+            result = compute(self.detach())
+    if reshapes:
+        self.data = result.data
+        return
+    result = _fitted(op, result, self)
+    if self.data.flags.writeable:
+        self.data[...] = result.data
+    else:  # read-only: a constant (a shared Python-number array) gets its own, an expand's view refuses
+        if self.data.size > 1 and 0 in self.data.strides:
+            raise RuntimeError(f"{op}: unsupported operation: more than one element of the tensor being "
+                               f"changed in place (shape {self.shape}, an expand's view) refers to a single "
+                               "memory location; clone() it first, as PyTorch asks")
+        self.data = np.array(result.data, dtype=self.dtype)
+    if joins:
+        self._ctx, self.requires_grad = result._ctx, True
+        self._ctx._output = weakref.ref(self)
+
+
+def _in_the_graph(self, op: str, compute: Callable, reshapes: bool) -> None:
+    """self recorded and owning its memory: written there (views of self see it), the old values kept for the old
+    node, and self takes the new node's place."""
+    writes = not reshapes and self.data.flags.writeable
+    before = _T()._make(self.data.copy() if writes else self.data, True)
+    before._ctx, before._version = self._ctx, self._version
+    self._ctx._output = weakref.ref(before)
+    result = compute(before)
+    if reshapes:
+        self.data, self._ctx = result.data, result._ctx
+    else:
+        result = _fitted(op, result, self)
+        if writes:
+            self.data[...] = result.data
+        else:
+            self.data = result.data
+        self._ctx = result._ctx
+    self._ctx._output = weakref.ref(self)
+
+
 # ---- in place on a view of a graph tensor (PyTorch's CopySlices) ---------------------------------------------
 def _owner(array: np.ndarray) -> Any:
     """The object whose memory `array` uses: NumPy points a view at the array that owns the memory, as_strided's
@@ -365,15 +456,7 @@ def inplace_on_view(self, op: str, compute: Callable, base: Any) -> Any:
     before = T._make(base.data.copy(), True)  # base's values before the change, for the backward of its op
     before._ctx, before._version = base._ctx, base._version
     base._ctx._output = weakref.ref(before)
-    result = compute(ops.reshape(ops.reshape(before, -1)[index], self.shape))
-    if result.shape != self.shape:
-        raise RuntimeError(f"{op}: the result has shape {result.shape} but the tensor being changed in "
-                           f"place has shape {self.shape}; an in-place op cannot broadcast its target")
-    if result.dtype != self.dtype:
-        if not np.can_cast(result.dtype, self.dtype, "same_kind"):
-            raise RuntimeError(f"{op}: result type {result.dtype} can't be cast to the desired output type "
-                               f"{self.dtype} (as PyTorch); cast the tensor first, e.g. x = x.float()")
-        result = result.to(self.dtype)
+    result = _fitted(op, compute(ops.reshape(ops.reshape(before, -1)[index], self.shape)), self)
     flat_result = ops.reshape(result, -1)
     new_base = ops.reshape(ops.index_put(ops.reshape(before, -1), (index,), flat_result), base.shape)
     base.data.reshape(-1)[positions.reshape(-1)] = flat_result.data

@@ -393,3 +393,16 @@ def test_scatter_reduce_amax_gradient_without_ties_is_the_finite_difference():
             0, tg.tensor(index), t, "amax", include_self=include_self), s, v), atol=1e-7)
         np.testing.assert_allclose(a.grad.data, numeric_grad(lambda t: t.scatter_reduce(
             0, tg.tensor(index), tg.tensor(src), "amax", include_self=include_self), a, v), atol=1e-7)
+
+
+@given(st.lists(st.tuples(st.integers(1, 4), st.integers(0, 6)), min_size=1, max_size=3))
+def test_overlaps_itself_says_whether_two_entries_share_memory(dims):
+    """The quick stride test, with its exact fallback, against every entry's offset counted."""
+    from tinygrad_edu.tensor_inplace import overlaps_itself
+
+    shape = tuple(n for n, _ in dims)
+    strides = tuple(8 * s for _, s in dims)
+    base = np.zeros(1 + sum((n - 1) * s for n, s in dims))
+    view = np.lib.stride_tricks.as_strided(base, shape, strides)
+    offsets = {sum(i * s for i, s in zip(index, strides)) for index in np.ndindex(*shape)}
+    assert overlaps_itself(view) == (len(offsets) < view.size)

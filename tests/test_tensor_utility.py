@@ -324,3 +324,45 @@ def test_in_place_on_non_overlapping_unfolded_windows_changes_the_tensor_as_torc
                                                                                     else w.grad.data)])
     for theirs, ours in zip(*results):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+@pytest.mark.torch
+def test_overlapping_unfolded_windows_are_a_view_that_sees_later_changes_as_torch(torch):
+    """x.unfold(0, 3, 1) (step < size) is a view in PyTorch: x.add_(1) afterwards shows in the windows (here the
+    windows were a copy and kept the old values); a row of the windows is an ordinary view that writes through."""
+    results = []
+    for m in (torch, tg):
+        x = m.arange(6.0)
+        windows = x.unfold(0, 3, 1)
+        x.add_(1)
+        seen = windows.clone()
+        windows[1].mul_(10)
+        results.append((np.asarray(seen.tolist()), np.asarray(x.tolist())))
+    for theirs, ours in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("change", [lambda w: w.add_(1), lambda w: w.zero_(), lambda w: w.T.mul_(2)],
+                         ids=["add_", "zero_", "T.mul_"])
+@pytest.mark.parametrize("graph", [False, True], ids=["plain", "graph"])
+def test_in_place_on_overlapping_windows_refuses_instead_of_changing_a_copy(change, graph):
+    """An element of x sits in several overlapping windows: an in-place change of the windows as a whole has no one
+    answer (PyTorch writes each element several times in its own order), so it raises and x keeps its values."""
+    w0 = tg.arange(6.0, dtype=tg.float64, requires_grad=graph)
+    x = w0 * 1 if graph else w0
+    before = x.tolist()
+    with pytest.raises(RuntimeError, match="single memory location"):
+        change(x.unfold(0, 3, 1))
+    assert x.tolist() == before
+
+
+@pytest.mark.torch
+def test_assigning_one_entry_of_overlapping_windows_writes_the_tensor_as_torch(torch):
+    """w[1, 1] = 5 names one memory location (x[2]), shown in three windows: written, as PyTorch."""
+    results = []
+    for m in (torch, tg):
+        x = m.arange(6.0)
+        windows = x.unfold(0, 3, 1)
+        windows[1, 1] = 5.0
+        results.append((x.tolist(), windows.tolist()))
+    assert results[1] == results[0]

@@ -364,17 +364,33 @@ def _outside_the_graph(self, op: str, compute: Callable, reshapes: bool) -> None
         self.data = result.data
         return
     result = _fitted(op, result, self)
+    if overlaps_itself(self.data):
+        raise RuntimeError(f"{op}: unsupported operation: more than one element of the tensor being changed in "
+                           f"place (shape {self.shape}, a view such as expand's or unfold's overlapping windows) "
+                           "refers to a single memory location, so the change has no one answer; clone() it "
+                           "first, or change the tensor the view was taken from")
     if self.data.flags.writeable:
         self.data[...] = result.data
-    else:  # read-only: a constant (a shared Python-number array) gets its own, an expand's view refuses
-        if self.data.size > 1 and 0 in self.data.strides:
-            raise RuntimeError(f"{op}: unsupported operation: more than one element of the tensor being "
-                               f"changed in place (shape {self.shape}, an expand's view) refers to a single "
-                               "memory location; clone() it first, as PyTorch asks")
+    else:  # read-only: a constant (a shared Python-number array) gets its own
         self.data = np.array(result.data, dtype=self.dtype)
     if joins:
         self._ctx, self.requires_grad = result._ctx, True
         self._ctx._output = weakref.ref(self)
+
+
+def overlaps_itself(a: np.ndarray) -> bool:
+    """Whether two entries of the view `a` share memory (an expand's view, unfold's overlapping windows): the
+    strides, sorted, each step past the span of the smaller ones, or else the entries' offsets checked exactly."""
+    if a.base is None or a.size < 2:
+        return False
+    span = a.itemsize
+    for n, s in sorted(((n, abs(s)) for n, s in zip(a.shape, a.strides) if n > 1), key=lambda dim: dim[1]):
+        if s < span:
+            offsets = sum(np.arange(size, dtype=np.int64).reshape((size,) + (1,) * (a.ndim - d - 1)) * stride
+                          for d, (size, stride) in enumerate(zip(a.shape, a.strides)))
+            return np.unique(offsets).size < a.size
+        span += (n - 1) * s
+    return False
 
 
 def _in_the_graph(self, op: str, compute: Callable, reshapes: bool) -> None:

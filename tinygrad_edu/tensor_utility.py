@@ -267,9 +267,10 @@ def unfold(self, dimension: int, size: int, step: int) -> Any:
     count = (n - size) // step + 1
     windows = np.arange(count)[:, None] * step + np.arange(size)[None, :]
     gathered = _ops().getitem(x, (slice(None),) * d + (windows,))
-    if self.ndim and gathered.size and step >= size and gathered.dtype != object:
-        # windows that do not overlap are a view of x's memory, as PyTorch's (x.unfold(0, 2, 2).zero_() changes x;
-        # in place on such a view of a graph tensor re-records it: tensor_inplace.py); the nodes stay the gather
+    if self.ndim and gathered.size and gathered.dtype != object:
+        # the windows are a view of x's memory, as PyTorch's (x.unfold(0, 2, 2).zero_() changes x, x.add_(1) shows
+        # in them; in place on such a view of a graph tensor re-records it, on overlapping windows it refuses:
+        # tensor_inplace.py); the nodes stay the gather
         strides = x.data.strides
         gathered.data = np.lib.stride_tricks.as_strided(
             x.data, gathered.shape, strides[:d] + (strides[d] * step, strides[d]) + strides[d + 1:],

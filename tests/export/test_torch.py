@@ -245,3 +245,39 @@ def _ops_of(t) -> set:
         names.add(u._ctx.name)
         stack.extend(u._ctx.inputs)
     return names
+
+
+LAYERS = {
+    "conv2d-reflect": (lambda: nn.Conv2d(2, 3, 3, padding=1, padding_mode="reflect"), (2, 2, 5, 6)),
+    "conv2d-replicate": (lambda: nn.Conv2d(2, 3, 3, padding=(2, 1), padding_mode="replicate"), (2, 2, 5, 6)),
+    "conv2d-circular": (lambda: nn.Conv2d(2, 3, (3, 2), padding=1, padding_mode="circular"), (2, 2, 5, 6)),
+    "conv1d-reflect": (lambda: nn.Conv1d(2, 3, 3, padding=2, padding_mode="reflect", dilation=2), (2, 2, 7)),
+    "conv2d-same-reflect": (lambda: nn.Conv2d(2, 3, 4, padding="same", padding_mode="reflect"), (2, 2, 6, 6)),
+    "prelu-channels": (lambda: nn.PReLU(2, 0.1), (2, 2, 3, 3)),
+    "prelu-shared": (lambda: nn.PReLU(), (2, 3)),
+    "hardswish": (lambda: nn.Hardswish(), (2, 5)),
+    "hardsigmoid": (lambda: nn.Hardsigmoid(), (2, 5)),
+    "threshold": (lambda: nn.Threshold(0.1, 2.0), (2, 5)),
+    "max-pool-3d": (lambda: nn.MaxPool3d(2, stride=1, padding=1, dilation=2, ceil_mode=True), (1, 2, 4, 5, 4)),
+    "adaptive-max-pool-1d": (lambda: nn.AdaptiveMaxPool1d(3), (2, 2, 7)),
+    "adaptive-max-pool-3d": (lambda: nn.AdaptiveMaxPool3d((2, 1, 3)), (1, 2, 4, 3, 5)),
+    "dropout-1d": (lambda: nn.Dropout1d(0.3), (2, 3, 4)),
+    "dropout-2d": (lambda: nn.Dropout2d(0.3), (2, 3, 4, 4)),
+    "dropout-3d": (lambda: nn.Dropout3d(0.3), (2, 3, 2, 2, 2)),
+    "alpha-dropout": (lambda: nn.AlphaDropout(0.2), (2, 5)),
+    "feature-alpha-dropout": (lambda: nn.FeatureAlphaDropout(0.2), (2, 3, 4)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LAYERS))
+def test_each_layer_form_becomes_a_twin_with_equal_outputs_and_gradients(torch, case):
+    """A layer's hyper-parameters all reach its twin: Conv2d(padding_mode='reflect') became a zero-padded torch
+    Conv2d, whose outputs differed by up to 1.06 silently."""
+    make, shape = LAYERS[case]
+    tg.manual_seed(3)
+    model = nn.Sequential(make()).eval()
+    twin = to_torch(model, np.zeros(shape, np.float32))
+    assert repr(twin[0]) == repr(model[0])  # every hyper-parameter reached the twin (reprs are PyTorch's)
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal(shape).astype(np.float32)
+    _grads_agree(torch, model, twin, x, rng.standard_normal(model(tg.Tensor(x)).shape).astype(np.float32))

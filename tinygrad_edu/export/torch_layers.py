@@ -18,7 +18,8 @@ def _bias(m: Any) -> bool:
 
 def _conv(cls: type) -> Factory:
     def make(m: Any) -> torch.nn.Module:
-        return cls(m.in_channels, m.out_channels, m.kernel_size, m.stride, m.padding, m.dilation, m.groups, _bias(m))
+        return cls(m.in_channels, m.out_channels, m.kernel_size, m.stride, m.padding, m.dilation, m.groups, _bias(m),
+                   m.padding_mode)
     return make
 
 
@@ -90,6 +91,19 @@ FACTORIES: dict[type, Factory] = {
     nn.LogSigmoid: lambda m: torch.nn.LogSigmoid(),
     nn.Hardtanh: _same_args(torch.nn.Hardtanh, "min_val", "max_val"),
     nn.ReLU6: lambda m: torch.nn.ReLU6(),
+    nn.PReLU: _same_args(torch.nn.PReLU, "num_parameters", "init"),
+    nn.Hardswish: lambda m: torch.nn.Hardswish(),
+    nn.Hardsigmoid: lambda m: torch.nn.Hardsigmoid(),
+    nn.Threshold: _same_args(torch.nn.Threshold, "threshold", "value"),
+    nn.MaxPool3d: _same_args(torch.nn.MaxPool3d, "kernel_size", "stride", "padding", "dilation", "return_indices",
+                             "ceil_mode"),
+    nn.AdaptiveMaxPool1d: _same_args(torch.nn.AdaptiveMaxPool1d, "output_size", "return_indices"),
+    nn.AdaptiveMaxPool3d: _same_args(torch.nn.AdaptiveMaxPool3d, "output_size", "return_indices"),
+    nn.Dropout1d: _same_args(torch.nn.Dropout1d, "p"),
+    nn.Dropout2d: _same_args(torch.nn.Dropout2d, "p"),
+    nn.Dropout3d: _same_args(torch.nn.Dropout3d, "p"),
+    nn.AlphaDropout: _same_args(torch.nn.AlphaDropout, "p"),
+    nn.FeatureAlphaDropout: _same_args(torch.nn.FeatureAlphaDropout, "p"),
 }
 
 

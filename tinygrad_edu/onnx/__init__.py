@@ -9,7 +9,7 @@ buffers are initializers under their state-dict names ("c1.weight", "bn1.running
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 OPSET = 17
 
@@ -64,6 +64,20 @@ def _emit(builder: Any, call: Any, live: set[int]) -> None:
         _emit(builder, step, live)
 
 
+def _one_node(model: Any, traced: Any) -> Callable[[Any], bool]:
+    """Whether a module call becomes one ONNX node (its rule, tried on a scratch builder, takes it): its insides
+    (ELU's mask, max pooling's winners) are then not exported, so check_static need not compare them."""
+    from ..graph import parameter_names
+    from .builder import Builder
+    from .modules import RULES
+
+    def whole(call: Any) -> bool:
+        rule = RULES.get(type(call.module))
+        return (rule is not None and not call.module._forward_hooks
+                and rule(Builder(parameter_names(model), traced.outputs), call))
+    return whole
+
+
 def to_model(model: Any, example_input: Any, opset: int = OPSET) -> Any:
     """The ONNX ModelProto of `model` traced on `example_input` (checked by onnx.checker)."""
     onnx = _require_onnx()
@@ -75,7 +89,7 @@ def to_model(model: Any, example_input: Any, opset: int = OPSET) -> Any:
         raise ValueError(f"onnx.export: this exporter writes ONNX opset {OPSET} (got opset={opset}); every ONNX "
                          "Runtime since 1.14 and PyTorch's ONNX tools read it")
     traced = trace(model, example_input, "onnx.export")
-    check_static(model, traced, "onnx.export")
+    check_static(model, traced, "onnx.export", _one_node(model, traced))
     builder = Builder(parameter_names(model), traced.outputs)
     names = ["input"] if len(traced.inputs) == 1 else [f"input{k}" for k in range(len(traced.inputs))]
     for name, t in zip(names, traced.inputs):

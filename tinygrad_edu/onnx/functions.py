@@ -66,10 +66,11 @@ def _pool(b: Builder, op: str, x: str, axes: tuple, fill: float, scope: str, out
     attrs = pool_attrs(axes)
     if all(p < a.k for p, a in zip(attrs["pads"], axes + axes)):
         return b.node(op, [x], scope, out, **attrs, **extra)
-    pads = b.ints([0, 0] + attrs["pads"][:2] + [0, 0] + attrs["pads"][2:], f"{scope}.pads")
+    n = len(axes)
+    pads = b.ints([0, 0] + attrs["pads"][:n] + [0, 0] + attrs["pads"][n:], f"{scope}.pads")
     padded = b.node("Pad", [x, pads, b.constant(np.asarray(fill, dtype=np.float32), f"{scope}.fill")], scope,
                     mode="constant")
-    attrs["pads"] = [0, 0, 0, 0]
+    attrs["pads"] = [0] * (2 * n)
     return b.node(op, [padded], scope, out, **attrs, **extra)
 
 

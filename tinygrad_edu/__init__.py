@@ -47,6 +47,18 @@ from .ops.linalg_extra import (addbmm, addmm, addmv, aminmax, baddbmm, count_non
 from .ops.activation import erf
 from .ops.error_functions import erfc, erfinv
 from .tensor import Tensor
+# the default dtype, print options, more creation and random functions, tg.Generator, global switches, predicates
+# and dtype questions (defaults.py, print_options.py, creation_random.py, rng_state.py, global_modes.py, dtype_utils.py)
+from .defaults import get_default_dtype, set_default_dtype
+from .print_options import get_printoptions, set_printoptions
+from .rng_state import Generator
+from .creation_random import (as_tensor, asarray, bernoulli, empty_strided, get_rng_state, initial_seed, logspace,
+                              multinomial, normal, poisson, randint_like, randperm, scalar_tensor, seed, set_rng_state)
+from .global_modes import (are_deterministic_algorithms_enabled, get_num_threads, inference_mode,
+                           is_deterministic_algorithms_warn_only_enabled, is_inference_mode_enabled, set_num_threads,
+                           use_deterministic_algorithms)
+from .dtype_utils import (can_cast, is_complex, is_floating_point, is_nonzero, is_same_size, is_signed, numel,
+                          promote_types, result_type)
 # torch.channel_shuffle and torch.rms_norm (the same signatures as their F.* forms)
 from .ops.channel_shuffle import channel_shuffle
 from .ops.rms_norm import rms_norm
@@ -72,6 +84,10 @@ int16 = short = np.dtype(np.int16)
 int8 = np.dtype(np.int8)
 uint8 = np.dtype(np.uint8)
 bool = np.dtype(np.bool_)
+# more dtype names torch users write, where NumPy has the type (no tg.bfloat16: NumPy has none, see __getattr__)
+uint16, uint32, uint64 = np.dtype(np.uint16), np.dtype(np.uint32), np.dtype(np.uint64)
+complex64 = cfloat = np.dtype(np.complex64)
+complex128 = cdouble = np.dtype(np.complex128)
 
 _submodules = {"functional", "nn", "optim", "data", "utils", "symbolic", "viz", "inspect", "autograd",
                "onnx", "export"}  # onnx, export: handing models to other engines (issue 15)
@@ -108,6 +124,9 @@ def __getattr__(name: str) -> Any:
     """Import the heavier submodules (viz, symbolic, ...) on first use."""
     if name in _submodules:
         return importlib.import_module(f".{name}", __name__)
+    if name == "bfloat16":
+        raise AttributeError("module 'tinygrad_edu' has no attribute 'bfloat16': NumPy, which holds the numbers "
+                             "here, has no bfloat16 dtype; use tg.float16 or tg.float32")
     raise AttributeError(f"module 'tinygrad_edu' has no attribute {name!r}")
 
 

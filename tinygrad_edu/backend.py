@@ -11,6 +11,7 @@ from .lazy_sympy import is_sympy, sympy
 
 from .numeric_erf import erf as _erf_numeric
 
+#: the default floating-point dtype; its one home, read at call time (defaults.set_default_dtype changes it)
 DEFAULT_FLOAT = np.dtype(np.float32)
 
 
@@ -47,6 +48,8 @@ def _python_dtype(inferred: np.dtype) -> np.dtype:
     ints become int64, bools stay bool."""
     if inferred.kind == "f":
         return DEFAULT_FLOAT
+    if inferred.kind == "c":
+        return _default_complex()
     if inferred.kind in "iu":
         return np.dtype(np.int64)
     return inferred
@@ -159,8 +162,13 @@ def _number_dtype(value: Any) -> np.dtype:
     if isinstance(value, (int, np.integer)):
         return np.dtype(np.int64)
     if isinstance(value, complex) or isinstance(value, np.complexfloating):
-        return np.dtype(np.complex64)
+        return _default_complex()
     return DEFAULT_FLOAT
+
+
+def _default_complex() -> np.dtype:
+    """The complex partner of the default float (set_default_dtype): complex128 for float64, else complex64."""
+    return np.dtype(np.complex128) if DEFAULT_FLOAT == np.float64 else np.dtype(np.complex64)
 
 
 def scalar_like(value: Any, like: np.ndarray) -> np.ndarray:

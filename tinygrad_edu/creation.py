@@ -8,18 +8,29 @@ from typing import Any, Optional
 import numpy as np
 from .lazy_sympy import is_sympy
 
-from .backend import DEFAULT_FLOAT
+from . import backend
 from .errors import ShapeError
 from .ops.args import check_size, check_view, dtype as _dtype_arg, integer, number
+from .rng_state import Generator
 from .tensor import Tensor
 
-_generator = np.random.default_rng()
+#: the global generator (torch.default_generator); reseeded in place, so get_rng_state/set_rng_state reach it
+_generator = Generator()
 
 
-def manual_seed(seed: int) -> None:
-    """Seed the generator behind randn/rand, dropout, initialisation and shuffling."""
-    global _generator
-    _generator = np.random.default_rng(seed)
+def manual_seed(seed: int) -> Generator:
+    """Seed the generator behind randn/rand, dropout, initialisation and shuffling (returns it, as torch's)."""
+    return _generator.manual_seed(seed)
+
+
+def rng(op: str, generator: Any) -> np.random.Generator:
+    """The generator a draw of op uses: the global one, or the `generator=` given (a tg.Generator or any
+    numpy.random.Generator); anything else is a TypeError naming op."""
+    if generator is None:
+        return _generator
+    if not isinstance(generator, np.random.Generator):
+        raise TypeError(f"{op}: argument 'generator' must be a tg.Generator, not {type(generator).__name__}")
+    return generator
 
 
 def generator() -> np.random.Generator:
@@ -34,7 +45,7 @@ def random_source(source: Any = None) -> np.random.Generator:
     return np.random.default_rng(source)
 
 
-def _shape(shape: tuple[Any, ...], op: str = "zeros", dtype: Any = DEFAULT_FLOAT) -> tuple[int, ...]:
+def _shape(shape: tuple[Any, ...], op: str = "zeros", dtype: Any = None) -> tuple[int, ...]:
     """The sizes of `f(2, 3)` or `f((2, 3))`: ints ≥ 0 (TypeError/ShapeError naming the op), and an array the
     machine can hold (AllocationError with the byte count, before NumPy tries)."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
@@ -42,13 +53,13 @@ def _shape(shape: tuple[Any, ...], op: str = "zeros", dtype: Any = DEFAULT_FLOAT
     sizes = tuple(integer(op, "size", s) for s in shape)
     if any(n < 0 for n in sizes):
         raise ShapeError(f"{op}: negative dimension {min(sizes)} in size {sizes}")
-    check_size(op, sizes, dtype)
+    check_size(op, sizes, backend.DEFAULT_FLOAT if dtype is None else dtype)
     return sizes
 
 
 def _dtype(dtype: Any, op: str = "zeros") -> np.dtype:
     dtype = _dtype_arg(op, dtype)
-    return DEFAULT_FLOAT if dtype is None else dtype
+    return backend.DEFAULT_FLOAT if dtype is None else dtype
 
 
 def _made(op: str, shape: tuple, dtype: Any, make) -> np.ndarray:
@@ -93,13 +104,15 @@ def _random(op: str, shape: tuple, dtype: Any, draw) -> np.ndarray:
     return draw(_shape(shape, op, kind)).astype(kind)
 
 
-def randn(*shape: Any, requires_grad: bool = False, dtype: Any = None, name: Optional[str] = None) -> Tensor:
-    data = _random("randn", shape, dtype, _generator.standard_normal)
+def randn(*shape: Any, requires_grad: bool = False, dtype: Any = None, name: Optional[str] = None,
+          generator: Any = None) -> Tensor:
+    data = _random("randn", shape, dtype, rng("randn", generator).standard_normal)
     return Tensor(data, requires_grad=requires_grad, name=name)
 
 
-def rand(*shape: Any, requires_grad: bool = False, dtype: Any = None, name: Optional[str] = None) -> Tensor:
-    data = _random("rand", shape, dtype, _generator.random)
+def rand(*shape: Any, requires_grad: bool = False, dtype: Any = None, name: Optional[str] = None,
+         generator: Any = None) -> Tensor:
+    data = _random("rand", shape, dtype, rng("rand", generator).random)
     return Tensor(data, requires_grad=requires_grad, name=name)
 
 
@@ -145,7 +158,8 @@ def randn_like(input: Any, dtype: Any = None, requires_grad: bool = False) -> Te
     return Tensor(_random("randn_like", (shape,), kind, _generator.standard_normal), requires_grad=requires_grad)
 
 
-def randint(*args: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def randint(*args: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
+            generator: Any = None) -> Tensor:
     """Uniform integers in [low, high): randint(high, size) or randint(low, high, size); int64 by default."""
     if size is None and args and isinstance(args[-1], (tuple, list)):
         args, size = args[:-1], args[-1]
@@ -156,7 +170,7 @@ def randint(*args: Any, size: Any = None, dtype: Any = None, requires_grad: bool
     if low >= high:
         raise ShapeError(f"randint: expects low < high, got low={low} >= high={high}")
     kind = np.dtype(np.int64) if dtype is None else _dtype(dtype, "randint")
-    data = _generator.integers(low, high, _shape(tuple(size), "randint", kind), dtype=np.int64)
+    data = rng("randint", generator).integers(low, high, _shape(tuple(size), "randint", kind), dtype=np.int64)
     return Tensor(data.astype(kind), requires_grad=requires_grad)
 
 
@@ -182,7 +196,7 @@ def arange(start: Any = 0, end: Any = None, step: Any = 1, dtype: Any = None, re
     kind = _dtype_arg("arange", dtype)
     if kind == bool:
         raise TypeError("arange: dtype bool is not supported, as in PyTorch")
-    kind = kind if kind is not None else (DEFAULT_FLOAT if floating else np.dtype(np.int64))
+    kind = kind if kind is not None else (backend.DEFAULT_FLOAT if floating else np.dtype(np.int64))
     count = max(0, int(np.ceil((end - start) / step)))
     check_size("arange", (count,), np.float64 if floating else np.int64)
     data = np.arange(start, end, step, dtype=np.float64 if floating else np.int64)[:count].astype(kind)
@@ -226,7 +240,7 @@ def _fill_dtype(value: Any) -> np.dtype:
         return np.dtype(bool)
     if isinstance(value, (int, np.integer)):
         return np.dtype(np.int64)
-    return DEFAULT_FLOAT
+    return backend.DEFAULT_FLOAT
 
 
 def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:

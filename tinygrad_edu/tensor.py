@@ -136,16 +136,17 @@ class Tensor:
         return self.shape[0]
 
     def __repr__(self) -> str:
-        extra = ""
+        """torch's repr (print_options.py: precision, summarising, line width, dtype shown unless the default)."""
+        from .print_options import tensor_repr
+
+        extra = []
         if self._ctx is not None:
-            extra = f", grad_fn={self._ctx.name}"
+            extra.append(f"grad_fn={self._ctx.name}")
         elif self.requires_grad:
-            extra = ", requires_grad=True"
+            extra.append("requires_grad=True")
         if self.name:
-            extra += f", name={self.name!r}"
-        body = np.array2string(self.data, separator=", ", prefix="tensor(")
-        dtype = "" if self.dtype in (np.float32, object) else f", dtype={self.dtype}"
-        return f"tensor({body}{dtype}{extra})"
+            extra.append(f"name={self.name!r}")
+        return tensor_repr(self.data, extra)
 
     def __bool__(self) -> bool:
         if self.data.size != 1:
@@ -762,7 +763,6 @@ class Tensor:
     # ---- end of utility methods ----
 
 
-
 from . import autograd as _autograd, backward_pass as _backward_pass  # noqa: E402
 from . import ops  # noqa: E402  (ops need Tensor defined first)
 from . import tensor_math  # noqa: E402
@@ -770,3 +770,10 @@ from . import tensor_math  # noqa: E402
 _autograd._Tensor = _backward_pass._Tensor = Tensor
 for _name in tensor_math.METHODS:  # torch.Tensor's math methods (tensor_math.py)
     setattr(Tensor, _name, getattr(tensor_math, _name))
+
+
+# ---- torch's creation/random functions and global modes as methods (creation_random.py, global_modes.py) ----
+from . import creation_random as _creation_random, global_modes as _global_modes  # noqa: E402
+
+Tensor.multinomial, Tensor.is_inference = _creation_random.multinomial_method, _global_modes.is_inference
+# ---- end of creation/random methods and global modes ----

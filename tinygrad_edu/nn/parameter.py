@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import DEFAULT_FLOAT
+from .. import backend
 from ..errors import DtypeError
 from ..tensor import Tensor
 
@@ -18,7 +18,7 @@ class Parameter(Tensor):
 
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
         if data is None:
-            data = np.empty(0, DEFAULT_FLOAT)
+            data = np.empty(0, backend.DEFAULT_FLOAT)
         if not isinstance(data, (Tensor, np.ndarray)):  # PyTorch: Parameter(data) takes a tensor
             raise TypeError(f"Parameter: data must be a Tensor (or a NumPy array), got {type(data).__name__}")
         data = data.data if isinstance(data, Tensor) else data

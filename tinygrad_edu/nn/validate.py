@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ..backend import DEFAULT_FLOAT
+from .. import backend
 from ..device import check_device, device as Device
 from ..errors import ShapeError
 from ..memory import check_allocation
@@ -64,7 +64,7 @@ def is_device(value: Any) -> bool:
 
 def float_dtype(layer: str, dtype: Any) -> np.dtype:
     """The layer's parameter dtype: float32 by default (as PyTorch), else the floating-point dtype asked for."""
-    dtype = np.dtype(DEFAULT_FLOAT if dtype is None else dtype)
+    dtype = np.dtype(backend.DEFAULT_FLOAT if dtype is None else dtype)
     if dtype.kind != "f":
         raise TypeError(f"{layer}: parameters must be floating point, got dtype {dtype}")
     return dtype

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import tinygrad_edu as tg
 from tinygrad_edu import backend
 
 # shapes on both sides of relu's row trick: trailing axes of < 64 entries (scalar loop), 64 … 8192 (one row
@@ -51,3 +52,17 @@ def test_relu_on_sympy_values(value):
     a = np.array([x, sympy.Integer(value)], dtype=object)
     out = backend.relu(a)
     assert out[0] == sympy.Max(x, 0) and out[1] == max(value, 0)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("data", [[1j], [1, 2j], 1j, [[1.0, 1j]], [np.complex128(1j)], [np.complex64(1j), 2.0]],
+                         ids=["list", "mixed", "scalar", "nested", "numpy-complex128", "numpy-complex64"])
+def test_python_complex_numbers_get_torchs_default_complex_dtype(torch, data):
+    """tg.tensor([1j]) was complex128 where torch.tensor gives complex64 (the default float's partner)."""
+    assert str(tg.tensor(data).dtype) == str(torch.tensor(data).dtype).removeprefix("torch.")
+
+
+def test_the_legacy_constructor_refuses_complex_numbers_as_torch():
+    """torch.Tensor([1j]) is a TypeError ("must be real number, not complex"), not a silently real tensor."""
+    with pytest.raises(TypeError, match="real number"):
+        tg.Tensor([1j])

@@ -34,7 +34,10 @@ def as_array(data: Any, dtype: Any = None, infer: bool = False) -> np.ndarray:
         arr = np.asarray(data)
         if arr.dtype == object or _holds_sympy(data):
             arr = _object_array(data)
-        elif dtype is None and arr.dtype.kind in "biuf":
+        elif dtype is None and arr.dtype.kind in "biufc":
+            if arr.dtype.kind == "c" and not infer:
+                raise TypeError("Tensor: must be real number, not complex (as torch.Tensor); use "
+                                "tg.tensor(data) for a complex tensor")
             arr = arr.astype(_inferred_dtype(data, arr.dtype) if infer else DEFAULT_FLOAT, copy=False)
     if dtype is not None:
         dtype = np.dtype(dtype)

@@ -239,3 +239,18 @@ def test_clip_grad_norm_deprecated_name_warns():
     with pytest.warns(FutureWarning):
         U.clip_grad_norm(p, 1.0)
     np.testing.assert_allclose(np.linalg.norm(p.grad.data), 1.0, rtol=1e-5)
+
+
+@pytest.mark.torch
+def test_the_norm_of_no_gradients_has_the_default_dtype_as_torch(torch):
+    """get_total_norm([]) / clip_grad_norm_ of parameters without gradients: 0 in the default dtype (float64 after
+    set_default_dtype(float64), as torch; it was always float32)."""
+    tg.set_default_dtype(tg.float64)
+    torch.set_default_dtype(torch.float64)
+    try:
+        ours = tg.nn.utils.clip_grad_norm_([tg.nn.Parameter(tg.zeros(2))], 1.0)
+        theirs = torch.nn.utils.clip_grad_norm_([torch.nn.Parameter(torch.zeros(2))], 1.0)
+    finally:
+        tg.set_default_dtype(tg.float32)
+        torch.set_default_dtype(torch.float32)
+    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.") == "float64"

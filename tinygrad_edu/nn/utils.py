@@ -11,6 +11,7 @@ from typing import Any, Iterable, Union
 
 import numpy as np
 
+from .. import backend
 from ..autograd import no_grad
 from ..errors import ShapeError
 from ..ops import cat, norm, stack
@@ -43,7 +44,7 @@ def get_total_norm(tensors: TensorOrTensors, norm_type: float = 2.0, error_if_no
     p = float(norm_type)
     with no_grad(), np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # ∞, NaN silently, as PyTorch
         if not items:
-            return Tensor(np.array(0.0, dtype=np.float32))
+            return Tensor(np.array(0.0, dtype=backend.DEFAULT_FLOAT))
         norms = [norm(t, p) for t in items]
         kind = np.result_type(*[n.data.dtype for n in norms])
         total = norm(stack([n.to(kind) for n in norms]), p)

@@ -62,6 +62,8 @@ from .dtype_utils import (can_cast, is_complex, is_floating_point, is_nonzero, i
 # torch.channel_shuffle and torch.rms_norm (the same signatures as their F.* forms)
 from .ops.channel_shuffle import channel_shuffle
 from .ops.rms_norm import rms_norm
+# torch.save / torch.load: PyTorch's .pt checkpoint format, read without running pickle code (torch_format.py)
+from .torch_format import load, save
 # torch.autograd.functional (jacobian, hessian, vjp, jvp, hvp, vhp): autograd.py is a module, not a package, so it
 # cannot hold a submodule file; the code lives in autograd_functional.py and is registered here as the attribute
 # `autograd.functional` and under its dotted name in sys.modules, so `tg.autograd.functional.jacobian`,

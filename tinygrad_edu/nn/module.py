@@ -501,7 +501,13 @@ class Module:
     def load(self, path: Union[str, Path], strict: bool = True) -> "Module":
         """Read a .npz written by save() (the same path works, with or without ".npz"): every member's shape,
         dtype and sizes are checked against the model before any data is decompressed; pickles, wrong keys,
-        wrong shapes or overflowing values fail and leave the model unchanged."""
+        wrong shapes or overflowing values fail and leave the model unchanged. A torch.save(model.state_dict())
+        file (.pt) is recognised by its content and read with tg.load."""
+        from ..torch_format import is_torch_file, state_dict_from_file
+
+        if Path(path).is_file() and is_torch_file(path):  # a torch.save(state_dict) file (torch_format.py)
+            self.load_state_dict(state_dict_from_file(path, type(self).__name__), strict)
+            return self
         entries = list(self._state_entries())
         model = OrderedDict((key, t) for key, _, _, t in entries)
         optional = {key for key, module, name, _ in entries if module._missing_key_ok(name)}

@@ -264,3 +264,21 @@ def test_file_objects_and_map_location(torch):
     tg.save({"w": tg.ones(2)}, out)
     out.seek(0)
     assert torch.load(out, weights_only=True)["w"].tolist() == [1.0, 1.0]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("suffix", [".pt", ".pth"])
+def test_module_save_writes_torchs_format_for_its_suffixes(torch, tmp_path, suffix):
+    """model.save("m.pt") wrote an .npz named m.pt.npz, which torch.load cannot read; by its suffix it is now the
+    torch file a PyTorch user expects, read back by model.load and by torch.load(weights_only=True)."""
+    tg.manual_seed(0)
+    model = tg.nn.Sequential(tg.nn.Conv2d(1, 2, 3), tg.nn.BatchNorm2d(2))
+    path = model.save(tmp_path / f"m{suffix}")
+    assert path == tmp_path / f"m{suffix}" and path.is_file()
+    theirs = torch.load(path, weights_only=True)
+    assert list(theirs) == list(model.state_dict())
+    for key, t in model.state_dict().items():
+        np.testing.assert_array_equal(theirs[key].numpy(), t.data)
+    fresh = tg.nn.Sequential(tg.nn.Conv2d(1, 2, 3), tg.nn.BatchNorm2d(2)).load(path)
+    for key, t in fresh.state_dict().items():
+        np.testing.assert_array_equal(t.data, model.state_dict()[key].data)

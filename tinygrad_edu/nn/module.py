@@ -495,7 +495,8 @@ class Module:
 
     def save(self, path: Union[str, Path]) -> Path:
         """Write the state dict as an uncompressed .npz of plain arrays (no pickle; ".npz" is appended to a
-        name without it, as numpy.savez does); returns the path written."""
+        name without it, as numpy.savez does), or by suffix as .safetensors or as PyTorch's .pt/.pth (what
+        torch.load reads); returns the path written."""
         return save_state(self.state_dict(), path, type(self).__name__)
 
     def load(self, path: Union[str, Path], strict: bool = True) -> "Module":

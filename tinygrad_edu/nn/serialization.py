@@ -4,6 +4,7 @@ so a small file that declares a huge array is refused instead of inflated. Also 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 import os
 import zipfile
 from pathlib import Path
@@ -67,6 +68,11 @@ def save_state(state: Mapping[str, Tensor], path: Union[str, Path], owner: str) 
         from .safetensors_io import save_safetensors
 
         return save_safetensors(state, path, owner)
+    if Path(path).suffix in (".pt", ".pth"):  # PyTorch's own checkpoint format, as torch.save (torch_format.py)
+        from ..torch_format import save
+
+        save(OrderedDict(state), path)
+        return Path(path)
     path = Path(path)
     if path.suffix != ".npz":
         path = path.with_name(path.name + ".npz")

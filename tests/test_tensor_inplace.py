@@ -406,3 +406,18 @@ def test_overlaps_itself_says_whether_two_entries_share_memory(dims):
     view = np.lib.stride_tricks.as_strided(base, shape, strides)
     offsets = {sum(i * s for i, s in zip(index, strides)) for index in np.ndindex(*shape)}
     assert overlaps_itself(view) == (len(offsets) < view.size)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("call", [lambda m: m.tensor([True, False]).neg_(), lambda m: -m.tensor([True]),
+                                  lambda m: m.zeros(2).fill_(None), lambda m: m.zeros(2).fill_("a"),
+                                  lambda m: m.zeros(2).fill_(m.zeros(2))],
+                         ids=["neg_-bool", "minus-bool", "fill_-None", "fill_-str", "fill_-1d"])
+def test_bad_values_for_neg_and_fill_refuse_as_torch(torch, call):
+    """fill_(None) filled NaN silently, fill_(a 1-d tensor) filled where torch refuses, -bool_tensor raised NumPy's
+    TypeError naming no op: each raises PyTorch's class, with the op's name."""
+    with pytest.raises(Exception) as theirs:
+        call(torch)
+    with pytest.raises(type(theirs.value)) as ours:
+        call(tg)
+    assert "fill_" in str(ours.value) or "neg" in str(ours.value)

@@ -253,6 +253,13 @@ class Tensor:
         return ops.where(Tensor(np.zeros(self.shape, dtype=bool)), t, values)
 
     def fill_(self, value: Any) -> "Tensor":
+        """Every entry set to value: a number or a 0-d tensor, as PyTorch (None, a string, a 1-d tensor refuse)."""
+        if isinstance(value, (Tensor, np.ndarray)):
+            if value.ndim:
+                raise RuntimeError(f"fill_: only supports a 0-dimension value tensor, but got a tensor of shape "
+                                   f"{tuple(value.shape)}")
+        elif not isinstance(value, (bool, int, float, complex, np.generic)) and not backend.is_sympy(value):
+            raise TypeError(f"fill_: value must be a number or a 0-d tensor, got {type(value).__name__} ({value!r})")
         return self._inplace("fill_", lambda t: self._replaced_by(t, self._lift(value)))
 
     def zero_(self) -> "Tensor":
@@ -685,8 +692,8 @@ class Tensor:
     def clone(self) -> "Tensor":
         return ops.clone(self)
 
-    def contiguous(self) -> "Tensor":
-        return self
+    def contiguous(self, memory_format: Any = None) -> "Tensor":
+        return ops.contiguous(self)
 
     def type_as(self, other: "Tensor") -> "Tensor":
         return ops.cast(self, other.dtype)

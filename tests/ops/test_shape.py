@@ -366,3 +366,20 @@ def test_index_select_on_a_scalar_takes_exactly_one_index(torch):
             torch.index_select(torch.tensor(2.0), 0, torch.tensor(index, dtype=torch.long))
         with pytest.raises(RuntimeError, match="only 1 value"):
             tg.index_select(tg.tensor(2.0), 0, tg.tensor(index, dtype=tg.int64))
+
+
+@pytest.mark.torch
+def test_contiguous_of_a_transposed_view_is_a_contiguous_copy_as_torch(torch):
+    """x.t().contiguous() returned the view itself: stride() was the view's (1, 3), and an
+    in-place change of the result wrote into x (PyTorch: a contiguous copy whose change leaves x)."""
+    results = []
+    for m in (torch, tg):
+        x = m.arange(6.0).reshape(2, 3)
+        y = x.t().contiguous()
+        facts = (tuple(y.stride()), x.contiguous() is x)
+        y.add_(10)
+        results.append((facts, x.tolist(), y.tolist()))
+    assert results[1] == results[0]
+    w = tg.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    (w.t().contiguous() * tg.tensor(np.arange(6.0).reshape(3, 2))).sum().backward()
+    np.testing.assert_array_equal(w.grad.data, np.arange(6.0).reshape(3, 2).T)

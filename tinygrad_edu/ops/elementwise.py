@@ -101,6 +101,9 @@ class Neg(Function):
     rule_latex = r"\delta_x = -\delta"
 
     def forward(ctx, x):
+        if x.dtype == bool:
+            raise RuntimeError("neg: negation (the - operator) of a bool tensor is not supported, as in PyTorch; "
+                               "use ~ or logical_not to invert a mask")
         return -x
 
     def backward(ctx, g):

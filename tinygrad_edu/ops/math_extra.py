@@ -311,10 +311,7 @@ multiply = mul
 
 def neg(input: Any):
     """−input."""
-    x = tensor_arg(input, "neg")
-    if x.dtype == bool:
-        raise RuntimeError("neg: negation of a bool tensor is not supported, as in PyTorch; use ~ or logical_not")
-    return -x
+    return -tensor_arg(input, "neg")
 
 
 negative = neg

@@ -56,9 +56,11 @@ def clone(input: Any):
     return Clone.apply(tensor_arg(input, "clone"))
 
 
-def contiguous(input: Any):
-    """input itself: every array here is usable as it is, as a contiguous tensor is in PyTorch."""
-    return tensor_arg(input, "contiguous")
+def contiguous(input: Any, memory_format: Any = None):
+    """input itself when its memory is in row-major order, else a row-major copy (δ passes unchanged), as PyTorch:
+    the copy's stride() is contiguous and changing it leaves input."""
+    x = tensor_arg(input, "contiguous")
+    return x if x.data.flags.c_contiguous else Clone.apply(x)
 
 
 def cast(input: Any, dtype: Any):

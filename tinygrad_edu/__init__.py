@@ -93,6 +93,11 @@ complex128 = cdouble = np.dtype(np.complex128)
 
 _submodules = {"functional", "nn", "optim", "data", "utils", "symbolic", "viz", "inspect", "autograd",
                "onnx", "export"}  # onnx, export: handing models to other engines (issue 15)
+_submodules.add("linalg")  # tg.linalg, torch.linalg's counterpart
+_submodules.add("special")  # tg.special, torch.special's counterpart (special.py)
+# torch.det, inverse, svd, ... (linalg/torch_forms.py), imported with tg.linalg on first use
+_linalg_functions = {"det", "logdet", "slogdet", "inverse", "pinverse", "matrix_power", "matrix_exp", "cholesky",
+                     "cholesky_solve", "cholesky_inverse", "qr", "svd", "lu", "lu_solve", "lu_unpack"}
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: Any = False, name: Any = None) -> Tensor:
@@ -126,6 +131,8 @@ def __getattr__(name: str) -> Any:
     """Import the heavier submodules (viz, symbolic, ...) on first use."""
     if name in _submodules:
         return importlib.import_module(f".{name}", __name__)
+    if name in _linalg_functions:
+        return getattr(importlib.import_module(".linalg.torch_forms", __name__), name)
     if name == "bfloat16":
         raise AttributeError("module 'tinygrad_edu' has no attribute 'bfloat16': NumPy, which holds the numbers "
                              "here, has no bfloat16 dtype; use tg.float16 or tg.float32")

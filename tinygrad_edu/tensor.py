@@ -784,3 +784,18 @@ from . import creation_random as _creation_random, global_modes as _global_modes
 
 Tensor.multinomial, Tensor.is_inference = _creation_random.multinomial_method, _global_modes.is_inference
 # ---- end of creation/random methods and global modes ----
+
+# ---- linear-algebra methods: t.det(), inverse, svd, ... call tg.linalg's torch forms, imported on first call ----
+def _linalg_method(name: str) -> Any:
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        from .linalg import torch_forms
+        return getattr(torch_forms, name)(self, *args, **kwargs)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"tg.{name}(self, ...) as a method (tinygrad_edu/linalg/torch_forms.py)."
+    return method
+
+
+for _name in ("det", "logdet", "slogdet", "inverse", "pinverse", "matrix_power", "matrix_exp", "cholesky",
+              "cholesky_solve", "cholesky_inverse", "qr", "svd", "lu", "lu_solve"):
+    setattr(Tensor, _name, _linalg_method(_name))
+# ---- end of linear-algebra methods ----

@@ -313,3 +313,47 @@ def test_every_draw_repeats_under_manual_seed_and_a_seeded_generator(name):
 def test_generator_must_be_a_generator(name):
     with pytest.raises(TypeError, match="generator"):
         DRAWS[name](generator=3)
+
+
+# ---- found by the bad-input walk (tests/bad_input/table_creation_random.py) --------------------------------------
+def test_poisson_takes_rates_numpy_refuses():
+    """NumPy's sampler refuses λ ≳ 1e19 ("lam value too large"): there Poisson(λ) = λ + √λ·z, and ∞ stays ∞."""
+    out = tg.poisson(tg.tensor([float("inf"), 1e20, 3e38, 0.0])).numpy()
+    assert out[0] == np.inf and out[3] == 0.0
+    np.testing.assert_allclose(out[1:3], [1e20, 3e38], rtol=1e-6)
+    assert tg.poisson(tg.tensor(3.0)).shape == ()
+
+
+def test_normal_takes_means_dtype_and_an_integer_std_as_torch(torch):
+    pairs = [(np.float16, np.float32), (np.float32, np.float64), (np.float32, np.int64)]
+    for m, s in pairs:
+        ours = tg.normal(tg.Tensor(np.zeros(3, m)), tg.Tensor(np.ones(3, s)))
+        theirs = torch.normal(torch.from_numpy(np.zeros(3, m)), torch.from_numpy(np.ones(3, s)))
+        assert str(ours.dtype) == _name(theirs.dtype)
+    with pytest.raises(RuntimeError, match="normal: expects all elements of std >= 0"):
+        tg.normal(tg.zeros(2), tg.tensor([1.0, float("nan")]))
+    with pytest.raises(RuntimeError, match="normal"):
+        tg.normal(tg.zeros(2), float("nan"))
+
+
+@pytest.mark.parametrize("dtype, low, high", [("bool", 0, 5), ("uint8", 0, 300), ("uint8", -3, -1), ("int32", 0, 2**40)])
+def test_randint_like_bounds_must_fit_the_dtype_as_torch(torch, dtype, low, high):
+    with pytest.raises(RuntimeError, match="out of bounds"):
+        torch.randint_like(torch.zeros(3), low, high, dtype=getattr(torch, dtype))
+    with pytest.raises(RuntimeError, match="randint_like: .* out of bounds"):
+        tg.randint_like(tg.zeros(3), low, high, dtype=getattr(tg, dtype))
+    assert set(tg.randint_like(tg.zeros(50), 2, dtype=tg.bool).tolist()) <= {False, True}
+
+
+def test_conversions_name_their_op():
+    for call, op in ((lambda: tg.as_tensor(None), "as_tensor"), (lambda: tg.asarray("abc"), "asarray"),
+                     (lambda: tg.logspace("x", 2.0, 5), "logspace"), (lambda: tg.logspace(0.0, 2.0, -1), "logspace"),
+                     (lambda: tg.empty_strided(None, (1,)), "empty_strided")):
+        with pytest.raises((TypeError, RuntimeError), match=rf"^{op}:"):
+            call()
+    with pytest.raises(TypeError, match="asarray: argument 'copy'"):
+        tg.asarray([1.0], copy="yes")
+    with pytest.raises(TypeError, match="multinomial: argument 'replacement'"):
+        tg.multinomial(tg.ones(5), 8, replacement=None)
+    with pytest.raises(RuntimeError, match="multinomial: invalid multinomial distribution"):
+        tg.multinomial(tg.zeros(0), 2, True)

@@ -121,3 +121,10 @@ def test_bad_dtype_arguments_are_type_errors(torch, call):
 def test_ndarrays_are_accepted_where_torch_takes_tensors():
     assert tg.numel(np.ones((2, 5))) == 10 and tg.result_type(np.ones(2, np.int32), 1.5) == tg.float32
     assert tg.is_same_size(np.ones(3), tg.ones(3)) and not tg.is_complex(np.ones(1))
+
+
+def test_a_bad_dtype_names_its_argument():
+    with pytest.raises(TypeError, match="promote_types: argument 'type2'"):
+        tg.promote_types(tg.int64, "float")
+    with pytest.raises(TypeError, match="can_cast: argument 'to'"):
+        tg.can_cast(tg.int64, 3)

@@ -149,6 +149,8 @@ def test_set_num_threads_refuses_bad_counts(torch, bad, error):
             torch.set_num_threads(bad)
     with pytest.raises(error, match="set_num_threads"):
         tg.set_num_threads(bad)
+    with pytest.raises(RuntimeError, match="set_num_threads"):  # torch's class for every bad count
+        tg.set_num_threads(bad)
 
 
 def test_num_threads_is_a_positive_int():

@@ -70,11 +70,11 @@ def test_bad_seeds_are_refused_with_the_ops_name(seed, error):
 def test_bad_states_are_refused_as_torch_refuses(torch):
     with pytest.raises(TypeError):
         torch.set_rng_state(torch.zeros(3))
-    with pytest.raises(TypeError, match="set_state: RNG state must be a uint8"):
+    with pytest.raises(TypeError, match="set_rng_state: RNG state must be a uint8"):
         tg.set_rng_state(tg.zeros(3))
     with pytest.raises(RuntimeError):
         torch.set_rng_state(torch.zeros(3, dtype=torch.uint8))
-    with pytest.raises(RuntimeError, match="set_state: expected an RNG state of 45 bytes"):
+    with pytest.raises(RuntimeError, match="set_rng_state: expected an RNG state of 45 bytes"):
         tg.set_rng_state(tg.zeros(3, dtype=tg.uint8))
 
 

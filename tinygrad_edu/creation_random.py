@@ -12,14 +12,20 @@ import numpy as np
 from . import backend, creation
 from .device import check_device
 from .errors import DtypeError, ShapeError
-from .ops.args import check_size, dtype as dtype_arg, integer, number
+from .ops.args import check_size, dtype as dtype_arg, flag, integer, number
 from .tensor import Tensor
 
 
 # ---- creation ------------------------------------------------------------------------------------------------
-def _tensor(data: Any, **kwargs: Any) -> Tensor:
-    """tg.tensor (defined in the package's __init__, which imports this module)."""
-    return sys.modules[__package__].tensor(data, **kwargs)
+def _tensor(op: str, data: Any, **kwargs: Any) -> Tensor:
+    """tg.tensor (defined in the package's __init__, which imports this module), its errors naming op."""
+    try:
+        return sys.modules[__package__].tensor(data, **kwargs)
+    except (TypeError, ValueError, RuntimeError) as err:
+        message = str(err)
+        if not message.startswith("tensor:"):
+            raise
+        raise type(err)(f"{op}:{message[len('tensor:'):]}") from None
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -28,10 +34,16 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     check_device("as_tensor", device)
     kind = dtype_arg("as_tensor", dtype)
     if isinstance(data, Tensor):
-        return data if kind is None or kind == data.dtype else data.to(kind)
+        if kind is None or kind == data.dtype:
+            return data
+        check_size("as_tensor", data.shape, kind)
+        return data.to(kind)
     if isinstance(data, np.ndarray):
-        return Tensor(data if kind is None or kind == data.dtype else data.astype(kind))
-    return _tensor(data, dtype=kind)
+        if kind is None or kind == data.dtype:
+            return Tensor(data)
+        check_size("as_tensor", data.shape, kind)
+        return Tensor(data.astype(kind))
+    return _tensor("as_tensor", data, dtype=kind)
 
 
 def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: Optional[bool] = None,
@@ -40,6 +52,8 @@ def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: Optional[b
     copy=False refuses (ValueError) where a copy would be needed."""
     check_device("asarray", device)
     kind = dtype_arg("asarray", dtype)
+    copy = None if copy is None else flag("asarray", "copy", copy)
+    requires_grad = False if requires_grad is None else flag("asarray", "requires_grad", requires_grad)  # as torch
     source = obj.data if isinstance(obj, Tensor) else obj
     shareable = isinstance(source, np.ndarray) and (kind is None or kind == source.dtype)
     if copy is False and not shareable:
@@ -49,7 +63,9 @@ def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: Optional[b
         return obj
     if shareable:
         return Tensor(source.copy() if copy else source, requires_grad=requires_grad)
-    return _tensor(source, dtype=kind, requires_grad=requires_grad)
+    if isinstance(source, np.ndarray):
+        check_size("asarray", source.shape, source.dtype if kind is None else kind)
+    return _tensor("asarray", source, dtype=kind, requires_grad=requires_grad)
 
 
 def scalar_tensor(s: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -65,8 +81,16 @@ def scalar_tensor(s: Any, dtype: Any = None, device: Any = None, requires_grad: 
 def logspace(start: Any, end: Any, steps: int, base: float = 10.0, dtype: Any = None,
              requires_grad: bool = False) -> Tensor:
     """base^linspace(start, end, steps): `steps` points evenly spaced on a log scale (torch.logspace)."""
+    for name, value in (("start", start), ("end", end)):
+        number("logspace", name, creation._number(value))
     number("logspace", "base", base)
+    steps = integer("logspace", "steps", steps)
+    if steps < 0:
+        raise ShapeError(f"logspace: the number of steps must be non-negative, got {steps}")
     kind = dtype_arg("logspace", dtype)
+    if kind == bool:
+        raise DtypeError("logspace: dtype bool is not supported, as in PyTorch (base^x is a number, not a truth value)")
+    check_size("logspace", (steps,), np.float64)
     exponents = creation.linspace(start, end, steps, dtype=np.float64)
     values = np.power(np.float64(base), exponents.data)
     return Tensor(values.astype(backend.DEFAULT_FLOAT if kind is None else kind), requires_grad=requires_grad)
@@ -77,8 +101,13 @@ def empty_strided(size: Any, stride: Any, *, dtype: Any = None, device: Any = No
     """A tensor of shape size whose data has the given strides (in elements), zero-filled (torch leaves it
     uninitialised): a view of a buffer just long enough, as torch.empty_strided."""
     check_device("empty_strided", device)
+    for name, value in (("size", size), ("stride", stride)):
+        if not isinstance(value, (tuple, list, int, np.integer)) or isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"empty_strided: argument '{name}' must be a tuple of ints, not {type(value).__name__} "
+                            f"({value!r})")
     sizes = creation._shape((size,) if isinstance(size, (int, np.integer)) else tuple(size), "empty_strided")
-    strides = tuple(integer("empty_strided", "stride", v) for v in stride)
+    strides = tuple(integer("empty_strided", "stride", v)
+                    for v in ((stride,) if isinstance(stride, (int, np.integer)) else stride))
     if len(strides) != len(sizes):
         raise ShapeError(f"empty_strided: mismatch in length of strides and shape ({len(strides)} strides for "
                          f"shape {sizes})")
@@ -120,8 +149,8 @@ def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = 
 def _float_or_tensor(op: str, name: str, value: Any) -> Any:
     if isinstance(value, (Tensor, np.ndarray)):
         t = _input(op, value)
-        if t.dtype.kind not in "fO":
-            raise DtypeError(f"{op}: {name} must be a floating-point tensor, got dtype {t.dtype}")
+        if t.dtype.kind not in "biufO":
+            raise DtypeError(f"{op}: {name} must be a real tensor, got dtype {t.dtype}")
         return t
     return float(number(op, name, value))
 
@@ -133,10 +162,18 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
     graph of a mean or std that requires grad, with zero gradients (a sample, not a reparametrised rsample)."""
     check_device("normal", device)
     mean, std = _float_or_tensor("normal", "mean", mean), _float_or_tensor("normal", "std", std)
-    low = std if isinstance(std, float) else std.data.min() if std.dtype != object and std.data.size else 0.0
-    if low < 0:
-        raise ShapeError(f"normal: expects std >= 0.0, but found std {low}")
     tensors = [v for v in (mean, std) if isinstance(v, Tensor)]
+    if tensors and tensors[0].dtype.kind not in "fO":  # the result's dtype; the other tensor may be integer, as torch
+        raise DtypeError(f"normal: {'mean' if tensors[0] is mean else 'std'} must be a floating-point tensor (the "
+                         f"result takes its dtype), got dtype {tensors[0].dtype}")
+    for t in tensors:
+        check_size("normal", t.shape, np.float64)
+    if isinstance(std, float):
+        if not std >= 0:  # NaN too, as torch
+            raise ShapeError(f"normal: expects std >= 0.0, but found std {std}")
+    elif std.dtype != object and std.data.size and not (std.data >= 0).all():
+        raise ShapeError(f"normal: expects all elements of std >= 0.0 (found {np.min(std.data)}"
+                         f"{' and NaN' if np.isnan(std.data).any() else ''})")
     draw = creation.rng("normal", generator).standard_normal
     if not tensors:
         if size is None:
@@ -154,24 +191,27 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
     except ValueError:
         raise ShapeError(f"normal: mean of shape {getattr(mean, 'shape', ())} and std of shape "
                          f"{getattr(std, 'shape', ())} do not broadcast") from None
-    kind = tensors[0].dtype if len(tensors) == 1 else backend.promote_types(tensors[0].dtype, tensors[1].dtype)
-    noise = draw(shape).astype(kind if kind != object else np.float64)
-    values = Tensor((mean.data if isinstance(mean, Tensor) else mean) + (std.data if isinstance(std, Tensor) else std)
-                    * noise)
+    kind = tensors[0].dtype  # as torch: mean's dtype when mean is a tensor, else std's
+    check_size("normal", shape, np.float64)
+    noise = draw(shape)
+    with np.errstate(all="ignore"):
+        data = (mean.data if isinstance(mean, Tensor) else mean) + (std.data if isinstance(std, Tensor) else std) * noise
+    values = Tensor(np.asarray(data).astype(kind if kind != object else data.dtype))
     from .ops import where  # late: ops may still be importing when tensor.py imports this module
 
     for t in tensors:  # zero gradients, never 0·t (0·∞ is NaN): where picks the values everywhere
         if t.requires_grad:
-            values = where(Tensor(np.zeros(shape, dtype=bool)), t, values)
+            values = where(Tensor(np.zeros(shape, dtype=bool)), t.to(kind) if kind != object else t, values)
     return values
 
 
 def bernoulli(input: Any, p: Optional[float] = None, *, generator: Any = None) -> Tensor:
     """0s and 1s in input's dtype, 1 with probability input (or with p everywhere), as torch.bernoulli."""
     t = _input("bernoulli", input)
-    if t.dtype.kind != "f":
+    if p is None and t.dtype.kind != "f":  # with p, input gives only the shape and dtype (integers too, as torch)
         raise DtypeError(f"bernoulli: expected a floating-point tensor of probabilities, got dtype {t.dtype}")
     prob = t.data if p is None else np.float64(number("bernoulli", "p", p))
+    check_size("bernoulli", t.shape, np.float64)
     if np.size(prob) and not ((prob >= 0) & (prob <= 1)).all():
         raise ShapeError(f"bernoulli: expects 0 <= p <= 1, got values in [{np.min(prob)}, {np.max(prob)}]")
     return Tensor((creation.rng("bernoulli", generator).random(t.shape) < prob).astype(t.dtype))
@@ -182,14 +222,20 @@ def multinomial(input: Any, num_samples: int, replacement: bool = False, *, gene
     replacement by the inverse CDF, without it by the top num_samples of p/E (E ~ Exp(1)), torch's own method."""
     t = _input("multinomial", input)
     num_samples = integer("multinomial", "num_samples", num_samples)
+    replacement = flag("multinomial", "replacement", replacement)
     if t.dtype.kind != "f":
         raise DtypeError(f"multinomial: only floating-point dtypes are supported for input, got {t.dtype}")
     if t.ndim not in (1, 2):
         raise ShapeError(f"multinomial: prob_dist must be 1 or 2 dim, got shape {t.shape}")
     if num_samples <= 0:
         raise ShapeError(f"multinomial: cannot sample n_sample <= 0 samples (num_samples={num_samples})")
-    rows = t.data.reshape(-1, t.shape[-1]).astype(np.float64)
-    n = rows.shape[1]
+    n = t.shape[-1]
+    if n == 0:
+        raise ShapeError("multinomial: invalid multinomial distribution (sum of probabilities <= 0): "
+                         f"no categories (shape {t.shape})")
+    check_size("multinomial", t.shape, np.float64)
+    check_size("multinomial", t.shape[:-1] + (num_samples,), np.float64)
+    rows = t.data.reshape(-1, n).astype(np.float64)
     if not replacement and num_samples > n:
         raise ShapeError(f"multinomial: cannot sample n_sample > prob_dist.size(-1) samples without replacement "
                          f"({num_samples} > {n})")
@@ -212,14 +258,28 @@ def multinomial(input: Any, num_samples: int, replacement: bool = False, *, gene
     return Tensor(out.reshape(t.shape[:-1] + (num_samples,)).astype(np.int64))
 
 
+#: rates above which a count is drawn as λ + √λ·z (NumPy's sampler refuses λ ≳ 9.2e18, "lam value too large"; from
+#: 1e15 on, that normal approximation's error is far below float precision)
+_POISSON_MAX = 1e15
+
+
 def poisson(input: Any, generator: Any = None) -> Tensor:
     """Poisson counts with the rates in input, in input's (floating) dtype, as torch.poisson."""
     t = _input("poisson", input)
     if t.dtype.kind != "f":
         raise DtypeError(f"poisson: rates must be a floating-point tensor, got dtype {t.dtype}")
+    check_size("poisson", t.shape, np.float64)
     if t.data.size and not (t.data >= 0).all():
-        raise ShapeError("poisson: invalid Poisson rate, expected rate to be non-negative")
-    return Tensor(creation.rng("poisson", generator).poisson(t.data.astype(np.float64)).astype(t.dtype))
+        raise ShapeError("poisson: invalid Poisson rate, expected rate to be non-negative (NaN neither)")
+    rates = np.asarray(t.data, dtype=np.float64)
+    g = creation.rng("poisson", generator)
+    large = rates > _POISSON_MAX
+    counts = np.asarray(g.poisson(np.where(large, 0.0, rates)), dtype=np.float64)
+    if large.any():
+        with np.errstate(all="ignore"):
+            approx = np.round(rates + np.sqrt(rates) * g.standard_normal(rates.shape))
+            counts = np.where(large, np.where(np.isinf(rates), rates, approx), counts)
+    return Tensor(counts.astype(t.dtype))
 
 
 def randint_like(input: Any, low: int = 0, high: Optional[int] = None, *, dtype: Any = None,
@@ -233,6 +293,12 @@ def randint_like(input: Any, low: int = 0, high: Optional[int] = None, *, dtype:
     if low >= high:
         raise ShapeError(f"randint_like: expects low < high, got low={low} >= high={high}")
     kind = t.dtype if dtype is None else dtype_arg("randint_like", dtype)
+    if kind.kind in "biu":
+        lo, hi = (0, 1) if kind.kind == "b" else (int(np.iinfo(kind).min), int(np.iinfo(kind).max))
+        for what, value in (("from", low), ("to - 1", high - 1)):
+            if not lo <= value <= hi:
+                raise ShapeError(f"randint_like: {what} = {value} is out of bounds for dtype {kind} ([{lo}, {hi}])")
+    check_size("randint_like", t.shape, np.int64)
     data = creation.rng("randint_like", generator).integers(low, high, t.shape, dtype=np.int64)
     return Tensor(data.astype(kind), requires_grad=requires_grad)
 
@@ -260,4 +326,4 @@ def get_rng_state() -> Tensor:
 
 def set_rng_state(new_state: Any) -> None:
     """Restore the global generator to a state from get_rng_state."""
-    creation.generator().set_state(new_state)
+    creation.generator().restore(new_state, "set_rng_state")

@@ -84,7 +84,10 @@ def result_type(tensor1: Any, tensor2: Any) -> np.dtype:
 def _dtype(op: str, name: str, value: Any) -> np.dtype:
     if value is None:
         raise TypeError(f"{op}: argument '{name}' must be a dtype such as tg.float32, not None")
-    return dtype_arg(op, value)
+    try:
+        return dtype_arg(op, value)
+    except TypeError:
+        raise TypeError(f"{op}: argument '{name}' must be a dtype such as tg.float32, not {value!r}") from None
 
 
 def promote_types(type1: Any, type2: Any) -> np.dtype:

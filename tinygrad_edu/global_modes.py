@@ -11,6 +11,7 @@ import weakref
 from typing import Any, Callable, Optional
 
 from . import grad_mode
+from .errors import ArgumentTypeError, ShapeError
 from .tensor import Tensor
 
 
@@ -159,9 +160,10 @@ def set_num_threads(n: int) -> None:
     """Limit NumPy's BLAS to n threads (through threadpoolctl, which must be installed: without it the BLAS thread
     count cannot be changed after NumPy has loaded, so this refuses rather than pretend)."""
     if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"set_num_threads: argument 'n' must be int, not {type(n).__name__} ({n!r})")
-    if n <= 0:
-        raise ValueError(f"set_num_threads: expects a positive integer, got {n}")
+        # both TypeError and RuntimeError (torch's "set_num_threads expects an int")
+        raise ArgumentTypeError(f"set_num_threads: argument 'n' must be int, not {type(n).__name__} ({n!r})")
+    if n <= 0:  # ValueError as before, RuntimeError as torch's
+        raise ShapeError(f"set_num_threads: expects a positive integer, got {n}")
     try:
         import threadpoolctl
     except ImportError:

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ShapeError
+from .errors import ArgumentTypeError, ShapeError
 
 _U64 = 1 << 64
 #: the state's bytes: PCG64's 128-bit state and increment, its buffered 32-bit half-word flag and value, the seed
@@ -20,7 +20,8 @@ STATE_SIZE = sum(n for _, n in _LAYOUT)
 def check_seed(op: str, seed: Any) -> int:
     """torch's seed rule: an int in [−2⁶³, 2⁶⁴ − 1], a negative one taken mod 2⁶⁴ (−1 is 2⁶⁴ − 1, as torch)."""
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"{op}: seed must be an int, got {type(seed).__name__} ({seed!r})")
+        # TypeError, and ValueError as torch's int(seed) of a str
+        raise ArgumentTypeError(f"{op}: seed must be an int, got {type(seed).__name__} ({seed!r})")
     seed = int(seed)
     if not -(1 << 63) <= seed < _U64:
         raise ShapeError(f"{op}: seed must be within the inclusive range [-0x8000_0000_0000_0000, "
@@ -75,14 +76,18 @@ class Generator(np.random.Generator):
 
     def set_state(self, new_state: Any) -> "Generator":
         """Restore a state from get_state (a uint8 Tensor of STATE_SIZE bytes)."""
+        return self.restore(new_state, "set_state")
+
+    def restore(self, new_state: Any, op: str) -> "Generator":
+        """set_state for op (tg.set_rng_state too): its errors name op."""
         from .tensor import Tensor
 
         data = new_state.data if isinstance(new_state, Tensor) else new_state
         if not isinstance(data, np.ndarray) or data.dtype != np.uint8:
-            raise TypeError(f"set_state: RNG state must be a uint8 Tensor (a ByteTensor), got "
+            raise TypeError(f"{op}: RNG state must be a uint8 Tensor (a ByteTensor), got "
                             f"{getattr(data, 'dtype', type(data).__name__)}")
         if data.shape != (STATE_SIZE,):
-            raise ShapeError(f"set_state: expected an RNG state of {STATE_SIZE} bytes (from get_state), got shape "
+            raise ShapeError(f"{op}: expected an RNG state of {STATE_SIZE} bytes (from get_state), got shape "
                              f"{data.shape}")
         raw, values, at = data.tobytes(), {}, 0
         for name, size in _LAYOUT:

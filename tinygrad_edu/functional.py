@@ -113,3 +113,15 @@ from .ops.rms_norm import rms_norm
 from .ops.alpha_dropout import alpha_dropout, feature_alpha_dropout
 from .ops.channel_dropout import dropout3d
 __all__ += ["channel_shuffle", "rms_norm", "alpha_dropout", "feature_alpha_dropout", "dropout3d"]
+from .ops.grid_sample import GRID_SAMPLE_INTERPOLATION_MODES, GRID_SAMPLE_PADDING_MODES, affine_grid, grid_sample
+__all__ += ["affine_grid", "grid_sample"]
+from .ops.pool_with_indices import (adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices,
+                                     adaptive_max_pool3d_with_indices, lp_pool3d, max_pool1d_with_indices,
+                                     max_pool2d_with_indices, max_pool3d_with_indices, max_unpool1d)
+from .ops.activation_random import gumbel_softmax, rrelu
+from .ops.activation_inplace import celu_, elu_, hardtanh_, leaky_relu_, relu_, rrelu_, selu_, threshold_
+from .ops.embedding_bag import embedding_bag
+__all__ += ["max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices",
+            "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices",
+            "max_unpool1d", "lp_pool3d", "rrelu", "gumbel_softmax", "relu_", "elu_", "celu_", "selu_", "leaky_relu_",
+            "hardtanh_", "threshold_", "rrelu_", "embedding_bag"]

@@ -37,6 +37,10 @@ for _op in ("F.adaptive_max_pool2d", "F.spatial_pyramid_pool2d", "F.max_unpool2d
             "nn.AdaptiveMaxPool2d", "nn.SpatialPyramidPool2d", "nn.MaxUnpool2d", "nn.MaxPool1d",
             "F.adaptive_max_pool1d", "nn.AdaptiveMaxPool1d"):
     EXTENSIONS[f"{_op}[input:int64]"] = _INT_MAX
+for _op in ("F.adaptive_max_pool1d_with_indices", "F.adaptive_max_pool2d_with_indices"):
+    EXTENSIONS[f"{_op}[input:int64]"] = _INT_MAX
+for _op in ("F.max_pool1d_with_indices", "F.max_pool2d_with_indices"):
+    EXTENSIONS[f"{_op}[stride=1099511627776]"] = _OVERFLOW
 for _op in ("F.max_pool2d", "F.avg_pool2d", "F.max_pool1d", "F.avg_pool1d", "nn.MaxPool2d", "nn.AvgPool2d",
             "nn.MaxPool1d", "nn.AvgPool1d", "F.lp_pool1d", "F.lp_pool2d", "nn.LPPool1d", "nn.LPPool2d"):
     EXTENSIONS[f"{_op}[stride=1099511627776]"] = _OVERFLOW
@@ -51,7 +55,7 @@ for _op in ("F.pad<reflect>", "F.pad<replicate>", "F.pad<circular>"):
     for _case in ("input:rank+1", "input:2-d"):
         EXTENSIONS[f"{_op}[{_case}]"] = _ANY_RANK
 for _op in ("nn.ReflectionPad1d", "nn.ReplicationPad1d", "nn.CircularPad1d", "nn.ReflectionPad2d",
-            "nn.ReplicationPad2d", "nn.CircularPad2d"):
+            "nn.ReplicationPad2d", "nn.CircularPad2d", "nn.ReflectionPad3d", "nn.ReplicationPad3d", "nn.CircularPad3d"):
     EXTENSIONS[f"{_op}[input:rank+1]"] = _ANY_RANK
 for _op in ("F.hardtanh", "nn.Hardtanh"):
     for _bound in ("min_val", "max_val"):
@@ -75,6 +79,8 @@ _REFERENCE = ("PyTorch has no LocallyConnected2d: the ValueError is the test's r
 KEPT_CLASSES: dict[str, str] = {
     "nn.Embedding[padding_idx=1.5]": ("a float padding_idx is a wrong type (TypeError); PyTorch's IndexError comes "
                                       "from indexing its weight with 1.5, not from a check"),
+    "nn.EmbeddingBag[padding_idx=1.5]": ("a float padding_idx is a wrong type (TypeError); PyTorch's IndexError "
+                                         "comes from indexing its weight with 1.5, not from a check"),
     "nn.GroupNorm[num_channels=1.5]": _DIVISIBILITY,
     "nn.LocallyConnected2d[input_size='x']": _REFERENCE,
     "nn.LocallyConnected2d[padding='bogus']": _REFERENCE,

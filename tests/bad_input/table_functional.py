@@ -421,4 +421,58 @@ def specs() -> list[Spec]:
     add(Spec("F.dropout3d", [P("input", X(2, 3, 2, 2, 2), "x"), K("p", 1.0, "prob"), K("training", True, "flag")],
              tag="p=1", skip=("p=-0.1", "p=1.5", "p=nan", "p='0.5'", "p=None", "training=None", "training=2",
                               "training='yes'")))
+    # spatial transformer, *_with_indices, max_unpool1d, lp_pool3d, random and in-place activations, embedding_bag
+    # (ops/grid_sample.py, ops/pool_with_indices.py, ops/activation_random.py, ops/activation_inplace.py,
+    # ops/embedding_bag.py)
+    grid = rng.uniform(-1.2, 1.2, (2, 3, 4, 2)).astype(np.float32)
+    add(Spec("F.grid_sample", [P("input", X(2, 3, 5, 6), "x"), P("grid", grid, "x"), K("mode", "bilinear", "mode"),
+                               K("padding_mode", "zeros", "mode"), K("align_corners", False, "flag")],
+             batch=("input", "grid"),
+             extra=[("mode=bicubic", "mode", {"mode": "bicubic"}), ("mode=nearest", "mode", {"mode": "nearest"}),
+                    ("padding_mode=reflection", "mode", {"padding_mode": "reflection"}),
+                    ("grid:wrong-last", "size", {"grid": X(2, 3, 4, 3)}),
+                    ("input:5-d", "rank", {"input": X(2, 3, 2, 5, 6)})]))
+    add(Spec("F.affine_grid", [P("theta", X(2, 2, 3), "x"), P("size", (2, 3, 4, 5), "shape"),
+                               K("align_corners", False, "flag")],
+             extra=[("theta:3-d-affine", "size", {"size": (2, 3, 2, 4, 5)}),
+                    ("size:wrong-batch", "size", {"size": (3, 3, 4, 5)})]))
+    for name, shape, spatial in (("max_pool1d_with_indices", (2, 3, 9), 1), ("max_pool2d_with_indices", (2, 3, 8, 8), 2),
+                                 ("max_pool3d_with_indices", (2, 3, 6, 5, 6), 3)):
+        add(Spec(f"F.{name}", [P("input", X(*shape), "x"), P("kernel_size", 3, "size", spatial=spatial),
+                               K("stride", 2, "stride", spatial=spatial), K("padding", 1, "padding", spatial=spatial),
+                               K("dilation", 1, "dilation", spatial=spatial), K("ceil_mode", False, "flag")],
+                 names=(name.replace("_with_indices", ""),)))
+    for name, shape, size, spatial in (("adaptive_max_pool1d_with_indices", (2, 3, 9), 4, 1),
+                                       ("adaptive_max_pool2d_with_indices", (2, 3, 7, 6), (3, 2), 2),
+                                       ("adaptive_max_pool3d_with_indices", (2, 3, 5, 7, 6), (2, 3, 2), 3)):
+        add(Spec(f"F.{name}", [P("input", X(*shape), "x"), P("output_size", size, "osize", spatial=spatial)],
+                 names=(name.replace("_with_indices", ""),)))
+    add(Spec("F.max_unpool1d", [P("input", X(1, 2, 4), "x"), P("indices", np.array([[[0, 3, 4, 7], [1, 2, 5, 6]]]),
+                                                               "idx", hi=8),
+                                P("kernel_size", 2, "size", spatial=1), K("stride", 2, "stride", spatial=1),
+                                K("padding", 0, "padding", spatial=1)],
+             batch=("input", "indices"),
+             extra=[("output_size=(9,)", "size", {"output_size": (9,)}),
+                    ("output_size-too-small", "size", {"output_size": (6,)})]))
+    add(Spec("F.lp_pool3d", [P("input", pos(2, 3, 5, 4, 5), "x"), P("norm_type", 2.0, "real"),
+                             P("kernel_size", 2, "size", spatial=3), K("stride", 2, "stride", spatial=3),
+                             K("ceil_mode", False, "flag")]))
+    add(unary("rrelu", K("lower", 0.1, "real"), K("upper", 0.3, "real"), K("training", False, "flag"),
+              extra=[("lower>upper", "size", {"lower": 0.5, "upper": 0.2})]))
+    for name, extra in (("relu_", []), ("elu_", [K("alpha", 0.7, "real")]), ("celu_", [K("alpha", 0.7, "real")]),
+                        ("selu_", []), ("leaky_relu_", [K("negative_slope", 0.2, "real")]),
+                        ("hardtanh_", [K("min_val", -0.5, "real"), K("max_val", 0.8, "real")]),
+                        ("threshold_", [P("threshold", 0.1, "real"), P("value", 2.0, "real")]),
+                        ("rrelu_", [K("lower", 0.1, "real"), K("upper", 0.3, "real")])):
+        # input:rank+1 is a stride-0 view the walk passes uncopied (running.py's _is_view_of_nothing), so the
+        # in-place write would reach PyTorch's input too; tests/ops/test_activation_inplace.py covers any rank
+        add(unary(name, *extra, grad=False, skip=("input:rank+1",)))
+    add(Spec("F.gumbel_softmax", [P("logits", X(3, 5), "x"), K("tau", 1.0, "real"), K("hard", False, "flag"),
+                                  K("dim", -1, "dim")], random=True))
+    add(Spec("F.embedding_bag", [P("input", idx(10, 8), "idx", hi=10), P("weight", X(10, 4), "x"),
+                                 P("offsets", np.array([0, 3, 3, 6]), "idx", hi=8), K("mode", "sum", "mode"),
+                                 K("per_sample_weights", X(8), "x"), K("padding_idx", 1, "int")],
+             extra=[("mode=max", "mode", {"mode": "max", "per_sample_weights": None}),
+                    ("mode=mean+weights", "mode", {"mode": "mean"}),
+                    ("2-d-input", "rank", {"input": idx(10, 2, 4), "offsets": None, "per_sample_weights": X(2, 4)})]))
     return S

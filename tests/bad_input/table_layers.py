@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .table_functional import (X, idx, locally_connected2d_ref, log_probs, max_pool_2x2, max_pool_2x2x2, pos,
                                prob, spp_ref)
 from .walk import K, Mod, P, Spec
@@ -50,6 +52,20 @@ def spp_layer(torch: Any) -> Any:
         def forward(self, x):
             return spp_ref(torch)(x, self.levels, self.mode)
     return SpatialPyramidPool2d
+
+
+def lazy_layer(name: str) -> Any:
+    """PyTorch's lazy layer, given nothing before its first forward: the walk hands PyTorch our state as built, and a
+    lazy layer's is uninitialised (both sides then initialise at random; the specs compare shapes and dtypes)."""
+    def make(torch: Any) -> Any:
+        class Lazy(getattr(torch.nn, name)):
+            def load_state_dict(self, state_dict: Any, strict: bool = True, assign: bool = False) -> Any:
+                if self.has_uninitialized_params():
+                    return None
+                return super().load_state_dict(state_dict, strict, assign)
+        Lazy.__name__ = name
+        return Lazy
+    return make
 
 
 def layer(name: str, args: list, inputs: list, **kw: Any) -> Spec:
@@ -352,4 +368,39 @@ def specs() -> list[Spec]:
         add(layer(name, [K("p", 0.5, "prob")], [P("input", X(2, 3, 4), "x")], names=(fn,), random=True))
     add(layer("Dropout3d", [K("p", 0.5, "prob")], [P("input", X(2, 3, 2, 2, 2), "x")], names=("dropout3d",),
               random=True))
+    # 3-D padding, LPPool3d, MaxUnpool1d, RReLU, EmbeddingBag and the lazy layers (nn/padding3d.py,
+    # nn/pooling_lp3d.py, nn/unpool1d.py, nn/activation_random.py, nn/embedding_bag.py, nn/lazy.py)
+    x5 = [P("input", X(2, 2, 3, 4, 5), "x")]
+    for name in ("ZeroPad3d", "ReflectionPad3d", "ReplicationPad3d", "CircularPad3d"):
+        add(layer(name, [P("padding", (1, 2, 0, 1, 2, 0), "padarg", spatial=3)], x5, names=("pad",)))
+    add(layer("ConstantPad3d", [P("padding", 1, "padarg", spatial=3), P("value", 2.5, "scalar")], x5,
+              names=("pad",)))
+    add(layer("LPPool3d", [P("norm_type", 2.0, "real"), P("kernel_size", 2, "size", spatial=3),
+                           K("stride", 2, "stride", spatial=3), K("ceil_mode", False, "flag")],
+              [P("input", pos(2, 3, 5, 4, 5), "x")], names=("lp_pool3d",)))
+    add(layer("MaxUnpool1d", [P("kernel_size", 2, "size", spatial=1), K("stride", 2, "stride", spatial=1),
+                              K("padding", 0, "padding", spatial=1)],
+              [P("input", X(1, 2, 4), "x"), P("indices", np.array([[[0, 3, 4, 7], [1, 2, 5, 6]]]), "idx", hi=8)],
+              names=("max_unpool1d",), batch=("input", "indices")))
+    add(layer("RReLU", [K("lower", 0.1, "real"), K("upper", 0.3, "real")], [P("input", X(2, 3, 4), "x")],
+              names=("rrelu",), random=True))
+    add(layer("EmbeddingBag", [P("num_embeddings", 10, "count"), P("embedding_dim", 4, "count"),
+                               K("mode", "sum", "mode"), K("padding_idx", 1, "int")],
+              [P("input", idx(10, 2, 3), "idx", hi=10)], names=("embedding_bag",)))
+    add(layer("LazyLinear", [P("out_features", 5, "count"), K("bias", True, "flag")], [P("input", X(3, 4), "x")],
+              names=("linear", "LazyLinear"), random=True, theirs=lazy_layer("LazyLinear")))
+    for dims, shape in ((1, (2, 4, 9)), (2, (2, 4, 7, 7)), (3, (2, 4, 5, 6, 5))):
+        conv = [P("out_channels", 6, "count"), P("kernel_size", 3, "size", spatial=dims),
+                K("stride", 1, "stride", spatial=dims), K("padding", 1, "padding", spatial=dims),
+                K("groups", 2, "groups")]
+        add(layer(f"LazyConv{dims}d", conv, [P("input", X(*shape), "x")], names=(f"conv{dims}d", f"LazyConv{dims}d"),
+                  random=True, theirs=lazy_layer(f"LazyConv{dims}d")))
+        add(layer(f"LazyConvTranspose{dims}d", conv, [P("input", X(*shape), "x")],
+                  names=(f"conv_transpose{dims}d", f"LazyConvTranspose{dims}d"), random=True,
+                  theirs=lazy_layer(f"LazyConvTranspose{dims}d")))
+    for dims, shape in ((1, (4, 3, 5)), (2, (4, 3, 4, 4)), (3, (4, 3, 2, 3, 2))):
+        for kind, fn in (("BatchNorm", "batch_norm"), ("InstanceNorm", "instance_norm")):
+            add(layer(f"Lazy{kind}{dims}d", [K("eps", 1e-5, "eps"), K("momentum", 0.1, "prob")],
+                      [P("input", X(*shape), "x")], names=(fn, f"Lazy{kind}{dims}d", f"{kind}{dims}d"), random=True,
+                      theirs=lazy_layer(f"Lazy{kind}{dims}d")))
     return S

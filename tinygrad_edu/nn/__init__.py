@@ -63,3 +63,15 @@ __all__ += ["TripletMarginLoss", "TripletMarginWithDistanceLoss", "MarginRanking
             "SoftMarginLoss", "PoissonNLLLoss", "GaussianNLLLoss"]
 from .layers_extra import AlphaDropout, ChannelShuffle, Dropout3d, FeatureAlphaDropout, RMSNorm
 __all__ += ["ChannelShuffle", "RMSNorm", "AlphaDropout", "FeatureAlphaDropout", "Dropout3d"]
+from .padding3d import CircularPad3d, ConstantPad3d, ReflectionPad3d, ReplicationPad3d, ZeroPad3d
+from .pooling_lp3d import LPPool3d
+from .unpool1d import MaxUnpool1d
+from .activation_random import RReLU
+from .embedding_bag import EmbeddingBag
+from .lazy import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyConv1d, LazyConv2d, LazyConv3d,
+                   LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d, LazyInstanceNorm1d,
+                   LazyInstanceNorm2d, LazyInstanceNorm3d, LazyLinear, UninitializedBuffer, UninitializedParameter)
+__all__ += ["CircularPad3d", "ConstantPad3d", "ReflectionPad3d", "ReplicationPad3d", "ZeroPad3d", "LPPool3d",
+            "MaxUnpool1d", "RReLU", "EmbeddingBag", "LazyLinear", "LazyConv1d", "LazyConv2d", "LazyConv3d",
+            "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d", "LazyBatchNorm1d", "LazyBatchNorm2d",
+            "LazyBatchNorm3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d"]

@@ -46,6 +46,20 @@ from .ops.linalg_extra import (addbmm, addmm, addmv, aminmax, baddbmm, count_non
 # the error function family (ops/activation.py, ops/error_functions.py)
 from .ops.activation import erf
 from .ops.error_functions import erfc, erfinv
+# top-level in-place forms, aliases, number parts and scatter views (tensor_inplace_family.py,
+# tensor_method_aliases.py, ops/number_parts.py, ops/scatter_views.py)
+from .tensor_inplace_family import (abs_, acos_, acosh_, addmv_, alpha_dropout_, arccos_, arccosh_, arcsin_, arcsinh_,
+                                    arctan_, arctanh_, asin_, asinh_, atan_, atanh_, ceil_, celu_, clamp_, clamp_max_,
+                                    clamp_min_, clip_, cos_, cosh_, deg2rad_, detach_, dropout_, embedding_renorm_,
+                                    erf_, erfc_, exp2_, exp_, expm1_, feature_alpha_dropout_, feature_dropout_, fill_,
+                                    fix_, floor_, frac_, gcd_, i0_, index_put_, lcm_, ldexp_, log10_, log1p_, log2_,
+                                    log_, logit_, nan_to_num_, neg_, negative_, rad2deg_, reciprocal_, relu_,
+                                    resize_as_, round_, rrelu_, rsqrt_, selu_, sigmoid_, sin_, sinc_, sinh_, sqrt_,
+                                    square_, tan_, tanh_, threshold_, trunc_, xlogy_, zero_)
+from .tensor_method_aliases import (absolute, addr, diagflat, greater, greater_equal, hardshrink, less, less_equal,
+                                    narrow_copy, not_equal, prelu)
+from .ops.number_parts import frexp, gcd, isneginf, isposinf, isreal, lcm, ldexp, nextafter, rsqrt
+from .ops.scatter_views import diagonal_scatter, index_reduce, masked_scatter, put, select_scatter, slice_scatter
 from .tensor import Tensor
 # the default dtype, print options, more creation and random functions, tg.Generator, global switches, predicates
 # and dtype questions (defaults.py, print_options.py, creation_random.py, rng_state.py, global_modes.py, dtype_utils.py)

@@ -778,6 +778,30 @@ _autograd._Tensor = _backward_pass._Tensor = Tensor
 for _name in tensor_math.METHODS:  # torch.Tensor's math methods (tensor_math.py)
     setattr(Tensor, _name, getattr(tensor_math, _name))
 
+# ---- missing torch.Tensor methods: in-place family, predicates, aliases, scatter views, legacy ----
+# (tensor_predicates.py, dtype_utils.py, tensor_method_aliases.py, tensor_legacy.py, ops/number_parts.py,
+# ops/scatter_views.py; last, the in-place forms f_ of every method f present, from tensor_inplace_family.py)
+from . import tensor_inplace_family as _family, tensor_legacy as _legacy  # noqa: E402
+from . import tensor_method_aliases as _aliases, tensor_predicates as _predicates  # noqa: E402
+from .ops import number_parts as _number_parts, scatter_views as _scatter_views  # noqa: E402
+
+for _module in (_predicates, _aliases, _legacy):
+    for _name in _module.METHODS:
+        setattr(Tensor, _name, getattr(_module, _name))
+for _name, _property in _predicates.PROPERTIES.items():
+    setattr(Tensor, _name, _property)
+from . import dtype_utils as _dtype_utils  # noqa: E402  (the dtype questions: functions of input first)
+
+for _name in ("is_floating_point", "is_complex", "is_signed", "is_nonzero", "is_same_size"):
+    setattr(Tensor, _name, getattr(_dtype_utils, _name))
+for _module, _names in ((_number_parts, ("rsqrt", "frexp", "ldexp", "gcd", "lcm", "nextafter", "isposinf",
+                                         "isneginf", "isreal")),
+                        (_scatter_views, ("select_scatter", "slice_scatter", "diagonal_scatter", "masked_scatter",
+                                          "put", "index_reduce", "fill_diagonal_"))):
+    for _name in _names:
+        setattr(Tensor, _name, getattr(_module, _name))
+_family.bind(Tensor)
+# ---- end of missing torch.Tensor methods ----
 
 # ---- torch's creation/random functions and global modes as methods (creation_random.py, global_modes.py) ----
 from . import creation_random as _creation_random, global_modes as _global_modes  # noqa: E402

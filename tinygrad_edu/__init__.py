@@ -78,6 +78,24 @@ from .ops.channel_shuffle import channel_shuffle
 from .ops.rms_norm import rms_norm
 # torch.save / torch.load: PyTorch's .pt checkpoint format, read without running pickle code (torch_format.py)
 from .torch_format import load, save
+# joining, grids, products, searching, integration, distance matrices, and the torch.* forms of F ops with torch's
+# signatures (ops/joining.py, grids.py, products.py, searching.py, integration.py, distance_matrix.py,
+# torch_functions.py; tg.hardshrink and tg.prelu come from tensor_method_aliases.py)
+from .ops.joining import (atleast_1d, atleast_2d, atleast_3d, block_diag, column_stack, concat, concatenate, dstack,
+                          hstack, row_stack, vstack)
+from .ops.grids import (broadcast_shapes, broadcast_tensors, cartesian_prod, combinations, meshgrid, tril_indices,
+                        triu_indices, unravel_index)
+from .ops.products import chain_matmul, tensordot, vander
+from .ops.searching import bucketize, isin, searchsorted
+from .ops.integration import cumulative_trapezoid, trapezoid, trapz
+from .ops.distance_matrix import cdist, pdist
+from .torch_functions import (adaptive_avg_pool1d, adaptive_max_pool1d, alpha_dropout, avg_pool1d, batch_norm,
+                              bilinear, binary_cross_entropy_with_logits, celu, constant_pad_nd, conv1d, conv2d,
+                              conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, cosine_embedding_loss,
+                              cosine_similarity, dropout, embedding, expm1, feature_alpha_dropout, group_norm,
+                              hinge_embedding_loss, instance_norm, kl_div, layer_norm, log1p, margin_ranking_loss,
+                              max_pool1d, max_pool2d, max_pool3d, pairwise_distance, pixel_shuffle, pixel_unshuffle,
+                              poisson_nll_loss, rsub, selu, split_with_sizes, threshold, triplet_margin_loss)
 # torch.autograd.functional (jacobian, hessian, vjp, jvp, hvp, vhp): autograd.py is a module, not a package, so it
 # cannot hold a submodule file; the code lives in autograd_functional.py and is registered here as the attribute
 # `autograd.functional` and under its dotted name in sys.modules, so `tg.autograd.functional.jacobian`,

@@ -7,8 +7,12 @@ import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 import tinygrad_edu.nn as nn
 
-from . import table_functional, table_layers, table_tensor, walk
-from . import table_creation_random  # creation_random.py, dtype_utils.py
+from . import (table_creation_random, table_functional, table_layers, table_missing_methods, table_tensor,
+               table_torch_functions, walk)
+
+#: every table of valid calls: the first three by kind, then one per topic (each run by its own test_*.py)
+TABLES = (table_functional, table_tensor, table_layers, table_creation_random, table_missing_methods,
+          table_torch_functions)
 
 # tg names that are not tensor functions: grad modes, seeding, devices, the allocator setting, classes, dtypes
 NOT_OPS = {"manual_seed", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "grad", "is_tensor",
@@ -21,8 +25,8 @@ NOT_OPS = {"manual_seed", "no_grad", "enable_grad", "set_grad_enabled", "is_grad
            "device", "keep_freed_memory", "keep_freed_memory_if_asked", "Tensor", "Function"}
 
 
-def _paths(specs):
-    return {s.path for s in specs}
+def _paths() -> set:
+    return {s.path for table in TABLES for s in table.specs()}
 
 
 def tensor_functions():
@@ -38,24 +42,23 @@ def tensor_functions():
 
 
 def test_every_functional_op_has_a_valid_call():
-    missing = {f"F.{n}" for n in F.__all__} - _paths(table_functional.specs())
+    missing = {f"F.{n}" for n in F.__all__} - _paths()
     assert not missing, f"no bad-input spec for {sorted(missing)}"
 
 
 def test_every_tensor_function_has_a_valid_call():
-    missing = {f"tg.{n}" for n in tensor_functions()} - _paths(table_tensor.specs())
-    missing -= _paths(table_creation_random.specs())
+    missing = {f"tg.{n}" for n in tensor_functions()} - _paths()
     assert not missing, f"no bad-input spec for {sorted(missing)}"
 
 
 def test_every_layer_has_a_valid_call():
     layers = {f"nn.{n}" for n in nn.__all__ if inspect.isclass(getattr(nn, n))}
-    missing = layers - _paths(table_layers.specs())
+    missing = layers - _paths()
     assert not missing, f"no bad-input spec for {sorted(missing)}"
 
 
 def test_the_tables_generate_hundreds_of_calls_in_every_family():
-    specs = table_functional.specs() + table_tensor.specs() + table_layers.specs()
+    specs = [s for table in TABLES for s in table.specs()]
     cases = [c for s in specs for c in walk.cases(s)]
     families = {c.family for c in cases}
     assert len(cases) > 3000

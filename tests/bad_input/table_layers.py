@@ -272,6 +272,7 @@ def specs() -> list[Spec]:
                      ("key-empty", "type", {"modules": {"": Mod("ReLU")}})]))
     add(layer("Module", [], [P("input", X(2, 3), "x")], names=("forward",)))
     add(layer("Parameter", [P("data", X(2, 3), "c")], [], grad=False))
+    add(layer("Buffer", [P("data", X(2, 3), "c"), K("persistent", True, "flag")], [], grad=False))
     add(layer("Dropout1d", [K("p", 0.5, "prob")], [P("input", X(2, 3, 4), "x")], names=("dropout1d",), random=True))
     add(layer("Dropout2d", [K("p", 0.5, "prob")], [P("input", X(2, 3, 4, 4), "x")], names=("dropout2d",),
               random=True))

@@ -70,3 +70,17 @@ def test_dict_behaviour():
         pd["a.b"] = tg.ones(1)
     with pytest.raises(ValueError, match="element #0"):
         pd.update([("x",)])
+
+
+@pytest.mark.torch
+def test_a_buffer_assigned_to_a_module_is_registered_as_torch(torch):
+    """self.x = nn.Buffer(t) registers x as a buffer (in state_dict unless persistent=False), as torch.nn.Buffer."""
+    results = []
+    for lib in (torch, tg):
+        m = lib.nn.Module()
+        m.x = lib.nn.Buffer(lib.ones(2))
+        m.y = lib.nn.Buffer(lib.zeros(1), persistent=False)
+        m.x = lib.nn.Buffer(lib.full((3,), 2.0))  # replaced: keeps its place
+        results.append((list(m.state_dict()), [n for n, _ in m.named_buffers()], m.x.tolist(), m.x.requires_grad,
+                        lib.nn.Buffer().shape == (0,)))
+    assert results[1] == results[0]

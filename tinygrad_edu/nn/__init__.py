@@ -13,7 +13,7 @@ from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 from .container import ModuleDict, ModuleList, Sequential
 from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, LocalResponseNorm
-from .parameter import Parameter
+from .parameter import Buffer, Parameter
 from .dropout import Dropout1d, Dropout2d
 from .instancenorm import InstanceNorm1d, InstanceNorm2d
 from .activation_extra import (GLU, Hardshrink, Hardsigmoid, Hardswish, PReLU, Softmax2d, Softshrink, Softsign,
@@ -27,7 +27,7 @@ from .conv_transpose1d import ConvTranspose1d
 from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d,
                       MaxUnpool2d, SpatialPyramidPool2d)
 
-__all__ = ["init", "Module", "Sequential", "ModuleList", "Parameter", "Linear", "Flatten", "Identity", "ReLU",
+__all__ = ["init", "Module", "Sequential", "ModuleList", "Parameter", "Buffer", "Linear", "Flatten", "Identity", "ReLU",
            "Sigmoid", "Tanh", "LeakyReLU", "Dropout", "Conv1d", "Conv2d", "ConvTranspose2d", "LocallyConnected2d",
            "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "SpatialPyramidPool2d", "MaxPool1d", "AvgPool1d",
            "MaxUnpool2d", "AdaptiveMaxPool2d", "AdaptiveAvgPool1d", "BatchNorm2d", "LocalResponseNorm",

@@ -13,7 +13,7 @@ from ..autograd import current_scope, enter_scope, exit_scope, is_grad_enabled
 from ..errors import ShapeError
 from ..tensor import Tensor
 from .hooks import BackwardHook, RemovableHandle
-from .parameter import Parameter, as_parameter_array
+from .parameter import Buffer, Parameter, as_parameter_array
 from .serialization import cast_for_load, key_problems, read_state, save_state
 from .validate import device as check_device, is_device
 
@@ -134,6 +134,9 @@ class Module:
                 raise TypeError(f"cannot assign '{type(value).__name__}' as parameter '{name}' "
                                 f"(tinygrad_edu.nn.Parameter or None expected)")
             params[name] = None
+        elif isinstance(value, Buffer):
+            self._forget(name, keep="_buffers")
+            self.register_buffer(name, value, value.persistent)
         elif isinstance(value, Module):
             _check_name("module", name)
             self._forget(name, keep="_modules")

@@ -31,6 +31,22 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
+class Buffer(Tensor):
+    """A Tensor that assigning to a Module attribute registers as a buffer (state, not learnt), saved in
+    state_dict() unless persistent=False: `self.mean = nn.Buffer(tg.zeros(3))` is register_buffer's short form."""
+
+    __slots__ = ("persistent",)
+
+    def __init__(self, data: Any = None, *, persistent: bool = True) -> None:
+        if data is None:
+            data = np.empty(0, backend.DEFAULT_FLOAT)
+        if not isinstance(data, (Tensor, np.ndarray)):
+            raise TypeError(f"Buffer: data must be a Tensor (or a NumPy array), got {type(data).__name__}")
+        super().__init__(data.data if isinstance(data, Tensor) else data,
+                         requires_grad=isinstance(data, Tensor) and data.requires_grad)
+        self.persistent = bool(persistent)
+
+
 def as_parameter_array(value: Any) -> np.ndarray:
     """An ndarray from a NumPy array, a Tensor or a PyTorch tensor (what a state_dict may hold)."""
     if isinstance(value, Tensor):

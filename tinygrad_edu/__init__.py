@@ -46,6 +46,10 @@ from .ops.linalg_extra import (addbmm, addmm, addmv, aminmax, baddbmm, count_non
 # the error function family (ops/activation.py, ops/error_functions.py)
 from .ops.activation import erf
 from .ops.error_functions import erfc, erfinv
+# statistics and the gamma/Bessel family (ops/statistics.py, ops/gamma_functions.py); tg.special is a submodule
+from .ops.statistics import (corrcoef, cov, histogram, kthvalue, mode, msort, nanquantile, quantile, std_mean,
+                             var_mean)
+from .ops.gamma_functions import digamma, i0, lgamma, mvlgamma, polygamma
 # top-level in-place forms, aliases, number parts and scatter views (tensor_inplace_family.py,
 # tensor_method_aliases.py, ops/number_parts.py, ops/scatter_views.py)
 from .tensor_inplace_family import (abs_, acos_, acosh_, addmv_, alpha_dropout_, arccos_, arccosh_, arcsin_, arcsinh_,

@@ -770,6 +770,7 @@ class Tensor:
     # ---- end of utility methods ----
 
 
+
 from . import autograd as _autograd, backward_pass as _backward_pass  # noqa: E402
 from . import ops  # noqa: E402  (ops need Tensor defined first)
 from . import tensor_math  # noqa: E402
@@ -823,3 +824,10 @@ for _name in ("det", "logdet", "slogdet", "inverse", "pinverse", "matrix_power",
               "cholesky_solve", "cholesky_inverse", "qr", "svd", "lu", "lu_solve"):
     setattr(Tensor, _name, _linalg_method(_name))
 # ---- end of linear-algebra methods ----
+
+# ---- statistics and gamma/Bessel methods (ops/statistics.py, ops/gamma_functions.py) ----
+from .ops import gamma_functions as _gamma_functions, statistics as _statistics  # noqa: E402
+
+for _name, _method in {**_statistics.METHODS, **_gamma_functions.METHODS}.items():
+    setattr(Tensor, _name, _method)
+# ---- end of statistics and gamma/Bessel methods ----

@@ -24,11 +24,8 @@ LDEXP_SKIP = ("other:negative", "other:very-negative")
 #: PyTorch scales addr's vector gradients after the sum (α·(δ·vec2)), we before (Σ α·δ·vec2): α = ±∞ gives ±∞ there,
 #: NaN here (∞ − ∞ inside the sum)
 ADDR_SKIP = ("alpha=inf", "alpha=-inf")
-#: Tensor.neg_ and Tensor.fill_ (tensor.py, not this table's code) raise NumPy's TypeError for a bool tensor and
-#: accept a None / str fill value; the walk of their function forms leaves those cases to them
-METHOD_SKIP = {"neg_": ("input:bool",), "fill_": ("value='x'", "value=None")}
 #: not walked: integer-only (gcd_, lcm_), random (dropouts), index tuples (index_put_), other inputs (below)
-_SEPARATE = {"gcd_", "lcm_", "index_put_", "ldexp_", "resize_as_", "i0_", "dropout_", "alpha_dropout_",
+_SEPARATE = {"gcd_", "lcm_", "index_put_", "ldexp_", "resize_as_", "dropout_", "alpha_dropout_",
              "feature_alpha_dropout_", "feature_dropout_", "addmv_", "rrelu_", "embedding_renorm_"}
 
 
@@ -40,7 +37,7 @@ def specs() -> list[Spec]:
             continue
         data = _DOMAIN.get(name, X)(3, 4)
         add(Spec(f"tg.{name}", [P("input", data, "x")] + _ARGS.get(name, []), grad=False, huge=False,
-                 skip=INPLACE_SKIP + METHOD_SKIP.get(name, ())))
+                 skip=INPLACE_SKIP))
     for name in ("gcd_", "lcm_"):
         add(Spec(f"tg.{name}", [P("input", idx(9, 3, 4) + 1, "idx"), P("other", idx(9, 3, 4) + 1, "idx")],
                  grad=False, huge=False, skip=INPLACE_SKIP))

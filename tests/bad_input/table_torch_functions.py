@@ -105,8 +105,10 @@ def specs() -> list[Spec]:
     add(Spec("tg.celu", [P("input", X(2, 3), "x"), K("alpha", 1.0, "real")]))
     add(Spec("tg.selu", [P("input", X(2, 3), "x")]))
     add(Spec("tg.threshold", [P("input", X(2, 3), "x"), P("threshold", 0.1, "scalar"), P("value", 0.0, "scalar")]))
+    # rtol: with a float32 target and a float64 input, both compute xlogy(y, y) in float32 (PyTorch's formula), whose
+    # last-bit differences between NumPy's and PyTorch's log the cancellation in the sum lifts to ~10⁻⁵
     add(Spec("tg.kl_div", [P("input", np.log(prob(3, 5)), "x"), P("target", prob(3, 5), "c"),
-                           K("reduction", 1, "int")], batch=("input", "target")))
+                           K("reduction", 1, "int")], batch=("input", "target"), rtol=2e-5))
     add(Spec("tg.binary_cross_entropy_with_logits", [P("input", X(3, 4), "x"), P("target", prob(3, 4), "c"),
                                                      K("reduction", 2, "int")], batch=("input", "target")))
     sign = np.where(X(4) > 0, 1.0, -1.0).astype(np.float32)

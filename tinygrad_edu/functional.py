@@ -115,6 +115,8 @@ from .ops.channel_dropout import dropout3d
 __all__ += ["channel_shuffle", "rms_norm", "alpha_dropout", "feature_alpha_dropout", "dropout3d"]
 from .ops.grid_sample import GRID_SAMPLE_INTERPOLATION_MODES, GRID_SAMPLE_PADDING_MODES, affine_grid, grid_sample
 __all__ += ["affine_grid", "grid_sample"]
+from .ops.attention import multi_head_attention_forward, scaled_dot_product_attention
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]
 from .ops.distance_matrix import pdist
 __all__ += ["pdist"]
 from .ops.pool_with_indices import (adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices,

@@ -63,6 +63,10 @@ __all__ += ["TripletMarginLoss", "TripletMarginWithDistanceLoss", "MarginRanking
             "SoftMarginLoss", "PoissonNLLLoss", "GaussianNLLLoss"]
 from .layers_extra import AlphaDropout, ChannelShuffle, Dropout3d, FeatureAlphaDropout, RMSNorm
 __all__ += ["ChannelShuffle", "RMSNorm", "AlphaDropout", "FeatureAlphaDropout", "Dropout3d"]
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+from .attention import MultiheadAttention, TransformerEncoder, TransformerEncoderLayer
+__all__ += ["RNNCellBase", "RNNCell", "LSTMCell", "GRUCell", "RNNBase", "RNN", "LSTM", "GRU", "MultiheadAttention",
+            "TransformerEncoderLayer", "TransformerEncoder"]
 from .padding3d import CircularPad3d, ConstantPad3d, ReflectionPad3d, ReplicationPad3d, ZeroPad3d
 from .pooling_lp3d import LPPool3d
 from .unpool1d import MaxUnpool1d

@@ -7,12 +7,12 @@ import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 import tinygrad_edu.nn as nn
 
-from . import (table_creation_random, table_functional, table_layers, table_missing_methods, table_statistics,
-               table_tensor, table_torch_functions, walk)
+from . import (table_creation_random, table_functional, table_layers, table_missing_methods, table_sequence,
+               table_statistics, table_tensor, table_torch_functions, walk)
 
 #: every table of valid calls: the first three by kind, then one per topic (each run by its own test_*.py)
 TABLES = (table_functional, table_tensor, table_layers, table_creation_random, table_missing_methods,
-          table_torch_functions, table_statistics)
+          table_torch_functions, table_statistics, table_sequence)
 
 # tg names that are not tensor functions: grad modes, seeding, devices, the allocator setting, classes, dtypes
 NOT_OPS = {"manual_seed", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "grad", "is_tensor",

@@ -266,7 +266,37 @@ LAYERS = {
     "dropout-3d": (lambda: nn.Dropout3d(0.3), (2, 3, 2, 2, 2)),
     "alpha-dropout": (lambda: nn.AlphaDropout(0.2), (2, 5)),
     "feature-alpha-dropout": (lambda: nn.FeatureAlphaDropout(0.2), (2, 3, 4)),
+    "rnn-cell-relu": (lambda: nn.RNNCell(3, 4, bias=False, nonlinearity="relu"), (2, 3)),
+    "gru-cell": (lambda: nn.GRUCell(3, 4), (2, 3)),
+    "lstm-cell": (lambda: First(nn.LSTMCell(3, 4)), (2, 3)),
+    "rnn-relu-2-layers": (lambda: First(nn.RNN(3, 4, 2, nonlinearity="relu", dropout=0.2)), (5, 2, 3)),
+    "gru-bidirectional-batch-first": (lambda: First(nn.GRU(3, 4, batch_first=True, bidirectional=True)), (2, 5, 3)),
+    "lstm-proj-bidirectional": (lambda: First(nn.LSTM(3, 5, 2, bias=False, bidirectional=True, proj_size=2)),
+                                (4, 2, 3)),
+    "multihead-attention": (lambda: First(nn.MultiheadAttention(6, 2, dropout=0.1, add_bias_kv=True,
+                                                                add_zero_attn=True, batch_first=True), 3), (2, 4, 6)),
+    "multihead-attention-kdim-vdim": (lambda: First(nn.MultiheadAttention(4, 2, bias=False, kdim=3, vdim=5), 3,
+                                                    (4, 3, 5)), (4, 2, 4)),
+    "transformer-encoder-layer": (lambda: nn.TransformerEncoderLayer(4, 2, 6, 0.1, "gelu", 1e-4, batch_first=True,
+                                                                     norm_first=True), (2, 3, 4)),
+    "transformer-encoder": (lambda: nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 5, bias=False), 2,
+                                                          nn.LayerNorm(4)), (3, 2, 4)),
 }
+
+
+class First(nn.Module):
+    """A layer returning a tuple (output, state or weights), its output only: so it fits a Sequential. With
+    `inputs` = 3 (attention) the input is query, key and value, cut to `features` each (kdim, vdim)."""
+
+    def __init__(self, layer: nn.Module, inputs: int = 1, features: tuple = ()) -> None:
+        super().__init__()
+        self.layer, self.inputs, self.features = layer, inputs, features
+
+    def forward(self, x):
+        xs = [x] * self.inputs
+        if self.features:
+            xs = [x[..., :n] if n <= x.shape[-1] else x.repeat(1, 1, 2)[..., :n] for x, n in zip(xs, self.features)]
+        return self.layer(*xs)[0]
 
 
 @pytest.mark.parametrize("case", sorted(LAYERS))
@@ -281,3 +311,10 @@ def test_each_layer_form_becomes_a_twin_with_equal_outputs_and_gradients(torch, 
     rng = np.random.default_rng(4)
     x = rng.standard_normal(shape).astype(np.float32)
     _grads_agree(torch, model, twin, x, rng.standard_normal(model(tg.Tensor(x)).shape).astype(np.float32))
+
+
+def test_an_encoder_layer_with_its_own_activation_is_refused_by_name(torch):
+    """PyTorch's TransformerEncoderLayer would call our activation on torch tensors: no twin, a clear error."""
+    model = nn.Sequential(nn.TransformerEncoderLayer(4, 2, 5, activation=F.silu))
+    with pytest.raises(tg.errors.ShapeError, match="to_torch: TransformerEncoderLayer with the activation"):
+        to_torch(model)

@@ -119,3 +119,36 @@ def test_sequential_applies_a_shared_module_each_time_it_appears():
     assert double(tg.ones(1)).item() == 1.0
     assert len(list(twice.parameters())) == 1
     assert np.isclose(twice.state_dict()["1.weight"].item(), 0.5)
+
+
+def _layers(nn_, kinds):
+    """One layer per kind: equal kinds give equal reprs (Linear(2, 2)), neighbouring different kinds do not."""
+    make = {"lin": lambda: nn_.Linear(2, 2), "wide": lambda: nn_.Linear(2, 3), "relu": nn_.ReLU,
+            "seq": lambda: nn_.Sequential(nn_.Linear(2, 2), nn_.Tanh())}
+    return [make[k]() for k in kinds]
+
+
+@pytest.mark.torch
+@given(st.lists(st.sampled_from(["lin", "wide", "relu", "seq"]), max_size=7))
+def test_module_list_repr_groups_equal_neighbours_as_pytorch(torch, kinds):
+    """`(0-1): 2 x Linear(...)` for a run of consecutive children with equal reprs, `(2): ReLU()` for one
+    alone, `ModuleList()` when empty; nested in a Sequential the lines are indented as PyTorch's."""
+    ours, theirs = nn.ModuleList(_layers(nn, kinds)), torch.nn.ModuleList(_layers(torch.nn, kinds))
+    assert repr(ours) == repr(theirs)
+    assert repr(nn.Sequential(nn.ReLU(), ours)) == repr(torch.nn.Sequential(torch.nn.ReLU(), theirs))
+
+
+@pytest.mark.torch
+def test_module_list_repr_examples_and_transformer_encoder_as_pytorch(torch):
+    same = nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 2)])
+    assert repr(same) == "ModuleList(\n  (0-1): 2 x Linear(in_features=2, out_features=2, bias=True)\n)"
+    mixed = nn.ModuleList([nn.Linear(2, 2), nn.ReLU(), nn.ReLU(), nn.Linear(2, 2)])
+    assert repr(mixed) == repr(torch.nn.ModuleList([torch.nn.Linear(2, 2), torch.nn.ReLU(), torch.nn.ReLU(),
+                                                     torch.nn.Linear(2, 2)]))
+    assert "(1-2): 2 x ReLU()" in repr(mixed) and "(0): Linear" in repr(mixed)
+    assert repr(nn.ModuleList([nn.Tanh()])) == "ModuleList(\n  (0): Tanh()\n)"
+    ours = nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 8), 3, nn.LayerNorm(4))
+    theirs = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(4, 2, 8), 3, torch.nn.LayerNorm(4),
+                                         enable_nested_tensor=False)
+    assert "(0-2): 3 x TransformerEncoderLayer(" in repr(ours)
+    assert repr(ours) == repr(theirs)

@@ -2,6 +2,8 @@
 float mask, for bool/float/causal masks, explicit scales, broadcast batch dimensions and grouped-query heads;
 rows with every key masked (zeros, as PyTorch's safe softmax); finite differences, second derivatives, dropout
 and bad inputs."""
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
@@ -178,3 +180,16 @@ def test_empty_query_or_key_sequences_as_pytorch(torch, L, S):
     out = F.scaled_dot_product_attention(q, k, v)
     out_t = torch.nn.functional.scaled_dot_product_attention(torch.tensor(q), torch.tensor(k), torch.tensor(v))
     assert_close(out, out_t, rtol=0, atol=0)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("scale", [0.3, -2.0, math.inf, -math.inf])
+def test_scale_is_applied_as_torchs_kernel_does(torch, scale):
+    """scale = ±∞: PyTorch's NaNs (it scales Q and K by √|scale|, so ∞·q·k meets ∞ − ∞); ours multiplied the
+    scores, found rows of −∞ and gave them zero weights."""
+    rng = np.random.default_rng(5)
+    q, k, v = (rng.standard_normal(s).astype(np.float32) for s in ((2, 3, 8), (2, 5, 8), (2, 5, 4)))
+    ours = tg.nn.functional.scaled_dot_product_attention(tg.tensor(q), tg.tensor(k), tg.tensor(v), scale=scale)
+    theirs = torch.nn.functional.scaled_dot_product_attention(torch.tensor(q), torch.tensor(k), torch.tensor(v),
+                                                              scale=scale)
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-5, atol=1e-6, equal_nan=True)

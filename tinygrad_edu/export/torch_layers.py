@@ -2,12 +2,14 @@
 hyper-parameters (its weights are loaded afterwards from our state dict, under the same names)."""
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable, Optional
 
 import torch
 
 from .. import nn
 from ..errors import ShapeError
+from ..nn.attention import NonDynamicallyQuantizableLinear
 
 Factory = Callable[[Any], torch.nn.Module]
 
@@ -46,6 +48,53 @@ def _same_args(cls: type, *names: str) -> Factory:
 def _embedding(m: Any) -> torch.nn.Module:
     return torch.nn.Embedding(m.num_embeddings, m.embedding_dim, m.padding_idx, m.max_norm, m.norm_type,
                               m.scale_grad_by_freq)
+
+
+def _rnn(m: Any) -> torch.nn.Module:
+    kw = dict(num_layers=m.num_layers, bias=m.bias, batch_first=m.batch_first, dropout=m.dropout,
+              bidirectional=m.bidirectional)
+    if isinstance(m, nn.RNN):
+        return torch.nn.RNN(m.input_size, m.hidden_size, nonlinearity=m.nonlinearity, **kw)
+    if isinstance(m, nn.LSTM):
+        return torch.nn.LSTM(m.input_size, m.hidden_size, proj_size=m.proj_size, **kw)
+    return torch.nn.GRU(m.input_size, m.hidden_size, **kw)
+
+
+def _cell(cls: type) -> Factory:
+    def make(m: Any) -> torch.nn.Module:
+        if cls is torch.nn.RNNCell:
+            return cls(m.input_size, m.hidden_size, m.bias, m.nonlinearity)
+        return cls(m.input_size, m.hidden_size, m.bias)
+    return make
+
+
+def _attention(m: Any) -> torch.nn.Module:
+    return torch.nn.MultiheadAttention(m.embed_dim, m.num_heads, m.dropout, m.in_proj_bias is not None,
+                                       m.bias_k is not None, m.add_zero_attn, m.kdim, m.vdim, m.batch_first)
+
+
+def _encoder_layer(m: Any) -> torch.nn.Module:
+    from .. import functional as F
+
+    activation = {F.relu: "relu", F.gelu: "gelu"}.get(m.activation)
+    if activation is None:
+        raise ShapeError(f"to_torch: TransformerEncoderLayer with the activation {m.activation!r} has no torch.nn "
+                         "twin (PyTorch's layer would call it on torch tensors): use 'relu' or 'gelu'")
+    return torch.nn.TransformerEncoderLayer(m.self_attn.embed_dim, m.self_attn.num_heads, m.linear1.out_features,
+                                            m.dropout.p, activation, m.norm1.eps, m.self_attn.batch_first,
+                                            m.norm_first, m.linear1.bias is not None)
+
+
+def _encoder(m: Any) -> torch.nn.Module:
+    norm = None
+    if m.norm is not None:
+        norm = torch_layer(m.norm)
+        if norm is None:
+            raise ShapeError(f"to_torch: TransformerEncoder's norm {type(m.norm).__name__} has no torch.nn twin")
+    with warnings.catch_warnings():  # PyTorch's note that its nested-tensor fast path is off: not the user's concern
+        warnings.simplefilter("ignore", UserWarning)
+        return torch.nn.TransformerEncoder(_encoder_layer(m.layers[0]), m.num_layers, norm, m.enable_nested_tensor,
+                                           m.mask_check)
 
 
 FACTORIES: dict[type, Factory] = {
@@ -104,6 +153,17 @@ FACTORIES: dict[type, Factory] = {
     nn.Dropout3d: _same_args(torch.nn.Dropout3d, "p"),
     nn.AlphaDropout: _same_args(torch.nn.AlphaDropout, "p"),
     nn.FeatureAlphaDropout: _same_args(torch.nn.FeatureAlphaDropout, "p"),
+    nn.RNNCell: _cell(torch.nn.RNNCell),
+    nn.LSTMCell: _cell(torch.nn.LSTMCell),
+    nn.GRUCell: _cell(torch.nn.GRUCell),
+    nn.RNN: _rnn,
+    nn.LSTM: _rnn,
+    nn.GRU: _rnn,
+    NonDynamicallyQuantizableLinear: lambda m: torch.nn.modules.linear.NonDynamicallyQuantizableLinear(
+        m.in_features, m.out_features, _bias(m)),
+    nn.MultiheadAttention: _attention,
+    nn.TransformerEncoderLayer: _encoder_layer,
+    nn.TransformerEncoder: _encoder,
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any, Callable, Optional, Union
 import numpy as np
 
 from .. import functional as F
-from ..errors import ArgumentTypeError, ShapeError
+from ..errors import ArgumentTypeError, IndexRangeError, ShapeError
 from ..ops.attention import multi_head_attention_forward
 from ..tensor import Tensor
 from . import validate
@@ -106,6 +106,8 @@ def _activation(layer: str, activation: Union[str, Callable]) -> Callable:
         return F.gelu
     if callable(activation):
         return activation
+    if not isinstance(activation, str):
+        raise TypeError(f"{layer}: activation must be 'relu', 'gelu' or a callable, got {type(activation).__name__}")
     raise ShapeError(f"{layer}: activation should be relu/gelu (or a callable), not {activation!r}")
 
 
@@ -155,7 +157,13 @@ class TransformerEncoder(Module):
     def __init__(self, encoder_layer: TransformerEncoderLayer, num_layers: int, norm: Optional[Module] = None,
                  enable_nested_tensor: bool = True, mask_check: bool = True) -> None:
         super().__init__()
-        self.num_layers = validate.integer("TransformerEncoder", "num_layers", num_layers, 1)
+        if not isinstance(encoder_layer, Module):
+            raise TypeError(f"TransformerEncoder: encoder_layer must be a Module (a TransformerEncoderLayer), got "
+                            f"{type(encoder_layer).__name__}")
+        self.num_layers = validate.integer("TransformerEncoder", "num_layers", num_layers)
+        if self.num_layers <= 0:  # PyTorch: IndexError, from reading its first layer
+            raise IndexRangeError(f"TransformerEncoder: num_layers must be positive (there is no layer 0 to read), "
+                                  f"got {num_layers}")
         self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(self.num_layers)])
         self.norm = norm
         self.enable_nested_tensor, self.mask_check = bool(enable_nested_tensor), bool(mask_check)

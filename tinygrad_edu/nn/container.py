@@ -126,6 +126,21 @@ class ModuleList(_IndexedModules):
     def _from_modules(cls, modules: list[Module]) -> "ModuleList":
         return cls(modules)
 
+    def __repr__(self) -> str:
+        """PyTorch's: a run of consecutive children with equal reprs is one line, `(0-1): 2 x Linear(...)`."""
+        reprs = [repr(m) for m in self._modules.values()]
+        if not reprs:
+            return self._get_name() + "()"
+        runs: list[list] = []  # [first index, last index, repr]
+        for i, r in enumerate(reprs):
+            if runs and runs[-1][2] == r:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, r])
+        lines = [(f"({a}): {r}" if a == b else f"({a}-{b}): {b - a + 1} x {r}").replace("\n", "\n  ")
+                 for a, b, r in runs]
+        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+
 
 class ModuleDict(Module):
     """Modules under string keys, in insertion order; the keys are their state-dict names."""

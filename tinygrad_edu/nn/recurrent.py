@@ -99,15 +99,16 @@ class RNNCellBase(Module):
 
     _mode = "RNN_TANH"
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+    def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int, device: Any = None,
                  dtype: Any = None) -> None:
         super().__init__()
         layer = type(self).__name__
         self.input_size, self.hidden_size = _sizes(layer, input_size, hidden_size, bias)
         self.bias = bool(bias)
+        chunks = validate.integer(layer, "num_chunks", num_chunks, 1)
         validate.device(layer, device)
         dtype = validate.float_dtype(layer, dtype)
-        gates = _GATES[self._mode] * self.hidden_size
+        gates = chunks * self.hidden_size
         self.weight_ih = Parameter(validate.empty(layer, (gates, self.input_size), dtype))
         self.weight_hh = Parameter(validate.empty(layer, (gates, self.hidden_size), dtype))
         self.bias_ih = Parameter(validate.empty(layer, (gates,), dtype)) if bias else None
@@ -162,7 +163,7 @@ class RNNCell(RNNCellBase):
         if nonlinearity not in ("tanh", "relu"):
             raise ShapeError(f"RNNCell: Unknown nonlinearity: {nonlinearity!r} (choose 'tanh' or 'relu')")
         self._mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
-        super().__init__(input_size, hidden_size, bias, device, dtype)
+        super().__init__(input_size, hidden_size, bias, _GATES[self._mode], device, dtype)
         self.nonlinearity = nonlinearity
 
     def forward(self, input: Tensor, hx: Optional[Tensor] = None) -> Tensor:
@@ -176,6 +177,10 @@ class LSTMCell(RNNCellBase):
     """One LSTM step: (h', c') from x and (h, c), gates i, f, g, o as PyTorch."""
 
     _mode = "LSTM"
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__(input_size, hidden_size, bias, _GATES[self._mode], device, dtype)
 
     def forward(self, input: Tensor, hx: Optional[tuple] = None) -> tuple[Tensor, Tensor]:
         if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
@@ -192,6 +197,10 @@ class GRUCell(RNNCellBase):
 
     _mode = "GRU"
 
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__(input_size, hidden_size, bias, _GATES[self._mode], device, dtype)
+
     def forward(self, input: Tensor, hx: Optional[Tensor] = None) -> Tensor:
         x, h, batched = self._batched(input, hx)
         h = self._zeros(x) if h is None else h
@@ -207,7 +216,13 @@ class RNNBase(Module):
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, proj_size: int = 0,
                  device: Any = None, dtype: Any = None) -> None:
         super().__init__()
-        layer = {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(mode, mode)
+        layer = type(self).__name__
+        if not isinstance(mode, str):
+            raise TypeError(f"{layer}: mode must be a string ('LSTM', 'GRU', 'RNN_TANH' or 'RNN_RELU'), got "
+                            f"{type(mode).__name__}")
+        if mode not in _GATES:
+            raise ShapeError(f"{layer}: Unrecognized RNN mode: {mode!r} (choose 'LSTM', 'GRU', 'RNN_TANH' or "
+                             f"'RNN_RELU')")
         self.mode = mode
         self.input_size, self.hidden_size = _sizes(layer, input_size, hidden_size, bias)
         self.num_layers = validate.integer(layer, "num_layers", num_layers, 1)

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..autograd import composite
 from ..errors import DtypeError, ShapeError
-from .args import flag, number, tensor_arg
+from .args import flag, integer, number, tensor_arg
 from .compare import where
 from .movement import cat
 from .normalization import dropout
@@ -79,8 +79,9 @@ def scaled_dot_product_attention(query: Any, key: Any, value: Any, attn_mask: Op
         number(_OP, "scale", scale)
     s = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
     L, S = q.shape[-2], k.shape[-2]
+    root = math.sqrt(abs(s))  # PyTorch's CPU kernel scales Q by ±√|scale| and K by √|scale|: its rounding and NaNs
     try:
-        scores = (q @ k.transpose(-2, -1)) * s
+        scores = (q * (root if s >= 0 else -root)) @ (k * root).transpose(-2, -1)
     except ValueError as error:
         raise ShapeError(f"{_OP}: the batch dimensions of query {q.shape} and key {k.shape} don't broadcast "
                          f"({error})") from None
@@ -174,6 +175,21 @@ def multi_head_attention_forward(query: Any, key: Any, value: Any, embed_dim_to_
     split E into num_heads heads, attend per head, concatenate, project out. Returns (output, weights) with the
     weights (N, L, S) averaged over heads (or (N, H, L, S)), None when need_weights=False."""
     query, key, value = (tensor_arg(t, _MHA) for t in (query, key, value))
+    num_heads = integer(_MHA, "num_heads", num_heads)
+    if num_heads < 1:
+        raise ShapeError(f"{_MHA}: num_heads must be positive, got {num_heads}")
+    in_proj_weight, q_proj_weight, k_proj_weight, v_proj_weight, out_proj_weight = (
+        _param(w, name, 2, query) for w, name in ((in_proj_weight, "in_proj_weight"), (q_proj_weight, "q_proj_weight"),
+                                                  (k_proj_weight, "k_proj_weight"), (v_proj_weight, "v_proj_weight"),
+                                                  (out_proj_weight, "out_proj_weight")))
+    in_proj_bias, out_proj_bias = _param(in_proj_bias, "in_proj_bias", 1, query), \
+        _param(out_proj_bias, "out_proj_bias", 1, query)
+    bias_k, bias_v = _param(bias_k, "bias_k", 3, query), _param(bias_v, "bias_v", 3, query)
+    needed = (("q_proj_weight", q_proj_weight), ("k_proj_weight", k_proj_weight), ("v_proj_weight", v_proj_weight)) \
+        if use_separate_proj_weight else (("in_proj_weight", in_proj_weight),)
+    for name, w in needed + (("out_proj_weight", out_proj_weight),):
+        if w is None:
+            raise TypeError(f"{_MHA}: {name} must be a Tensor, got None")
     kpm = None if key_padding_mask is None else tensor_arg(key_padding_mask, _MHA)
     mask = None if attn_mask is None else tensor_arg(attn_mask, _MHA)
     batched = _shape_check(query, key, value, kpm, mask, num_heads)
@@ -200,8 +216,19 @@ def multi_head_attention_forward(query: Any, key: Any, value: Any, embed_dim_to_
                         f"{value.shape[:2]}")
     if not use_separate_proj_weight and key.shape != value.shape:
         raise ShapeError(f"{_MHA}: key shape {key.shape} does not match value shape {value.shape}")
+    if not use_separate_proj_weight and in_proj_weight.shape != (3 * E, E):
+        raise ShapeError(f"{_MHA}: in_proj_weight has shape {in_proj_weight.shape}, expected (3·embed_dim, "
+                         f"embed_dim) = {(3 * E, E)}")
+    if in_proj_bias is not None and in_proj_bias.shape != (3 * E,):
+        raise ShapeError(f"{_MHA}: in_proj_bias has shape {in_proj_bias.shape}, expected (3·embed_dim,) = {(3 * E,)}")
+    if out_proj_weight.shape != (E, E) or (out_proj_bias is not None and out_proj_bias.shape != (E,)):
+        raise ShapeError(f"{_MHA}: out_proj_weight {out_proj_weight.shape} and out_proj_bias "
+                         f"{None if out_proj_bias is None else out_proj_bias.shape} must be {(E, E)} and {(E,)}")
     weights = (in_proj_weight.chunk(3) if not use_separate_proj_weight
                else (q_proj_weight, k_proj_weight, v_proj_weight))
+    if use_separate_proj_weight and any(w.shape[0] != E for w in weights):
+        raise ShapeError(f"{_MHA}: q/k/v_proj_weight must have embed_dim = {E} rows, got "
+                         f"{[w.shape for w in weights]}")
     biases = (None,) * 3 if in_proj_bias is None else in_proj_bias.chunk(3)
     for name, x, w in zip(("query", "key", "value"), (query, key, value), weights):
         if x.shape[-1] != w.shape[-1]:
@@ -222,8 +249,11 @@ def multi_head_attention_forward(query: Any, key: Any, value: Any, embed_dim_to_
     if (bias_k is None) != (bias_v is None):
         raise ShapeError(f"{_MHA}: bias_k and bias_v must be given together")
     if bias_k is not None:
-        k = cat([k, bias_k.expand(1, N, E)], 0)
-        v = cat([v, bias_v.expand(1, N, E)], 0)
+        for name, b in (("bias_k", bias_k), ("bias_v", bias_v)):
+            if (1,) * (3 - b.ndim) + b.shape != (1, 1, E):
+                raise ShapeError(f"{_MHA}: {name} has shape {b.shape}, expected (1, 1, embed_dim) = {(1, 1, E)}")
+        k = cat([k, bias_k.reshape(1, 1, E).expand(1, N, E)], 0)
+        v = cat([v, bias_v.reshape(1, 1, E).expand(1, N, E)], 0)
         mask = None if mask is None else _pad_key(mask)
         kpm = None if kpm is None else _pad_key(kpm)
     q = q.reshape(L, N * num_heads, head).transpose(0, 1)
@@ -262,6 +292,19 @@ def multi_head_attention_forward(query: Any, key: Any, value: Any, embed_dim_to_
                                        v.reshape(N, num_heads, S, head), mask, dropout_p, is_causal)
     out = _linear(out.permute(2, 0, 1, 3).reshape(L * N, E), out_proj_weight, out_proj_bias).reshape(L, N, E)
     return (out if batched else out.squeeze(1)), None
+
+
+def _param(x: Any, name: str, ndim: int, like: Any) -> Any:
+    """A weight or bias as a Tensor (None stays None) of at most ndim dimensions and the query's dtype."""
+    if x is None:
+        return None
+    x = tensor_arg(x, _MHA)
+    if x.ndim > ndim or (ndim < 3 and x.ndim != ndim):
+        raise ShapeError(f"{_MHA}: {name} must have {ndim} dimension(s), got shape {x.shape}")
+    if x.dtype != like.dtype and object not in (x.dtype, like.dtype):
+        raise DtypeError(f"{_MHA}: {name} has dtype {x.dtype} but query has {like.dtype}; all must have the same "
+                         f"dtype (convert with .float() / .double())")
+    return x
 
 
 def _linear(x: Any, w: Any, b: Optional[Any]) -> Any:

@@ -55,6 +55,18 @@ def test_round_with_decimals_as_pytorch(torch, decimals):
 
 
 @pytest.mark.torch
+@pytest.mark.parametrize("decimals", [-1, 1, 2, 6])
+def test_round_of_half_precision_computes_in_float32_as_pytorch(torch, decimals):
+    """float16 -1.949 to 1 place: x·10 rounded to half first gave -2.0 where PyTorch (float32 inside) gives -1.9;
+    decimals=6 overflowed 10⁶ in half."""
+    x = np.arange(-3, 3, 0.001).astype(np.float16)
+    ours = tg.round(tg.tensor(x), decimals=decimals)
+    theirs = torch.round(torch.tensor(x), decimals=decimals)
+    assert ours.dtype == np.float16
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+@pytest.mark.torch
 def test_nan_to_num_arguments_and_gradient_as_pytorch(torch):
     x = tg.tensor([np.nan, np.inf, -np.inf, 1.5], dtype=tg.float64, requires_grad=True)
     xt = to_torch(torch, x)

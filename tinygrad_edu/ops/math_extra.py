@@ -95,6 +95,8 @@ class Round(Floor):
             return x.copy()
         if decimals == 0:
             return np.rint(x)
+        if x.dtype == np.float16:  # PyTorch computes half in float32 (x·10ᵈ rounded once, not twice)
+            return backend.quietly(_round_decimals, x.astype(np.float32), decimals).astype(np.float16)
         return backend.quietly(_round_decimals, x, decimals)
 
 

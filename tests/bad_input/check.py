@@ -3,7 +3,7 @@ the exact call, what we do and what PyTorch does."""
 from __future__ import annotations
 
 import collections
-from typing import Any
+from typing import Any, Optional
 
 from . import walk
 
@@ -92,10 +92,15 @@ for _layer in ("nn.Conv1d", "nn.Conv2d", "nn.ConvTranspose2d", "nn.ConvTranspose
 RESULTS: list = []  # (case, verdict) of every case run in this session
 
 
-def check_spec(spec: walk.Spec, torch: Any) -> None:
+def check_spec(spec: walk.Spec, torch: Any, extensions: Optional[dict] = None, non_finite_order: Optional[dict] = None,
+               kept_classes: Optional[dict] = None) -> None:
+    """Every case of spec judged against PyTorch; a table with documented differences of its own passes its
+    dicts (a copy of this module's with its entries added) in place of this module's."""
     findings = []
     for case in walk.cases(spec):
-        verdict = walk.run_case(case, torch, EXTENSIONS, NON_FINITE_ORDER, KEPT_CLASSES)
+        verdict = walk.run_case(case, torch, EXTENSIONS if extensions is None else extensions,
+                                NON_FINITE_ORDER if non_finite_order is None else non_finite_order,
+                                KEPT_CLASSES if kept_classes is None else kept_classes)
         RESULTS.append((case, verdict))
         if case.family == "valid" and verdict.status not in ("equal", "clean"):  # nn.Module() raises in both
             findings.append(f"  the table's valid call is not equal to PyTorch's: {case.describe()}\n"

@@ -3,7 +3,7 @@ dtype_utils.py's predicates and result_type), each call judged against PyTorch a
 table's documented differences added to check.py's."""
 import pytest
 
-from . import check, table_creation_random, walk
+from . import check, table_creation_random
 
 pytestmark = pytest.mark.torch
 
@@ -22,13 +22,4 @@ KEPT_CLASSES["tg.randint_like[high=None]"] = ("an explicit high=None is the defa
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
 def test_bad_inputs(spec, walk_torch):
-    findings = []
-    for case in walk.cases(spec):
-        verdict = walk.run_case(case, walk_torch, EXTENSIONS, check.NON_FINITE_ORDER, KEPT_CLASSES)
-        check.RESULTS.append((case, verdict))
-        if case.family == "valid" and verdict.status not in ("equal", "clean"):
-            findings.append(f"  the table's valid call is not equal to PyTorch's: {case.describe()}\n"
-                            f"      {verdict.status}: {verdict.detail}")
-        elif not verdict.ok:
-            findings.append(f"  {case.describe()}\n      {verdict.status}: {verdict.detail}")
-    assert not findings, f"{spec.id}: {len(findings)} bad behaviour(s)\n" + "\n".join(findings)
+    check.check_spec(spec, walk_torch, extensions=EXTENSIONS, kept_classes=KEPT_CLASSES)

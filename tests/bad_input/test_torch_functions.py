@@ -3,7 +3,7 @@ integration, distance matrices and the torch.* forms of F ops), each call judged
 test_tensor.py. A form that calls the F.* function keeps F's documented extensions."""
 import pytest
 
-from . import check, table_torch_functions, walk
+from . import check, table_torch_functions
 
 pytestmark = [pytest.mark.torch, pytest.mark.filterwarnings("ignore:torch.chain_matmul is deprecated")]
 
@@ -30,13 +30,5 @@ for _name in ("trapezoid", "trapz", "cumulative_trapezoid"):  # one function for
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
 def test_bad_inputs(spec, walk_torch):
-    findings = []
-    for case in walk.cases(spec):
-        verdict = walk.run_case(case, walk_torch, EXTENSIONS, NON_FINITE_ORDER, KEPT_CLASSES)
-        check.RESULTS.append((case, verdict))
-        if case.family == "valid" and verdict.status not in ("equal", "clean"):
-            findings.append(f"  the table's valid call is not equal to PyTorch's: {case.describe()}\n"
-                            f"      {verdict.status}: {verdict.detail}")
-        elif not verdict.ok:
-            findings.append(f"  {case.describe()}\n      {verdict.status}: {verdict.detail}")
-    assert not findings, f"{spec.id}: {len(findings)} bad behaviour(s)\n" + "\n".join(findings)
+    check.check_spec(spec, walk_torch, extensions=EXTENSIONS, non_finite_order=NON_FINITE_ORDER,
+                     kept_classes=KEPT_CLASSES)

@@ -54,6 +54,15 @@ class Solve(Function):
         return (-(gb @ ctx.output.mT) if ctx.needs_input_grad[0] else None), gb
 
 
+
+def _check_batches(op: str, a: Any, b: Any) -> None:
+    """A's and B's batch dimensions (all but the last two) must broadcast."""
+    try:
+        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        raise ShapeError(f"{op}: the batch dimensions of A {tuple(a.shape)} and B {tuple(b.shape)} do not "
+                         "broadcast") from None
+
 def _triangular_solve(a: np.ndarray, b: np.ndarray, upper: bool, unit: bool) -> np.ndarray:
     """Forward or back substitution, the loop over rows, vectorised over batches and right-hand sides; a zero
     on the diagonal gives inf/NaN as LAPACK's trtrs (no error, as PyTorch)."""
@@ -130,11 +139,7 @@ def _rhs(op: str, a: Any, b: Any, left: bool = True) -> tuple[Any, bool]:
         shown = b.shape[-2:] if b.ndim >= 2 else b.shape
         raise ShapeError(f"{op}: Incompatible shapes of A and B for the equation {'AX' if left else 'XA'} = B "
                          f"({a.shape[-2]}x{a.shape[-1]} and {'x'.join(map(str, shown))})")
-    try:
-        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    except ValueError:
-        raise ShapeError(f"{op}: the batch dimensions of A {tuple(a.shape)} and B {tuple(b.shape)} do not "
-                         "broadcast") from None
+    _check_batches(op, a, b)
     return b, vector
 
 
@@ -185,11 +190,7 @@ def solve_triangular(A: Any, B: Any, *, upper: bool, left: bool = True, unitrian
     if b.shape[-2] != a.shape[-1]:
         raise ShapeError(f"{op}: Incompatible shapes of A and B for the equation AX = B "
                          f"({a.shape[-2]}x{a.shape[-1]} and {b.shape[-2]}x{b.shape[-1]})")
-    try:
-        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    except ValueError:
-        raise ShapeError(f"{op}: the batch dimensions of A {tuple(a.shape)} and B {tuple(b.shape)} do not "
-                         "broadcast") from None
+    _check_batches(op, a, b)
     return SolveTriangular.apply(a, b, upper=upper, unitriangular=unitriangular)
 
 

@@ -408,11 +408,7 @@ class GRU(RNNBase):
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, 0,
                          device, dtype)
 
-    def forward(self, input: Tensor, hx: Optional[Tensor] = None) -> tuple[Tensor, Tensor]:
-        x, batched = self._check_input(input)
-        h0 = None if hx is None else self._check_hidden(hx, batched, x.shape[1], self.hidden_size, "hx")
-        out, h_n, _ = self._run(x, h0, None)
-        return self._output(out, batched), (h_n if batched else h_n.squeeze(1))
+    forward = RNN.forward  # one hidden state in and out, as RNN's
 
 
 class LSTM(RNNBase):

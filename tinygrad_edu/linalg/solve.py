@@ -54,7 +54,6 @@ class Solve(Function):
         return (-(gb @ ctx.output.mT) if ctx.needs_input_grad[0] else None), gb
 
 
-
 def _check_batches(op: str, a: Any, b: Any) -> None:
     """A's and B's batch dimensions (all but the last two) must broadcast."""
     try:
@@ -62,6 +61,7 @@ def _check_batches(op: str, a: Any, b: Any) -> None:
     except ValueError:
         raise ShapeError(f"{op}: the batch dimensions of A {tuple(a.shape)} and B {tuple(b.shape)} do not "
                          "broadcast") from None
+
 
 def _triangular_solve(a: np.ndarray, b: np.ndarray, upper: bool, unit: bool) -> np.ndarray:
     """Forward or back substitution, the loop over rows, vectorised over batches and right-hand sides; a zero

@@ -44,3 +44,17 @@ def test_vecdot_cross_diagonal_matmul(torch):
     a = rng.normal(size=(2, 3, 4))
     check_grad(torch, lambda t: L.diagonal(t, offset=1), lambda t: torch.linalg.diagonal(t, offset=1), a)
     assert_close(L.matmul(a, a.transpose(0, 2, 1)), torch.linalg.matmul(torch.tensor(a), torch.tensor(a).mT))
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("shapes", [[(2, 5), (5, 3), (3, 4)], [(4, 2), (2, 6), (6, 1)], [(3, 3), (3, 3), (3, 3), (3, 2)]])
+def test_multi_dot_multiplies_in_torchs_order_so_inf_and_nan_land_as_torchs(torch, shapes):
+    """One order for chain_matmul and multi_dot (ops/products.multiplied_in_order): ∞·0 makes NaN only where the
+    order puts it, so the order shows in the non-finite entries."""
+    rng = np.random.default_rng(1)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    arrays[0][0, 0], arrays[-1][-1, -1], arrays[1][:, 0] = np.inf, -np.inf, 0.0
+    ours = L.multi_dot([tg.tensor(a) for a in arrays]).data
+    theirs = torch.linalg.multi_dot([torch.tensor(a) for a in arrays]).numpy()
+    np.testing.assert_array_equal(np.isnan(ours), np.isnan(theirs))
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12, equal_nan=True)

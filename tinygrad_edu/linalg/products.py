@@ -10,6 +10,7 @@ from ..errors import ShapeError
 from ..ops import linalg_extra
 from ..ops.args import integer
 from ..ops.linalg import matmul, operands
+from ..ops.products import multiplied_in_order
 from ..ops.reduce import _dim
 from .checks import floating
 
@@ -33,23 +34,7 @@ def multi_dot(tensors: Sequence[Any]) -> Any:
         if ts[i].shape[1] != ts[i + 1].shape[0]:
             raise ShapeError(f"{op}: tensors {i} and {i + 1} with shapes {tuple(ts[i].shape)} and "
                              f"{tuple(ts[i + 1].shape)} cannot be multiplied")
-    dims = [ts[0].shape[0]] + [t.shape[1] for t in ts]
-    k = len(ts)
-    cost = [[0] * k for _ in range(k)]
-    split = [[0] * k for _ in range(k)]
-    for length in range(1, k):
-        for i in range(k - length):
-            j = i + length
-            cost[i][j] = float("inf")
-            for s in range(i, j):
-                c = cost[i][s] + cost[s + 1][j] + dims[i] * dims[s + 1] * dims[j + 1]
-                if c < cost[i][j]:
-                    cost[i][j], split[i][j] = c, s
-
-    def chain(i: int, j: int) -> Any:
-        return ts[i] if i == j else chain(i, split[i][j]) @ chain(split[i][j] + 1, j)
-
-    out = chain(0, k - 1)
+    out = multiplied_in_order(ts)
     if first_vec:
         out = out.squeeze(0)
     if last_vec:

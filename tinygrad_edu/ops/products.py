@@ -91,8 +91,7 @@ def chain_matmul(*matrices: Any, out: Optional[Any] = None) -> Any:
     same_dtype(op, **{f"matrix {k}": m.data for k, m in enumerate(ms)})
     if len(ms) == 1:
         return ms[0].clone()
-    split = _chain_order([m.shape[0] for m in ms] + [ms[-1].shape[1]])
-    return _multiplied(ms, split, 0, len(ms) - 1)
+    return multiplied_in_order(ms)
 
 
 def _chain_order(p: list) -> dict:
@@ -115,11 +114,13 @@ def _chain_order(p: list) -> dict:
     return split
 
 
-def _multiplied(ms: list, split: dict, i: int, j: int) -> Any:
-    if i == j:
-        return ms[i]
-    k = split[i, j]
-    return mm(_multiplied(ms, split, i, k), _multiplied(ms, split, k + 1, j))
+def multiplied_in_order(ms: list) -> Any:
+    """The product of the 2-D matrices ms in PyTorch's cheapest order (chain_matmul, linalg.multi_dot)."""
+    split = _chain_order([m.shape[0] for m in ms] + [ms[-1].shape[1]])
+
+    def product(i: int, j: int) -> Any:
+        return ms[i] if i == j else mm(product(i, split[i, j]), product(split[i, j] + 1, j))
+    return product(0, len(ms) - 1)
 
 
 def vander(x: Any, N: Optional[int] = None, increasing: bool = False) -> Any:

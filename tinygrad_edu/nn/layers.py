@@ -151,12 +151,7 @@ class Embedding(Module):
         layer = "Embedding"
         self.num_embeddings = validate.integer(layer, "num_embeddings", num_embeddings, 1)
         self.embedding_dim = validate.integer(layer, "embedding_dim", embedding_dim, 1)
-        if padding_idx is not None:
-            padding_idx = validate.integer(layer, "padding_idx", padding_idx)
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise IndexError(f"{layer}: padding_idx {padding_idx} must be within num_embeddings "
-                                 f"{num_embeddings} (−{num_embeddings} … {num_embeddings - 1})")
-            padding_idx %= num_embeddings
+        padding_idx = validate.padding_index(layer, padding_idx, self.num_embeddings)
         if max_norm is not None:
             max_norm = validate.real(layer, "max_norm", max_norm, 0.0, math.inf, low_open=True)
         self.norm_type = validate.real(layer, "norm_type", norm_type, 0.0, math.inf, low_open=True)

@@ -86,3 +86,14 @@ def empty(layer: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     """np.empty after checking the machine has the bytes (AllocationError naming them otherwise)."""
     check_allocation(layer, shape, dtype)
     return np.empty(shape, dtype)
+
+
+def padding_index(layer: str, padding_idx: Any, num_embeddings: int) -> Any:
+    """An embedding's padding_idx: None, or an int in [−num_embeddings, num_embeddings), made non-negative."""
+    if padding_idx is None:
+        return None
+    padding_idx = integer(layer, "padding_idx", padding_idx)
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise IndexError(f"{layer}: padding_idx {padding_idx} must be within num_embeddings "
+                         f"{num_embeddings} (−{num_embeddings} … {num_embeddings - 1})")
+    return padding_idx % num_embeddings

@@ -770,64 +770,10 @@ class Tensor:
     # ---- end of utility methods ----
 
 
-
 from . import autograd as _autograd, backward_pass as _backward_pass  # noqa: E402
 from . import ops  # noqa: E402  (ops need Tensor defined first)
-from . import tensor_math  # noqa: E402
 
 _autograd._Tensor = _backward_pass._Tensor = Tensor
-for _name in tensor_math.METHODS:  # torch.Tensor's math methods (tensor_math.py)
-    setattr(Tensor, _name, getattr(tensor_math, _name))
+from . import tensor_methods  # noqa: E402  (torch.Tensor's methods written in other modules)
 
-# ---- missing torch.Tensor methods: in-place family, predicates, aliases, scatter views, legacy ----
-# (tensor_predicates.py, dtype_utils.py, tensor_method_aliases.py, tensor_legacy.py, ops/number_parts.py,
-# ops/scatter_views.py; last, the in-place forms f_ of every method f present, from tensor_inplace_family.py)
-from . import tensor_inplace_family as _family, tensor_legacy as _legacy  # noqa: E402
-from . import tensor_method_aliases as _aliases, tensor_predicates as _predicates  # noqa: E402
-from .ops import number_parts as _number_parts, scatter_views as _scatter_views  # noqa: E402
-
-for _module in (_predicates, _aliases, _legacy):
-    for _name in _module.METHODS:
-        setattr(Tensor, _name, getattr(_module, _name))
-for _name, _property in _predicates.PROPERTIES.items():
-    setattr(Tensor, _name, _property)
-from . import dtype_utils as _dtype_utils  # noqa: E402  (the dtype questions: functions of input first)
-
-for _name in ("is_floating_point", "is_complex", "is_signed", "is_nonzero", "is_same_size"):
-    setattr(Tensor, _name, getattr(_dtype_utils, _name))
-for _module, _names in ((_number_parts, ("rsqrt", "frexp", "ldexp", "gcd", "lcm", "nextafter", "isposinf",
-                                         "isneginf", "isreal")),
-                        (_scatter_views, ("select_scatter", "slice_scatter", "diagonal_scatter", "masked_scatter",
-                                          "put", "index_reduce", "fill_diagonal_"))):
-    for _name in _names:
-        setattr(Tensor, _name, getattr(_module, _name))
-_family.bind(Tensor)
-# ---- end of missing torch.Tensor methods ----
-
-# ---- torch's creation/random functions and global modes as methods (creation_random.py, global_modes.py) ----
-from . import creation_random as _creation_random, global_modes as _global_modes  # noqa: E402
-
-Tensor.multinomial, Tensor.is_inference = _creation_random.multinomial_method, _global_modes.is_inference
-# ---- end of creation/random methods and global modes ----
-
-# ---- linear-algebra methods: t.det(), inverse, svd, ... call tg.linalg's torch forms, imported on first call ----
-def _linalg_method(name: str) -> Any:
-    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
-        from .linalg import torch_forms
-        return getattr(torch_forms, name)(self, *args, **kwargs)
-    method.__name__ = method.__qualname__ = name
-    method.__doc__ = f"tg.{name}(self, ...) as a method (tinygrad_edu/linalg/torch_forms.py)."
-    return method
-
-
-for _name in ("det", "logdet", "slogdet", "inverse", "pinverse", "matrix_power", "matrix_exp", "cholesky",
-              "cholesky_solve", "cholesky_inverse", "qr", "svd", "lu", "lu_solve"):
-    setattr(Tensor, _name, _linalg_method(_name))
-# ---- end of linear-algebra methods ----
-
-# ---- statistics and gamma/Bessel methods (ops/statistics.py, ops/gamma_functions.py) ----
-from .ops import gamma_functions as _gamma_functions, statistics as _statistics  # noqa: E402
-
-for _name, _method in {**_statistics.METHODS, **_gamma_functions.METHODS}.items():
-    setattr(Tensor, _name, _method)
-# ---- end of statistics and gamma/Bessel methods ----
+tensor_methods.bind(Tensor)

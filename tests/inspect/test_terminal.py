@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 import time
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -37,13 +38,18 @@ class Tmux:
         return self.run("capture-pane", "-p").stdout
 
     def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        return self.wait_until(lambda shown: text in shown, repr(text), timeout)
+
+    def wait_until(self, shows: Any, what: str, timeout: float = 30.0) -> str:
+        """The screen once shows(screen) holds: the header is drawn before the rows, so a check of both waits for
+        both (a loaded machine captures the screen between the two)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             shown = self.screen()
-            if text in shown:
+            if shows(shown):
                 return shown
             time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
+        raise AssertionError(f"{what} never appeared; the screen shows:\n{self.screen()}")
 
     def keys(self, *keys: str) -> None:
         self.run("send-keys", *keys)
@@ -91,8 +97,10 @@ def test_tmux_drives_the_stepper_with_keys(terminal):
     t.keys("Left")
     t.wait_for(f"step 3 of {n}")
     t.keys("g", *str(matmuls[0]), "Enter")
-    screen = t.wait_for(f"step {matmuls[0]} of {n}")
-    assert f"▶{matmuls[0]:>4} linear" in screen and any(glyph in screen for glyph in "░▒▓█")
+    row, header = f"▶{matmuls[0]:>4} linear", f"step {matmuls[0]} of {n}"
+    screen = t.wait_until(lambda shown: header in shown and row in shown and any(g in shown for g in "░▒▓█"),
+                          f"{header!r} with its row and heat map")
+    assert row in screen and any(glyph in screen for glyph in "░▒▓█")
     t.keys("b")
     t.wait_for("break on op=linear")
     t.keys("c")
@@ -129,9 +137,12 @@ def test_tmux_at_80_by_24_shows_the_header_and_the_keys(terminal):
     """A real 80×24 terminal: the header's "step k of N" and the key line's "q quit" are both on screen."""
     n, _ = _count("mlp")
     t = terminal("--model", "mlp", width=80, height=24)
-    screen = t.wait_for(f"step 1 of {n}: cross_entropy")
+    screen = t.wait_until(lambda shown: f"step 1 of {n}: cross_entropy" in shown and "q quit" in shown,
+                          "the first step's header and the key line")
     lines = screen.rstrip("\n").splitlines()
     assert lines[-1].rstrip().endswith("q quit") and len(lines) <= 24
     t.keys("End")
-    assert t.wait_for(f"step {n} of {n}").rstrip("\n").splitlines()[-1].rstrip().endswith("q quit")
+    last = t.wait_until(lambda shown: f"step {n} of {n}" in shown and "q quit" in shown,
+                        "the last step's header and the key line")
+    assert last.rstrip("\n").splitlines()[-1].rstrip().endswith("q quit")
     t.keys("q")
